@@ -1,0 +1,68 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldError } from '@orders-pipeline/shared';
+
+/** An RFC 9457 problem details object. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+}
+
+const problemType = (slug: string): string => `urn:orders-pipeline:problem:${slug}`;
+
+export const problems = {
+  unsupportedMediaType: (received: string | undefined): Problem => ({
+    type: problemType('unsupported-media-type'),
+    title: 'Unsupported Media Type',
+    status: 415,
+    detail: `Send the order as JSON with "content-type: application/json" (received ${received ? `"${received}"` : 'no content-type'}).`,
+  }),
+  payloadTooLarge: (bytes: number, limit: number): Problem => ({
+    type: problemType('payload-too-large'),
+    title: 'Content Too Large',
+    status: 413,
+    detail: `The body is ${bytes} bytes; an order may be at most ${limit} bytes.`,
+  }),
+  malformedJson: (reason: string): Problem => ({
+    type: problemType('malformed-json'),
+    title: 'Malformed JSON',
+    status: 400,
+    detail: `The body is not valid JSON (${reason}). Send one JSON object.`,
+  }),
+  invalidOrder: (errors: readonly FieldError[]): Problem => ({
+    type: problemType('invalid-order'),
+    title: 'Invalid Order',
+    status: 400,
+    detail: `The order has ${errors.length} invalid field(s); see "errors". Nothing was enqueued.`,
+    errors,
+  }),
+  enqueueUnavailable: (): Problem => ({
+    type: problemType('enqueue-unavailable'),
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The order was not accepted because the queue is unavailable. Retry after the Retry-After delay.',
+  }),
+  internal: (): Problem => ({
+    type: problemType('internal-error'),
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'The order was not accepted. Retry later; if it persists, report the x-amzn-requestid header.',
+  }),
+};
+
+export const problemResponse = (
+  problem: Problem,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'application/problem+json', ...headers },
+  body: JSON.stringify(problem),
+});
+
+export const jsonResponse = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});

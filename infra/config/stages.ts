@@ -1,0 +1,108 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export type ApiAuth =
+  /** Anyone who can reach the URL may post orders: dev only. */
+  | { readonly type: 'none' }
+  /** Callers sign requests with SigV4 and need execute-api:Invoke on the route. */
+  | { readonly type: 'iam' };
+
+export interface FunctionSettings {
+  readonly memorySizeMb: number;
+  readonly timeout: Duration;
+}
+
+export interface StageConfig {
+  readonly stageName: string;
+  readonly api: FunctionSettings & {
+    readonly auth: ApiAuth;
+    readonly throttlingRateLimit: number;
+    readonly throttlingBurstLimit: number;
+  };
+  readonly consumer: FunctionSettings & {
+    /** Records per invocation; above 10, AWS requires a batching window. */
+    readonly batchSize: number;
+    readonly maxBatchingWindow: Duration;
+    /** Upper bound of concurrent consumer invocations (2..1000). */
+    readonly maxConcurrency: number;
+  };
+  /** Receives before SQS moves a message to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly pointInTimeRecovery: boolean;
+  readonly alarms: {
+    /** Alarm when the DLQ holds at least this many visible messages. */
+    readonly deadLetterMessages: number;
+    /** Alarm when the oldest message on the main queue is older than this. */
+    readonly oldestMessageAge: Duration;
+  };
+}
+
+const stages = {
+  dev: {
+    stageName: 'dev',
+    api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+    consumer: {
+      memorySizeMb: 512,
+      timeout: Duration.seconds(30),
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      maxConcurrency: 2,
+    },
+    maxReceiveCount: 3,
+    logRetention: RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+    pointInTimeRecovery: false,
+    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(15) },
+  },
+  staging: {
+    stageName: 'staging',
+    api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 200, throttlingBurstLimit: 400 },
+    consumer: {
+      memorySizeMb: 512,
+      timeout: Duration.seconds(30),
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(2),
+      maxConcurrency: 5,
+    },
+    maxReceiveCount: 5,
+    logRetention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+    pointInTimeRecovery: true,
+    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(10) },
+  },
+  prod: {
+    stageName: 'prod',
+    api: { memorySizeMb: 512, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 1000, throttlingBurstLimit: 2000 },
+    consumer: {
+      memorySizeMb: 1024,
+      timeout: Duration.seconds(60),
+      batchSize: 200,
+      maxBatchingWindow: Duration.seconds(5),
+      maxConcurrency: 20,
+    },
+    maxReceiveCount: 5,
+    logRetention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.RETAIN,
+    pointInTimeRecovery: true,
+    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(5) },
+  },
+} as const satisfies Record<string, StageConfig>;
+
+export type StageName = keyof typeof stages;
+export const STAGE_NAMES = Object.keys(stages) as StageName[];
+
+export class UnknownStageError extends Error {
+  override readonly name = 'UnknownStageError';
+  constructor(stage: string) {
+    super(`Unknown stage "${stage}". Valid stages: ${STAGE_NAMES.join(', ')}. Pass one with -c stage=<name>.`);
+  }
+}
+
+export const isStageName = (name: string): name is StageName => Object.hasOwn(stages, name);
+
+export const getStageConfig = (name: string): StageConfig => {
+  if (!isStageName(name)) throw new UnknownStageError(name);
+  return stages[name];
+};

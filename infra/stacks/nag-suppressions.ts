@@ -1,0 +1,65 @@
+import { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { NagSuppressions } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { StageConfig } from '../config/stages';
+
+export interface NagSubjects {
+  readonly config: StageConfig;
+  readonly functions: readonly IFunction[];
+  readonly ordersTable: ITable;
+  readonly idempotencyTable: ITable;
+  readonly createOrderRoute: IConstruct;
+}
+
+/**
+ * Every cdk-nag AwsSolutions finding this stack accepts, each with the reason a reviewer can check.
+ * Suppressions are scoped to the one construct (and, for IAM5, the one finding) they concern.
+ */
+export const addNagSuppressions = (subjects: NagSubjects): void => {
+  const { config } = subjects;
+  for (const fn of subjects.functions) {
+    NagSuppressions.addResourceSuppressions(fn, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'nodejs22.x is the pinned runtime: the project builds and tests on Node 22 and Powertools/SDK are verified on it. Move to a newer runtime deliberately, together with the toolchain.',
+      },
+    ]);
+    if (!fn.role) throw new Error(`${fn.node.path} has no role to attach its cdk-nag suppression to`);
+    NagSuppressions.addResourceSuppressions(
+      fn.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          appliesTo: ['Resource::*'],
+          reason:
+            'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*".',
+        },
+      ],
+      true,
+    );
+  }
+  if (config.api.auth.type === 'none') {
+    NagSuppressions.addResourceSuppressions(subjects.createOrderRoute, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: `Stage "${config.stageName}" is configured as an open developer stage (api.auth = none in infra/config/stages.ts); staging and prod use the IAM authorizer.`,
+      },
+    ]);
+  }
+  NagSuppressions.addResourceSuppressions(subjects.idempotencyTable, [
+    {
+      id: 'AwsSolutions-DDB3',
+      reason: 'The idempotency table only holds request records that expire within an hour; restoring them has no value.',
+    },
+  ]);
+  if (!config.pointInTimeRecovery) {
+    NagSuppressions.addResourceSuppressions(subjects.ordersTable, [
+      {
+        id: 'AwsSolutions-DDB3',
+        reason: `Stage "${config.stageName}" holds disposable test data (pointInTimeRecovery = false in infra/config/stages.ts); staging and prod enable PITR.`,
+      },
+    ]);
+  }
+};

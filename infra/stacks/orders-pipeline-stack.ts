@@ -1,0 +1,150 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { StageConfig } from '../config/stages';
+import { PipelineFunction } from '../constructs/pipeline-function';
+import { QueueWithDeadLetter } from '../constructs/queue-with-dead-letter';
+import { SharedLayer } from '../constructs/shared-layer';
+import { addNagSuppressions } from './nag-suppressions';
+
+/** Stack names carry the stage so that dev, staging and prod can share one account. */
+export const stackNameFor = (stageName: string): string => `OrdersPipeline-${stageName}`;
+
+export interface OrdersPipelineStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/** Actions Powertools idempotency performs on its table (DynamoDBPersistenceLayer). */
+const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** The consumer writes orders in batches and reads them back in batches to skip those already stored. */
+const CONSUMER_TABLE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem'];
+
+export class OrdersPipelineStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersPipelineStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const ordersTable = new Table(this, 'OrdersTable', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+      removalPolicy: config.removalPolicy,
+    });
+
+    // Holds only short-lived request records (Powertools expires them after an hour): no PITR needed.
+    const idempotencyTable = new Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: config.removalPolicy,
+    });
+
+    const orderQueues = new QueueWithDeadLetter(this, 'OrderQueue', {
+      consumerTimeout: config.consumer.timeout,
+      maxBatchingWindow: config.consumer.maxBatchingWindow,
+      maxReceiveCount: config.maxReceiveCount,
+      removalPolicy: config.removalPolicy,
+    });
+
+    const sharedLayer = new SharedLayer(this, 'SharedLayer');
+    const common = { sharedLayer, logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
+
+    const apiFunction = new PipelineFunction(this, 'ApiFunction', {
+      ...common,
+      functionDir: 'api',
+      serviceName: 'orders-api',
+      description: 'Validates POST /orders and enqueues accepted orders',
+      settings: config.api,
+      environment: {
+        QUEUE_URL: orderQueues.queue.queueUrl,
+        IDEMPOTENCY_TABLE_NAME: idempotencyTable.tableName,
+      },
+    });
+    apiFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.queue.queueArn] }),
+    );
+    apiFunction.addToRolePolicy(
+      new PolicyStatement({ actions: IDEMPOTENCY_TABLE_ACTIONS, resources: [idempotencyTable.tableArn] }),
+    );
+
+    const consumerFunction = new PipelineFunction(this, 'ConsumerFunction', {
+      ...common,
+      functionDir: 'consumer',
+      serviceName: 'orders-consumer',
+      description: 'Stores queued orders in DynamoDB in batches, exactly once',
+      settings: config.consumer,
+      environment: { ORDERS_TABLE_NAME: ordersTable.tableName },
+    });
+    consumerFunction.addToRolePolicy(
+      new PolicyStatement({ actions: CONSUMER_TABLE_ACTIONS, resources: [ordersTable.tableArn] }),
+    );
+    consumerFunction.addEventSource(
+      new SqsEventSource(orderQueues.queue, {
+        batchSize: config.consumer.batchSize,
+        maxBatchingWindow: config.consumer.maxBatchingWindow,
+        maxConcurrency: config.consumer.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      description: `orders-pipeline ${config.stageName}: order intake`,
+      createDefaultStage: false,
+    });
+    new HttpStage(this, 'HttpApiDefaultStage', {
+      httpApi,
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.throttlingRateLimit, burstLimit: config.api.throttlingBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'HttpApiAccessLogs', {
+            retention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+          }),
+        ),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const [createOrderRoute] = httpApi.addRoutes({
+      path: '/orders',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('CreateOrderIntegration', apiFunction),
+      authorizer: config.api.auth.type === 'iam' ? new HttpIamAuthorizer() : undefined,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
+    new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: orderQueues.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: idempotencyTable.tableName });
+
+    addNagSuppressions({
+      config,
+      functions: [apiFunction, consumerFunction],
+      ordersTable,
+      idempotencyTable,
+      createOrderRoute,
+    });
+  }
+}

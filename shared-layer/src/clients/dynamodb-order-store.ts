@@ -1,0 +1,42 @@
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OrderMessage } from '../orders/order-message';
+import { BatchWriteOutcome, OrderStore } from '../orders/order-ports';
+import { OrderItem, toOrderItem } from '../orders/order-item';
+
+/** BatchWriteItem's hard limit. */
+export const BATCH_WRITE_MAX_ITEMS = 25;
+
+export class DynamoDbOrderStore implements OrderStore {
+  readonly maxBatchSize = BATCH_WRITE_MAX_ITEMS;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async writeBatch(messages: readonly OrderMessage[]): Promise<BatchWriteOutcome> {
+    if (messages.length === 0) return { unprocessed: [] };
+    if (messages.length > this.maxBatchSize) {
+      throw new RangeError(`BatchWriteItem takes at most ${this.maxBatchSize} items, got ${messages.length}`);
+    }
+    const byPk = new Map(messages.map((message) => [toOrderItem(message).PK, message]));
+    if (byPk.size !== messages.length) {
+      // DynamoDB rejects the whole call with a ValidationException; catch it before sending.
+      throw new RangeError('BatchWriteItem must not contain the same order twice; de-duplicate first');
+    }
+    const response = await this.client.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [this.tableName]: messages.map((message) => ({ PutRequest: { Item: toOrderItem(message) } })),
+        },
+      }),
+    );
+    const unprocessedRequests = response.UnprocessedItems?.[this.tableName] ?? [];
+    const unprocessed = unprocessedRequests.flatMap((request) => {
+      const item = request.PutRequest?.Item as OrderItem | undefined;
+      const message = item ? byPk.get(item.PK) : undefined;
+      return message ? [message] : [];
+    });
+    return { unprocessed };
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const MAX_ORDER_LINES = 100;
+
+// ICU's list of ISO 4217 codes: rejects well-formed but unknown codes such as "ABC".
+const ISO_4217_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+const boundedString = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .min(1, { error: `${field} must not be empty` })
+    .max(64, { error: `${field} must be at most 64 characters` });
+
+export const orderLineSchema = z.strictObject({
+  sku: boundedString('sku'),
+  quantity: z
+    .int({ error: 'quantity must be an integer' })
+    .min(1, { error: 'quantity must be at least 1' })
+    .max(1000, { error: 'quantity must be at most 1000' }),
+  unitPrice: z
+    .int({ error: 'unitPrice must be an integer amount in minor units (cents)' })
+    .min(0, { error: 'unitPrice must not be negative' }),
+});
+
+/** The public order contract (see README, "The order"). */
+export const orderSchema = z.strictObject({
+  orderId: z
+    .string({ error: 'orderId must be a string' })
+    .regex(ORDER_ID_PATTERN, {
+      error: 'orderId must be 1-64 characters of letters, digits, "_" or "-", starting with a letter or digit',
+    })
+    .optional(),
+  customerId: boundedString('customerId'),
+  currency: z
+    .string({ error: 'currency must be a string' })
+    .regex(/^[A-Z]{3}$/, { error: 'currency must be an ISO 4217 code of 3 upper-case letters, e.g. "USD"' })
+    .refine((code) => ISO_4217_CODES.has(code), { error: 'currency is not a known ISO 4217 code' }),
+  items: z
+    .array(orderLineSchema, { error: 'items must be an array of order lines' })
+    .min(1, { error: 'items must contain at least 1 line' })
+    .max(MAX_ORDER_LINES, { error: `items must contain at most ${MAX_ORDER_LINES} lines` }),
+});
+
+export type OrderRequest = z.infer<typeof orderSchema>;
+export type OrderLine = z.infer<typeof orderLineSchema>;
+/** An order once the API has accepted it: the id is always present. */
+export type Order = OrderRequest & { readonly orderId: string };
+
+export interface FieldError {
+  /** RFC 6901 JSON pointer into the request body, e.g. "/items/0/quantity". */
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+export type ValidationResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const escapePointerToken = (token: PropertyKey): string =>
+  String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+
+const toPointer = (path: readonly PropertyKey[]): string =>
+  path.map((token) => `/${escapePointerToken(token)}`).join('');
+
+/** Flattens zod issues into one entry per offending field; unknown keys get a pointer each. */
+export const toFieldErrors = (error: z.ZodError): FieldError[] =>
+  error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        pointer: toPointer([...issue.path, key]),
+        detail: `${key} is not a field of this object; remove it`,
+      }));
+    }
+    return [{ pointer: toPointer(issue.path), detail: issue.message }];
+  });
+
+export const validateSchema = <T>(schema: z.ZodType<T>, input: unknown): ValidationResult<T> => {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+};
+
+export const validateOrderRequest = (input: unknown): ValidationResult<OrderRequest> =>
+  validateSchema(orderSchema, input);

@@ -1,0 +1,16 @@
+/**
+ * The one place Powertools is instantiated. Powertools lives only in the layer (see README,
+ * "Where Powertools lives"): functions import it from here, so there is one copy per process and
+ * its internal `instanceof` checks hold. Service name and namespace come from the env variables
+ * Powertools itself reads: POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+export const logger = new Logger();
+export const metrics = new Metrics();
+
+export { MetricUnit } from '@aws-lambda-powertools/metrics';
+export { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+export { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+export { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
