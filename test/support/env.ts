@@ -1,0 +1,12 @@
+// What the CDK stack sets on deployed functions; handlers read it once at import.
+process.env.QUEUE_URL ??= 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-test';
+process.env.ORDERS_TABLE_NAME ??= 'orders-test';
+process.env.IDEMPOTENCY_TABLE_NAME ??= 'idempotency-test';
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+process.env.POWERTOOLS_SERVICE_NAME ??= 'orders-test';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'OrdersPipelineTest';
+// Keep test output readable: Powertools logs only problems and does not print EMF blobs.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,0 +1,37 @@
+import type { APIGatewayProxyEventV2, SQSRecord } from 'aws-lambda';
+import { Order, OrderMessage, buildOrderMessage } from '@orders-pipeline/shared';
+import apiPostOrder from '../events/api-post-order.json';
+import order from '../events/order.json';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export const sampleOrder = (overrides: Partial<Order> = {}): Order => ({ ...clone(order), ...overrides });
+
+export const postOrderEvent = (
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): APIGatewayProxyEventV2 => ({
+  ...clone(apiPostOrder),
+  headers,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+export const orderMessage = (orderId: string, acceptedAt = new Date('2026-11-23T12:00:00.000Z')): OrderMessage =>
+  buildOrderMessage(sampleOrder({ orderId }), acceptedAt);
+
+export const sqsRecord = (messageId: string, body: string, sentAt = Date.now()): SQSRecord => ({
+  messageId,
+  receiptHandle: `handle-${messageId}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: String(sentAt),
+    SenderId: 'AIDAEXAMPLE',
+    ApproximateFirstReceiveTimestamp: String(sentAt),
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:orders-test',
+  awsRegion: 'us-east-1',
+});

@@ -1,0 +1,88 @@
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ORDER_ID_PATTERN, parseOrderMessage } from '@orders-pipeline/shared';
+import { handler } from '../../../functions/api/handler';
+import { fakeContext } from '../../support/lambda-context';
+import { postOrderEvent, sampleOrder } from '../../support/fixtures';
+
+const sqs = mockClient(SQSClient);
+
+const post = (body: unknown, headers?: Record<string, string>) =>
+  handler(postOrderEvent(body, headers), fakeContext('orders-api')) as Promise<APIGatewayProxyStructuredResultV2>;
+
+const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '');
+
+describe('api handler', () => {
+  beforeEach(() => {
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  it('answers 202 with the orderId and enqueues the order with acceptedAt', async () => {
+    const response = await post(sampleOrder());
+
+    expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toEqual({ orderId: 'ord-123', status: 'ACCEPTED' });
+    const sent = sqs.commandCalls(SendMessageCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].args[0].input.QueueUrl).toBe(process.env.QUEUE_URL);
+    const message = parseOrderMessage(sent[0].args[0].input.MessageBody ?? '');
+    expect(message.order).toEqual(sampleOrder());
+    expect(Date.now() - Date.parse(message.acceptedAt)).toBeLessThan(5_000);
+  });
+
+  it('assigns a sortable orderId when the client sends none', async () => {
+    const { orderId: _omitted, ...withoutId } = sampleOrder();
+    const response = await post(withoutId);
+
+    expect(response.statusCode).toBe(202);
+    const { orderId } = bodyOf(response);
+    expect(orderId).toMatch(ORDER_ID_PATTERN);
+    const sent = sqs.commandCalls(SendMessageCommand)[0].args[0].input;
+    expect(parseOrderMessage(sent.MessageBody ?? '').order.orderId).toBe(orderId);
+  });
+
+  it('accepts a JSON content type with parameters and a base64-encoded body', async () => {
+    const event = postOrderEvent(sampleOrder(), { 'Content-Type': 'application/json; charset=utf-8' });
+    event.body = Buffer.from(event.body ?? '').toString('base64');
+    event.isBase64Encoded = true;
+    const response = (await handler(event, fakeContext())) as APIGatewayProxyStructuredResultV2;
+    expect(response.statusCode).toBe(202);
+  });
+
+  it.each([
+    ['a non-JSON content type', () => post(sampleOrder(), { 'content-type': 'text/plain' }), 415],
+    ['no content type', () => post(sampleOrder(), {}), 415],
+    ['a body over 64 KB', () => post({ ...sampleOrder(), pad: 'x'.repeat(70_000) }), 413],
+    ['malformed JSON', () => post('{"customerId": '), 400],
+    ['a JSON array instead of an order', () => post([sampleOrder()]), 400],
+    ['a schema violation', () => post({ ...sampleOrder(), currency: 'usd' }), 400],
+  ])('answers %s with problem+json and enqueues nothing', async (_case, send, status) => {
+    const response = await send();
+
+    expect(response.statusCode).toBe(status);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf(response)).toMatchObject({ status, type: expect.stringMatching(/^urn:orders-pipeline:problem:/) });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('names every offending field of an invalid order with a JSON pointer', async () => {
+    const order = sampleOrder();
+    const response = await post({ ...order, customerId: '', items: [{ ...order.items[0], quantity: 0 }], extra: 1 });
+
+    expect(response.statusCode).toBe(400);
+    const pointers = bodyOf(response).errors.map((error: { pointer: string }) => error.pointer).sort();
+    expect(pointers).toEqual(['/customerId', '/extra', '/items/0/quantity']);
+  });
+
+  it('answers 503 with Retry-After, never 202, when the queue refuses the message', async () => {
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+
+    const response = await post(sampleOrder());
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
+    expect(bodyOf(response).detail).toMatch(/not accepted/);
+  });
+});
