@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { resourcesOfType, synthStage } from './synth-stage';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const { app, template } = synthStage('dev');
+const assemblyDir = app.synth().directory;
+
+const assetDir = (code: { S3Key: string }): string =>
+  path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+
+const functionBundle = (service: string): string => {
+  const fn = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find(
+    (resource) => (resource.Properties?.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME === service,
+  );
+  if (!fn) throw new Error(`no function for service ${service}`);
+  return path.join(assetDir(fn.Properties?.Code as { S3Key: string }), 'index.js');
+};
+
+const layerModulesDir = (): string => {
+  const [layer] = Object.values(resourcesOfType(template, 'AWS::Lambda::LayerVersion'));
+  return path.join(assetDir(layer.Properties?.Content as { S3Key: string }), 'nodejs', 'node_modules');
+};
+
+/** Loads a bundle in a fresh Node process with the layer where Lambda mounts it, and invokes it. */
+const invokeBundle = (bundle: string, event: unknown, env: Record<string, string>): unknown => {
+  const script = `
+    const { handler } = require(${JSON.stringify(bundle)});
+    const context = { functionName: 'bundle-test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10000 };
+    handler(${JSON.stringify(event)}, context).then((result) => process.stdout.write(JSON.stringify(result)));
+  `;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    env: {
+      ...process.env,
+      ...env,
+      // Lambda resolves /opt/nodejs/node_modules (the layer) and the runtime's own AWS SDK.
+      NODE_PATH: [layerModulesDir(), path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter),
+    },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output);
+};
+
+describe('bundled assets (dev)', () => {
+  it('packs the layer as nodejs/node_modules/@orders-pipeline/shared with Powertools inside and the AWS SDK outside', () => {
+    const layerIndex = path.join(layerModulesDir(), '@orders-pipeline', 'shared', 'index.js');
+    expect(existsSync(layerIndex)).toBe(true);
+    const source = readFileSync(layerIndex, 'utf8');
+    expect(source).not.toMatch(/require\("@aws-lambda-powertools/);
+    expect(source).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
+  });
+
+  it.each(['orders-api', 'orders-consumer'])('keeps Powertools, zod and the SDK out of the %s bundle', (service) => {
+    const source = readFileSync(functionBundle(service), 'utf8');
+    expect(source).toMatch(/require\("@orders-pipeline\/shared"\)/);
+    expect(source).not.toMatch(/powertools|zod|smithy/i);
+  });
+
+  it('runs the API bundle against the layer: a malformed body gets a 400 problem', () => {
+    const response = invokeBundle(
+      functionBundle('orders-api'),
+      { headers: { 'content-type': 'application/json' }, body: '{', isBase64Encoded: false },
+      { QUEUE_URL: 'http://127.0.0.1:1/queue/unused' },
+    ) as { statusCode: number; headers: Record<string, string> };
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('runs the consumer bundle against the layer: an empty batch succeeds', () => {
+    const response = invokeBundle(functionBundle('orders-consumer'), { Records: [] }, { ORDERS_TABLE_NAME: 'unused' });
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+});

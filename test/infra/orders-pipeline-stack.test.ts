@@ -1,0 +1,206 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
+import { onlyResource, resourcesOfType, synthStage } from './synth-stage';
+
+const consumerFunction = (stage: (typeof STAGE_NAMES)[number]) =>
+  onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ ORDERS_TABLE_NAME: Match.anyValue() }) },
+  });
+const apiFunction = (stage: (typeof STAGE_NAMES)[number]) =>
+  onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ QUEUE_URL: Match.anyValue() }) },
+  });
+const mainQueue = (stage: (typeof STAGE_NAMES)[number]) =>
+  onlyResource(synthStage(stage).template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+const deadLetterQueue = (stage: (typeof STAGE_NAMES)[number]) =>
+  onlyResource(synthStage(stage).template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 });
+
+/** Actions of a function role's policy, minus log writing and X-Ray that every function has. */
+const grantedActions = (stage: (typeof STAGE_NAMES)[number], functionLogicalId: string): string[] => {
+  const { template } = synthStage(stage);
+  const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId];
+  const roleRef = (fn.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+  );
+  return policies
+    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+    .flatMap((statement) => [statement.Action].flat())
+    .filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))
+    .sort();
+};
+
+describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
+  const { config, template, stack } = synthStage(stage);
+
+  it('feeds the consumer from the queue with the stage batch size, window, concurrency and partial failures', () => {
+    const queue = mainQueue(stage);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue.logicalId, 'Arn'] },
+      FunctionName: { Ref: consumerFunction(stage).logicalId },
+      BatchSize: config.consumer.batchSize,
+      MaximumBatchingWindowInSeconds: config.consumer.maxBatchingWindow.toSeconds(),
+      ScalingConfig: { MaximumConcurrency: config.consumer.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('moves a message to the DLQ after maxReceiveCount receives and keeps it there 14 days', () => {
+    expect(mainQueue(stage).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue(stage).logicalId, 'Arn'] },
+      maxReceiveCount: config.maxReceiveCount,
+    });
+  });
+
+  it('keeps messages invisible for at least 6 x the consumer timeout + the batching window', () => {
+    const timeout = consumerFunction(stage).Properties.Timeout as number;
+    const windowSeconds = config.consumer.maxBatchingWindow.toSeconds();
+    expect(mainQueue(stage).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout + windowSeconds);
+  });
+
+  it('encrypts both queues and denies any access without TLS', () => {
+    for (const queue of [mainQueue(stage), deadLetterQueue(stage)]) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue.logicalId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('runs both functions on nodejs22.x arm64 with the one shared layer attached', () => {
+    const layers = Object.keys(resourcesOfType(template, 'AWS::Lambda::LayerVersion'));
+    expect(layers).toHaveLength(1);
+    for (const fn of [apiFunction(stage), consumerFunction(stage)]) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Layers: [{ Ref: layers[0] }] });
+    }
+  });
+
+  it('gives the consumer the stage timeout and memory, and Powertools its env names', () => {
+    expect(consumerFunction(stage).Properties).toMatchObject({
+      Timeout: config.consumer.timeout.toSeconds(),
+      MemorySize: config.consumer.memorySizeMb,
+      Environment: {
+        Variables: expect.objectContaining({
+          POWERTOOLS_SERVICE_NAME: 'orders-consumer',
+          POWERTOOLS_METRICS_NAMESPACE: 'OrdersPipeline',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        }),
+      },
+    });
+  });
+
+  it('lets the API function only send to the queue and use the idempotency table', () => {
+    expect(grantedActions(stage, apiFunction(stage).logicalId)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('lets the consumer only batch-read/write orders and consume its queue', () => {
+    expect(grantedActions(stage, consumerFunction(stage).logicalId)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+  });
+
+  it('grants no wildcard action anywhere', () => {
+    const actions = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+      .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('keys orders by PK/SK on demand and expires idempotency records by TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+
+  it(`${stage === 'prod' ? 'retains' : 'deletes'} the orders table when the stack is deleted`, () => {
+    const table = onlyResource(template, 'AWS::DynamoDB::Table', { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) });
+    expect(table.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+  });
+
+  it(`serves POST /orders ${config.api.auth.type === 'iam' ? 'only to SigV4-signed callers' : 'openly (dev)'}, throttled`, () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /orders',
+      AuthorizationType: config.api.auth.type === 'iam' ? 'AWS_IAM' : 'NONE',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: config.api.throttlingRateLimit,
+        ThrottlingBurstLimit: config.api.throttlingBurstLimit,
+      },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('exports the outputs that clients, the local runtime and the DLQ tooling read', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiUrl',
+      'DeadLetterQueueUrl',
+      'IdempotencyTableName',
+      'OrdersTableName',
+      'QueueUrl',
+    ]);
+  });
+
+  it('leaves physical names to CloudFormation so stages can share an account', () => {
+    const named = [
+      ...Object.values(resourcesOfType(template, 'AWS::DynamoDB::Table')).filter((r) => r.Properties?.TableName),
+      ...Object.values(resourcesOfType(template, 'AWS::SQS::Queue')).filter((r) => r.Properties?.QueueName),
+      ...Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).filter((r) => r.Properties?.FunctionName),
+    ];
+    expect(named).toEqual([]);
+    expect(stack.stackName).toBe(`OrdersPipeline-${stage}`);
+  });
+
+  it('passes cdk-nag AwsSolutions with no unsuppressed error', () => {
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map((error) => `${error.id}: ${String(error.entry.data).slice(0, 80)}`)).toEqual([]);
+  });
+
+  it('gives every cdk-nag suppression a reason of substance', () => {
+    const suppressions = Object.values(template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
+      .flatMap((resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    expect(suppressions.length).toBeGreaterThan(0);
+    const thin = suppressions.filter(({ reason }) => reason.length < 60).map(({ id }) => id);
+    expect(thin).toEqual([]);
+  });
+});
+
+describe('stage config', () => {
+  it('refuses an unknown stage and lists the valid ones', () => {
+    expect(() => getStageConfig('qa')).toThrow('Unknown stage "qa". Valid stages: dev, staging, prod.');
+  });
+
+  it('never sets a batch size above 10 without a batching window (AWS rejects it)', () => {
+    for (const stage of STAGE_NAMES) {
+      const { consumer } = getStageConfig(stage);
+      expect(consumer.batchSize <= 10 || consumer.maxBatchingWindow.toSeconds() > 0).toBe(true);
+    }
+  });
+});
