@@ -1,0 +1,223 @@
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { resourcesOfType, synthesizeStage } from './cloud-assembly';
+import { EmulatorProcess, startEmulator } from './emulators/emulator-process';
+import { HttpApiServer, routesFromTemplate, startHttpApi } from './http-api';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, resolveIntrinsics } from './intrinsics';
+import { LocalFunction } from './lambda/local-function';
+import { provisionResources } from './provision';
+import { BatchSummary, SqsEventSource } from './sqs-event-source';
+import { ensureSelfSignedCertificate } from './tls';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+/** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
+const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalRuntimeOptions {
+  readonly stage: string;
+  /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly ports: { readonly http: number; readonly https: number; readonly dynamodb: number; readonly sqs: number };
+  /** Overrides every queue's visibility timeout, e.g. for fast retries in tests. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Per function logical-id prefix (e.g. "ConsumerFunction"): extra environment, merged last. */
+  readonly environmentOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Per function logical-id prefix: a Timeout in seconds replacing the template's. */
+  readonly timeoutOverrides?: Readonly<Record<string, number>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly stackName: string;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly outputsFile: string;
+  readonly apiUrl: string;
+  readonly apiHttpsUrl: string;
+  readonly certificateFile: string;
+  readonly logDir: string;
+  /** Emits 'batch' with a BatchSummary after every event-source invocation. */
+  readonly events: EventEmitter<{ batch: [BatchSummary] }>;
+  stop(): Promise<void>;
+}
+
+const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
+  Object.entries(overrides ?? {}).find(([prefix]) => logicalId.startsWith(prefix))?.[1];
+
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const log = options.log ?? (() => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  const logDir = path.join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stoppables: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const stoppable of stoppables.reverse()) await stoppable.stop();
+  };
+
+  try {
+    log(`synthesizing stage ${options.stage} ...`);
+    const assembly = synthesizeStage(options.stage, path.join(dataDir, 'cdk.out', options.stage));
+    const { template, stackName } = assembly;
+
+    log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
+    const [dynamodbEmulator, sqsEmulator]: EmulatorProcess[] = await Promise.all([
+      startEmulator({
+        name: 'DynamoDB (dynalite)',
+        script: path.join(__dirname, 'emulators', 'dynamodb-server.js'),
+        port: options.ports.dynamodb,
+        portFlag: '--dynamodb-port',
+        dataDir: path.join(dataDir, 'dynamodb', stackName),
+        logFile: path.join(logDir, 'dynamodb.log'),
+      }),
+      startEmulator({
+        name: 'SQS (fauxqs)',
+        script: path.join(__dirname, 'emulators', 'sqs-server.mjs'),
+        port: options.ports.sqs,
+        portFlag: '--sqs-port',
+        dataDir: path.join(dataDir, 'sqs', stackName),
+        logFile: path.join(logDir, 'sqs.log'),
+      }),
+    ]);
+    stoppables.push(dynamodbEmulator, sqsEmulator);
+
+    const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEmulator.endpoint });
+    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEmulator.endpoint });
+    stoppables.push({ stop: async () => (dynamodb.destroy(), sqs.destroy()) });
+
+    const resources = await provisionResources({
+      stackName,
+      template,
+      dynamodb,
+      sqs,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      log,
+    });
+
+    const tls = await ensureSelfSignedCertificate(dataDir);
+    const layerModulePaths = new Map<string, string>(
+      resourcesOfType(template, 'AWS::Lambda::LayerVersion').map(([logicalId, layer]) => [
+        logicalId,
+        path.join(assembly.assetDir(layer.Properties?.Content ?? {}), 'nodejs', 'node_modules'),
+      ]),
+    );
+    const functionResources = resourcesOfType(template, 'AWS::Lambda::Function');
+    // Functions may reference each other (and layers); register their local identities first.
+    for (const [logicalId] of functionResources) {
+      const functionName = `${stackName}-${logicalId}`;
+      resources.set(logicalId, {
+        ref: functionName,
+        attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
+      });
+    }
+    for (const [logicalId] of layerModulePaths) {
+      resources.set(logicalId, { ref: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:layer:${logicalId}:1`, attributes: {} });
+    }
+
+    const functions = new Map<string, LocalFunction>();
+    for (const [logicalId, fn] of functionResources) {
+      const props = fn.Properties ?? {};
+      const environment = resolveIntrinsics(props.Environment?.Variables ?? {}, resources) as Record<string, string>;
+      const layers: string[] = (props.Layers ?? []).map((layer: { Ref?: string }) => {
+        const modulePath = layer.Ref ? layerModulePaths.get(layer.Ref) : undefined;
+        if (!modulePath) throw new Error(`${logicalId} uses a layer the local runtime cannot find: ${JSON.stringify(layer)}`);
+        return modulePath;
+      });
+      const functionName = resources.get(logicalId)?.ref ?? logicalId;
+      functions.set(
+        logicalId,
+        new LocalFunction({
+          logicalId,
+          functionName,
+          codeDir: assembly.assetDir(props.Code ?? {}),
+          handler: props.Handler,
+          timeoutSeconds: overrideFor(options.timeoutOverrides, logicalId) ?? props.Timeout ?? 3,
+          memorySizeMb: props.MemorySize ?? 128,
+          environment: {
+            ...environment,
+            AWS_REGION: LOCAL_REGION,
+            AWS_DEFAULT_REGION: LOCAL_REGION,
+            AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+            AWS_ENDPOINT_URL_DYNAMODB: dynamodbEmulator.endpoint,
+            AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+            ...overrideFor(options.environmentOverrides, logicalId),
+          },
+          modulePaths: [...layers, RUNTIME_NODE_MODULES],
+          log: createWriteStream(path.join(logDir, `${logicalId}.log`), { flags: 'a' }),
+        }),
+      );
+    }
+    stoppables.push({ stop: async () => void (await Promise.all([...functions.values()].map((fn) => fn.stop()))) });
+
+    const api = await startHttpApi({
+      routes: routesFromTemplate(template),
+      functions,
+      httpPort: options.ports.http,
+      httpsPort: options.ports.https,
+      tls,
+      log,
+    });
+    stoppables.push(api as HttpApiServer);
+
+    const events = new EventEmitter<{ batch: [BatchSummary] }>();
+    const eventSources = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([logicalId, mapping]) => {
+      const props = mapping.Properties ?? {};
+      const queueLogicalId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
+      const queue = resources.get(queueLogicalId);
+      const fn = functions.get(props.FunctionName?.Ref);
+      if (!queue || !fn) throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
+      const source = new SqsEventSource(
+        sqs,
+        fn,
+        {
+          queueUrl: queue.ref,
+          queueArn: queue.attributes.Arn,
+          batchSize: props.BatchSize ?? 10,
+          maxBatchingWindowSeconds: props.MaximumBatchingWindowInSeconds ?? 0,
+          maxConcurrency: props.ScalingConfig?.MaximumConcurrency ?? 1000,
+          reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        },
+        (summary) => events.emit('batch', summary),
+      );
+      source.start();
+      return source;
+    });
+    // Stopped first (stoppables run in reverse): polling ends and in-flight batches drain before functions stop.
+    stoppables.push({ stop: async () => void (await Promise.all(eventSources.map((source) => source.stop()))) });
+
+    const apiEndpoints: Map<string, LocalResource> = new Map(
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
+        logicalId,
+        { ref: 'local', attributes: { ApiEndpoint: api.url } },
+      ]),
+    );
+    const outputResources = new Map([...resources, ...apiEndpoints]);
+    const outputs: Record<string, string> = Object.fromEntries(
+      Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, String(resolveIntrinsics(output.Value, outputResources))]),
+    );
+    outputs.DynamoDbEndpoint = dynamodbEmulator.endpoint;
+    outputs.SqsEndpoint = sqsEmulator.endpoint;
+    const outputsFile = path.join(dataDir, 'outputs.json');
+    writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: outputs }, null, 2)}\n`);
+
+    return {
+      stackName,
+      outputs,
+      outputsFile,
+      apiUrl: api.url,
+      apiHttpsUrl: api.httpsUrl,
+      certificateFile: tls.certFile,
+      logDir,
+      events,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,210 @@
+import {
+  DeleteMessageBatchCommand,
+  Message,
+  MessageSystemAttributeName,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { LocalFunction } from './lambda/local-function';
+import { LOCAL_REGION } from './intrinsics';
+
+export interface EventSourceSettings {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxConcurrency: number;
+  readonly reportBatchItemFailures: boolean;
+}
+
+export interface BatchSummary {
+  readonly functionName: string;
+  readonly records: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly durationMs: number;
+  readonly messageIds: readonly string[];
+  readonly failedMessageIds: readonly string[];
+  readonly receiveCounts: readonly number[];
+  /** Why the whole batch failed (thrown error, timeout, malformed response), when it did. */
+  readonly error?: string;
+}
+
+const SQS_RECEIVE_MAX = 10;
+
+const toRecord = (message: Message, queueArn: string): SQSRecord => ({
+  messageId: message.MessageId ?? '',
+  receiptHandle: message.ReceiptHandle ?? '',
+  body: message.Body ?? '',
+  attributes: {
+    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+    SenderId: message.Attributes?.SenderId ?? 'local',
+    ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+  },
+  messageAttributes: Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType ?? 'String',
+        stringValue: value.StringValue,
+        binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+        stringListValues: [],
+        binaryListValues: [],
+      },
+    ]),
+  ),
+  md5OfBody: message.MD5OfBody ?? '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: queueArn,
+  awsRegion: LOCAL_REGION,
+});
+
+/**
+ * Which records of a successful invocation failed, by Lambda's rules for ReportBatchItemFailures:
+ * a null/empty response or list means all succeeded; a malformed, empty or unknown itemIdentifier
+ * fails the whole batch.
+ */
+export const failedRecordIds = (
+  response: unknown,
+  messageIds: readonly string[],
+): { readonly failed: ReadonlySet<string>; readonly malformed?: string } => {
+  const all = new Set(messageIds);
+  if (response === null || response === undefined) return { failed: new Set() };
+  if (typeof response !== 'object') return { failed: all, malformed: 'response is not an object' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === null || failures === undefined) return { failed: new Set() };
+  if (!Array.isArray(failures)) return { failed: all, malformed: 'batchItemFailures is not a list' };
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '' || !all.has(id)) {
+      return { failed: all, malformed: `invalid itemIdentifier ${JSON.stringify(id)}` };
+    }
+    failed.add(id);
+  }
+  return { failed };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls a queue and invokes a function with batches the way Lambda's SQS event source mapping does:
+ * long polling; up to BatchSize records gathered until MaximumBatchingWindowInSeconds runs out (0:
+ * invoke with what one receive returns); at most MaximumConcurrency batches in flight; deletes the
+ * records that succeeded. Failed records are left alone and come back after the visibility timeout.
+ */
+export class SqsEventSource {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly fn: LocalFunction,
+    private readonly settings: EventSourceSettings,
+    private readonly onBatch: (summary: BatchSummary) => void,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops polling, invokes what was already gathered, and waits for in-flight batches. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      while (this.inFlight.size >= this.settings.maxConcurrency) await Promise.race(this.inFlight);
+      let messages: Message[];
+      try {
+        messages = await this.gather();
+      } catch (error) {
+        if (!this.running) break;
+        // The emulator restarting or a transient error: back off and poll again, as Lambda does.
+        await sleep(500);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const batch = this.invoke(messages).finally(() => this.inFlight.delete(batch));
+      this.inFlight.add(batch);
+    }
+  }
+
+  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
+    const { Messages } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.settings.queueUrl,
+        MaxNumberOfMessages: Math.min(SQS_RECEIVE_MAX, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: [MessageSystemAttributeName.All],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages ?? [];
+  }
+
+  private async gather(): Promise<Message[]> {
+    const { batchSize, maxBatchingWindowSeconds } = this.settings;
+    // Short long-polls so that stop() is prompt; SQS-wise identical to one 20 s poll.
+    const messages = await this.receive(batchSize, 1);
+    if (messages.length === 0 || maxBatchingWindowSeconds === 0) return messages;
+    const windowEnds = Date.now() + maxBatchingWindowSeconds * 1000;
+    while (messages.length < batchSize && this.running) {
+      const remainingMs = windowEnds - Date.now();
+      if (remainingMs <= 0) break;
+      const more = await this.receive(batchSize - messages.length, remainingMs >= 1000 ? 1 : 0);
+      messages.push(...more);
+      if (more.length === 0 && remainingMs < 1000) await sleep(Math.min(remainingMs, 50));
+    }
+    return messages;
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const records = messages.map((message) => toRecord(message, this.settings.queueArn));
+    const event: SQSEvent = { Records: records };
+    const messageIds = records.map((record) => record.messageId);
+    const outcome = await this.fn.invoke(event);
+
+    let failed: ReadonlySet<string>;
+    let error: string | undefined;
+    if (!outcome.ok) {
+      failed = new Set(messageIds);
+      error = `${outcome.error.errorType}: ${outcome.error.errorMessage}`;
+    } else if (this.settings.reportBatchItemFailures) {
+      const verdict = failedRecordIds(outcome.result, messageIds);
+      failed = verdict.failed;
+      if (verdict.malformed) error = `malformed batch response (${verdict.malformed}): whole batch failed`;
+    } else {
+      failed = new Set();
+    }
+
+    const succeeded = records.filter((record) => !failed.has(record.messageId));
+    for (let start = 0; start < succeeded.length; start += SQS_RECEIVE_MAX) {
+      const chunk = succeeded.slice(start, start + SQS_RECEIVE_MAX);
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.settings.queueUrl,
+          Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+    }
+    this.onBatch({
+      functionName: this.fn.name,
+      records: records.length,
+      succeeded: succeeded.length,
+      failed: failed.size,
+      durationMs: outcome.durationMs,
+      messageIds,
+      failedMessageIds: [...failed],
+      receiveCounts: records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      error,
+    });
+  }
+}
