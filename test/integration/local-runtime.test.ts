@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
+import { getStageConfig } from '../../infra/config/stages';
+import { sampleOrder } from '../support/fixtures';
+import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
+
+const dev = getStageConfig('dev');
+const POISON = '{"version":1,"order":{"note":"not an order"}}';
+
+describe('local runtime (dev stage)', () => {
+  // Visibility shortened from 181 s so redeliveries happen within the test; everything else is the template's.
+  const harness = new RuntimeHarness({ visibilityTimeoutSeconds: 2 });
+
+  beforeAll(() => harness.start(), 60_000);
+  afterAll(async () => {
+    await harness.stop();
+    harness.removeData();
+  }, 30_000);
+
+  it('writes outputs.json in the shape of cdk deploy --outputs-file', () => {
+    const written = JSON.parse(readFileSync(harness.runtime.outputsFile, 'utf8'));
+    expect(Object.keys(written)).toEqual(['OrdersPipeline-dev']);
+    expect(Object.keys(written['OrdersPipeline-dev']).sort()).toEqual([
+      'ApiUrl',
+      'DeadLetterQueueUrl',
+      'DynamoDbEndpoint',
+      'IdempotencyTableName',
+      'OrdersTableName',
+      'QueueUrl',
+      'SqsEndpoint',
+    ]);
+    expect(written['OrdersPipeline-dev'].ApiUrl).toBe(harness.runtime.apiUrl);
+  });
+
+  it('stores a POSTed order in the orders table', async () => {
+    const order = sampleOrder({ orderId: 'it-post-1' });
+
+    const response = await harness.postOrder(order);
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ orderId: 'it-post-1', status: 'ACCEPTED' });
+    const stored = await eventually('the order in DynamoDB', () => harness.storedOrder('it-post-1'));
+    expect(stored).toMatchObject({ ...order, PK: 'ORDER#it-post-1', SK: 'ORDER' });
+  }, 30_000);
+
+  it('answers over HTTPS too, with problem+json for an invalid order', async () => {
+    const url = harness.runtime.apiHttpsUrl.replace('https://', '');
+    // Node's fetch cannot take a CA per request; the https module can.
+    const https = await import('node:https');
+    const ca = readFileSync(harness.runtime.certificateFile);
+    const { status, type } = await new Promise<{ status?: number; type?: string }>((resolve, reject) => {
+      const request = https.request(
+        { host: url.split(':')[0], port: Number(url.split(':')[1]), path: '/orders', method: 'POST', ca, headers: { 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          resolve({ status: response.statusCode, type: response.headers['content-type'] });
+        },
+      );
+      request.on('error', reject);
+      request.end('{"customerId":"c"}');
+    });
+    expect(status).toBe(400);
+    expect(type).toBe('application/problem+json');
+  });
+
+  it(`moves a message the consumer cannot process to the DLQ after maxReceiveCount (${dev.maxReceiveCount}) receives`, async () => {
+    const { MessageId } = await harness.sqs.send(new SendMessageCommand({ QueueUrl: harness.outputs.QueueUrl, MessageBody: POISON }));
+
+    const deadLettered = await eventually(
+      'the poison message in the DLQ',
+      async () =>
+        (
+          await harness.sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: harness.outputs.DeadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+          )
+        ).Messages?.find((message) => message.MessageId === MessageId),
+      30_000,
+    );
+
+    expect(deadLettered.Body).toBe(POISON);
+    const attempts = harness.batchesWith(MessageId as string);
+    expect(attempts.map((batch) => batch.receiveCounts[batch.messageIds.indexOf(MessageId as string)])).toEqual(
+      Array.from({ length: dev.maxReceiveCount }, (_, i) => i + 1),
+    );
+  }, 40_000);
+
+  it('retries only the failed record of a partially failed batch', async () => {
+    const orders = ['it-partial-1', 'it-partial-2', 'it-partial-3'].map((orderId) => sampleOrder({ orderId }));
+    const { Successful = [] } = await harness.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: harness.outputs.QueueUrl,
+        Entries: [
+          ...orders.map((order, i) => ({ Id: `ok-${i}`, MessageBody: serializeOrderMessage(buildOrderMessage(order, new Date())) })),
+          { Id: 'poison', MessageBody: POISON },
+        ],
+      }),
+    );
+    const idOf = (entryId: string) => Successful.find((entry) => entry.Id === entryId)?.MessageId as string;
+    const poisonId = idOf('poison');
+
+    await eventually('the poison record to be redelivered', () => harness.batchesWith(poisonId).length >= 2, 20_000);
+
+    for (const order of orders) expect(await harness.storedOrder(order.orderId)).toBeDefined();
+    for (const entryId of ['ok-0', 'ok-1', 'ok-2']) {
+      expect(harness.batchesWith(idOf(entryId))).toHaveLength(1);
+    }
+    const [firstAttempt, retry] = harness.batchesWith(poisonId);
+    expect(firstAttempt.failedMessageIds).toEqual([poisonId]);
+    expect(retry.messageIds).toEqual([poisonId]);
+    // Let it reach the DLQ so it does not disturb the next test's batch counts.
+    await eventually('the poison record to be dead-lettered', () => harness.batchesWith(poisonId).length === dev.maxReceiveCount, 20_000);
+  }, 60_000);
+
+  it(`delivers a burst of orders in about N / BatchSize (${dev.consumer.batchSize}) invocations`, async () => {
+    const burst = 300;
+    const orderIds = Array.from({ length: burst }, (_, i) => `it-burst-${i}`);
+    const batchesBefore = harness.batches.length;
+    const queue = [...orderIds];
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let orderId = queue.shift(); orderId; orderId = queue.shift()) {
+          statuses.push((await harness.postOrder(sampleOrder({ orderId }))).status);
+        }
+      }),
+    );
+    expect(statuses.filter((status) => status === 202)).toHaveLength(burst);
+
+    await eventually(
+      'every burst order to be stored',
+      () => harness.batches.slice(batchesBefore).reduce((sum, batch) => sum + batch.succeeded, 0) >= burst,
+      30_000,
+    );
+    const burstBatches = harness.batches.slice(batchesBefore);
+    expect(burstBatches.reduce((sum, batch) => sum + batch.records, 0)).toBe(burst);
+    const minimum = Math.ceil(burst / dev.consumer.batchSize);
+    expect(burstBatches.length).toBeGreaterThanOrEqual(minimum);
+    // The window may close on a partial batch while requests are still arriving: allow two extra.
+    expect(burstBatches.length).toBeLessThanOrEqual(minimum + 2);
+    for (const orderId of [orderIds[0], orderIds[burst - 1]]) expect(await harness.storedOrder(orderId)).toBeDefined();
+  }, 60_000);
+
+  it('keeps stored orders across a restart', async () => {
+    await harness.stop();
+    await harness.start();
+
+    expect(await harness.storedOrder('it-post-1')).toMatchObject({ orderId: 'it-post-1' });
+  }, 60_000);
+});
