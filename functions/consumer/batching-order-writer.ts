@@ -20,15 +20,22 @@ export interface WriterOptions {
 
 export interface WriterStats {
   ordersStored: number;
+  /** Records whose order was already stored, or delivered twice in this batch: settled without a write. */
+  duplicatesSkipped: number;
+  batchGetCalls: number;
   batchWriteCalls: number;
   unprocessedRetries: number;
-  duplicatesInBatch: number;
 }
 
 interface PendingWrite {
   readonly message: OrderMessage;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
+}
+
+interface Failure {
+  readonly reason: string;
+  readonly cause?: unknown;
 }
 
 // Errors after which the same request can succeed later; anything else fails its records at once.
@@ -40,14 +47,26 @@ const RETRYABLE_ERROR_NAMES = new Set([
   'ServiceUnavailable',
 ]);
 
+const orderIdOf = (message: OrderMessage): string => message.order.orderId;
+
 /**
- * Gathers the orders of concurrently processed records into BatchWriteItem calls (DataLoader
- * style): each record awaits its own promise, which settles only when its item is written or given
- * up on. Powertools' partial batch response therefore maps one-to-one onto what DynamoDB stored.
- * One writer serves one invocation: it owns that invocation's time budget and statistics.
+ * Stores the orders of concurrently processed records, first write wins (see README, "Exactly once"):
+ * each record awaits its own promise (DataLoader style), and one flush per batch
+ *   1. de-duplicates by orderId (the first copy counts),
+ *   2. looks the orders up with BatchGetItem (≤ 100 per call) and skips those already stored,
+ *   3. writes the rest with BatchWriteItem (≤ 25 per call),
+ * retrying UnprocessedKeys/UnprocessedItems and throttling within the invocation's time budget. A
+ * record's promise settles only when its order is known stored, so Powertools' partial batch response
+ * maps one-to-one onto what DynamoDB holds. One writer serves one invocation.
  */
 export class BatchingOrderWriter {
-  readonly stats: WriterStats = { ordersStored: 0, batchWriteCalls: 0, unprocessedRetries: 0, duplicatesInBatch: 0 };
+  readonly stats: WriterStats = {
+    ordersStored: 0,
+    duplicatesSkipped: 0,
+    batchGetCalls: 0,
+    batchWriteCalls: 0,
+    unprocessedRetries: 0,
+  };
   private pending: PendingWrite[] = [];
   private readonly safetyMarginMs: number;
   private readonly backoff: BackoffOptions;
@@ -75,71 +94,94 @@ export class BatchingOrderWriter {
   private async flush(): Promise<void> {
     const writes = this.pending;
     this.pending = [];
-    const waitersByOrderId = new Map<string, PendingWrite[]>();
+    const waiters = new Map<string, PendingWrite[]>();
     for (const write of writes) {
-      const waiters = waitersByOrderId.get(write.message.order.orderId);
-      if (waiters) {
-        // Same order delivered twice in one batch: write the first copy once, settle both records with it.
-        waiters.push(write);
-        this.stats.duplicatesInBatch += 1;
+      const sameOrder = waiters.get(orderIdOf(write.message));
+      if (sameOrder) {
+        sameOrder.push(write);
+        this.stats.duplicatesSkipped += 1;
       } else {
-        waitersByOrderId.set(write.message.order.orderId, [write]);
+        waiters.set(orderIdOf(write.message), [write]);
       }
     }
-    const firstCopies = [...waitersByOrderId.values()].map((waiters) => waiters[0].message);
-    await Promise.all(
-      chunk(firstCopies, this.store.maxBatchSize).map((messages) => this.writeChunk(messages, waitersByOrderId)),
-    );
-  }
-
-  private async writeChunk(messages: OrderMessage[], waitersByOrderId: Map<string, PendingWrite[]>): Promise<void> {
-    const settle = (batch: readonly OrderMessage[], error?: Error): void => {
-      for (const message of batch) {
-        for (const waiter of waitersByOrderId.get(message.order.orderId) ?? []) {
-          if (error) waiter.reject(error);
+    const settle = (messages: readonly OrderMessage[], failure?: Failure): void => {
+      for (const message of messages) {
+        for (const waiter of waiters.get(orderIdOf(message)) ?? []) {
+          if (failure) waiter.reject(new OrderNotWrittenError(orderIdOf(message), failure.reason, { cause: failure.cause }));
           else waiter.resolve();
         }
       }
     };
 
-    let remaining: readonly OrderMessage[] = messages;
-    for (let attempt = 1; ; attempt += 1) {
-      let lastFailure: { reason: string; cause?: unknown };
-      try {
-        this.stats.batchWriteCalls += 1;
-        const { unprocessed } = await this.store.writeBatch(remaining);
-        const unprocessedIds = new Set(unprocessed.map((message) => message.order.orderId));
-        const written = remaining.filter((message) => !unprocessedIds.has(message.order.orderId));
-        this.stats.ordersStored += written.length;
-        settle(written);
-        if (unprocessed.length === 0) return;
-        remaining = unprocessed;
-        lastFailure = { reason: 'DynamoDB returned it in UnprocessedItems until the time budget ran out' };
-      } catch (error) {
-        const name = error instanceof Error ? error.name : 'UnknownError';
-        lastFailure = { reason: `BatchWriteItem failed with ${name}`, cause: error };
-        if (!RETRYABLE_ERROR_NAMES.has(name)) {
-          this.fail(remaining, lastFailure, settle);
-          return;
-        }
-      }
-      const delayMs = fullJitterDelayMs(attempt, this.backoff, this.random);
-      if (this.options.remainingTimeMs() - delayMs < this.safetyMarginMs) {
-        this.fail(remaining, lastFailure, settle);
-        return;
-      }
-      this.stats.unprocessedRetries += remaining.length;
-      await sleep(delayMs);
-    }
+    const firstCopies = [...waiters.values()].map((sameOrder) => sameOrder[0].message);
+    const unstored = (
+      await Promise.all(chunk(firstCopies, this.store.maxLookupSize).map((messages) => this.skipStored(messages, settle)))
+    ).flat();
+    await Promise.all(chunk(unstored, this.store.maxBatchSize).map((messages) => this.writeChunk(messages, settle)));
   }
 
-  private fail(
-    messages: readonly OrderMessage[],
-    failure: { reason: string; cause?: unknown },
-    settle: (batch: readonly OrderMessage[], error?: Error) => void,
-  ): void {
-    for (const message of messages) {
-      settle([message], new OrderNotWrittenError(message.order.orderId, failure.reason, { cause: failure.cause }));
+  /** Settles the orders already stored and returns the others. A failed lookup fails its records. */
+  private async skipStored(
+    messages: OrderMessage[],
+    settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
+  ): Promise<OrderMessage[]> {
+    const stored = new Set<string>();
+    const { remaining, failure } = await this.withinBudget(messages, { operation: 'BatchGetItem', leftover: 'UnprocessedKeys' }, async (batch) => {
+      this.stats.batchGetCalls += 1;
+      const outcome = await this.store.findStored(batch.map(orderIdOf));
+      for (const orderId of outcome.stored) stored.add(orderId);
+      const unprocessed = new Set(outcome.unprocessed);
+      return batch.filter((message) => unprocessed.has(orderIdOf(message)));
+    });
+    if (failure) settle(remaining, failure);
+    const alreadyStored = messages.filter((message) => stored.has(orderIdOf(message)));
+    this.stats.duplicatesSkipped += alreadyStored.length;
+    settle(alreadyStored);
+    const failed = new Set(failure ? remaining : []);
+    return messages.filter((message) => !stored.has(orderIdOf(message)) && !failed.has(message));
+  }
+
+  private async writeChunk(
+    messages: OrderMessage[],
+    settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
+  ): Promise<void> {
+    const { remaining, failure } = await this.withinBudget(messages, { operation: 'BatchWriteItem', leftover: 'UnprocessedItems' }, async (batch) => {
+      this.stats.batchWriteCalls += 1;
+      const { unprocessed } = await this.store.writeBatch(batch);
+      const unprocessedIds = new Set(unprocessed.map(orderIdOf));
+      const written = batch.filter((message) => !unprocessedIds.has(orderIdOf(message)));
+      this.stats.ordersStored += written.length;
+      settle(written);
+      return batch.filter((message) => unprocessedIds.has(orderIdOf(message)));
+    });
+    if (failure) settle(remaining, failure);
+  }
+
+  /**
+   * Calls `attempt` until it leaves nothing over, backing off with full jitter between tries, for as
+   * long as the invocation's time allows. Returns what is left and why, when it gives up.
+   */
+  private async withinBudget(
+    messages: OrderMessage[],
+    call: { readonly operation: string; readonly leftover: string },
+    attempt: (batch: OrderMessage[]) => Promise<OrderMessage[]>,
+  ): Promise<{ remaining: OrderMessage[]; failure?: Failure }> {
+    let remaining = messages;
+    for (let tries = 1; ; tries += 1) {
+      let failure: Failure;
+      try {
+        remaining = await attempt(remaining);
+        if (remaining.length === 0) return { remaining };
+        failure = { reason: `DynamoDB returned it in ${call.leftover} until the time budget ran out` };
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'UnknownError';
+        failure = { reason: `${call.operation} failed with ${name}`, cause: error };
+        if (!RETRYABLE_ERROR_NAMES.has(name)) return { remaining, failure };
+      }
+      const delayMs = fullJitterDelayMs(tries, this.backoff, this.random);
+      if (this.options.remainingTimeMs() - delayMs < this.safetyMarginMs) return { remaining, failure };
+      this.stats.unprocessedRetries += remaining.length;
+      await sleep(delayMs);
     }
   }
 }

@@ -3,17 +3,28 @@ import {
   BatchProcessor,
   DynamoDbOrderStore,
   EventType,
+  FaultInjectingOrderStore,
   MetricUnit,
+  OrderStore,
+  SqsDeadLetterQueue,
+  assertStorable,
   createDynamoDbDocumentClient,
+  createSqsClient,
+  isErrorNamed,
   logger,
   metrics,
   parseOrderMessage,
   processPartialResponse,
+  readFaultConfig,
   requireEnv,
 } from '@orders-pipeline/shared';
 import { BatchingOrderWriter } from './batching-order-writer';
 
-const store = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv('ORDERS_TABLE_NAME'));
+const faults = readFaultConfig();
+const dynamoDbStore = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv('ORDERS_TABLE_NAME'));
+const store: OrderStore = faults ? new FaultInjectingOrderStore(dynamoDbStore, faults) : dynamoDbStore;
+if (faults) logger.warn('fault injection is ON: DynamoDB calls will fail on purpose', { faults });
+const deadLetters = new SqsDeadLetterQueue(createSqsClient(), requireEnv('DEAD_LETTER_QUEUE_URL'));
 const processor = new BatchProcessor(EventType.SQS);
 
 const oldestRecordAgeMs = (records: readonly SQSRecord[], now: number): number =>
@@ -23,12 +34,32 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   logger.addContext(context);
   metrics.captureColdStartMetric();
   const writer = new BatchingOrderWriter(store, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
+  let sentToDlq = 0;
 
   const storeRecord = async (record: SQSRecord): Promise<void> => {
+    let message;
     try {
-      await writer.write(parseOrderMessage(record.body));
+      message = parseOrderMessage(record.body);
+      assertStorable(message);
     } catch (error) {
-      logger.warn('record not stored; SQS will redeliver it', { messageId: record.messageId, error });
+      if (!isErrorNamed(error, 'InvalidOrderMessageError')) throw error;
+      // No retry can fix it: dead-letter it now with the reason, and count the record as handled.
+      await deadLetters.send({
+        body: record.body,
+        errorType: (error as Error).name,
+        errorMessage: (error as Error).message,
+        firstSeenAt: new Date(Number(record.attributes.ApproximateFirstReceiveTimestamp)),
+        sourceMessageId: record.messageId,
+        messageAttributes: record.messageAttributes,
+      });
+      sentToDlq += 1;
+      logger.warn('record sent to the DLQ', { messageId: record.messageId, error });
+      return;
+    }
+    try {
+      await writer.write(message);
+    } catch (error) {
+      logger.warn('record not stored; SQS will redeliver it', { messageId: record.messageId, orderId: message.order.orderId, error });
       throw error;
     }
   };
@@ -42,12 +73,19 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     });
     const { stats } = writer;
     metrics.addMetric('ordersStored', MetricUnit.Count, stats.ordersStored);
+    metrics.addMetric('duplicatesSkipped', MetricUnit.Count, stats.duplicatesSkipped);
+    metrics.addMetric('batchGetCalls', MetricUnit.Count, stats.batchGetCalls);
     metrics.addMetric('batchWriteCalls', MetricUnit.Count, stats.batchWriteCalls);
     metrics.addMetric('unprocessedRetries', MetricUnit.Count, stats.unprocessedRetries);
-    metrics.addMetric('duplicatesInBatch', MetricUnit.Count, stats.duplicatesInBatch);
     metrics.addMetric('recordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+    metrics.addMetric('sentToDlq', MetricUnit.Count, sentToDlq);
     metrics.addMetric('oldestRecordAgeMs', MetricUnit.Milliseconds, oldestRecordAgeMs(event.Records, Date.now()));
-    logger.info('batch processed', { records: event.Records.length, ...stats, failed: response.batchItemFailures.length });
+    logger.info('batch processed', {
+      records: event.Records.length,
+      ...stats,
+      sentToDlq,
+      failed: response.batchItemFailures.length,
+    });
     return response;
   } finally {
     metrics.publishStoredMetrics();

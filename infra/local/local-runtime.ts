@@ -171,6 +171,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       const queue = resources.get(queueLogicalId);
       const fn = functions.get(props.FunctionName?.Ref);
       if (!queue || !fn) throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
+      const visibility = Number(queue.attributes.VisibilityTimeout);
+      if (visibility < fn.definition.timeoutSeconds) {
+        // AWS refuses such a mapping: records would become visible again while the function still works on them.
+        throw new Error(
+          `Queue visibility timeout (${visibility} s) is less than the timeout of ${fn.name} (${fn.definition.timeoutSeconds} s); ` +
+            'raise visibilityTimeoutSeconds or lower the function timeout.',
+        );
+      }
       const source = new SqsEventSource(
         sqs,
         fn,

@@ -86,7 +86,7 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
     log(`queue ${queueName} ready (visibility timeout ${attributes.VisibilityTimeout ?? 30} s)`);
     resources.set(logicalId, {
       ref: QueueUrl,
-      attributes: { Arn: Attributes?.QueueArn ?? '', QueueName: queueName, QueueUrl },
+      attributes: { Arn: Attributes?.QueueArn ?? '', QueueName: queueName, QueueUrl, VisibilityTimeout: attributes.VisibilityTimeout ?? '30' },
     });
   }
   return resources;

@@ -186,14 +186,20 @@ export class SqsEventSource {
     }
 
     const succeeded = records.filter((record) => !failed.has(record.messageId));
+    const undeleted: string[] = [];
     for (let start = 0; start < succeeded.length; start += SQS_RECEIVE_MAX) {
       const chunk = succeeded.slice(start, start + SQS_RECEIVE_MAX);
-      await this.sqs.send(
+      const { Failed = [] } = await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.settings.queueUrl,
           Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
         }),
       );
+      undeleted.push(...Failed.map((entry) => `${chunk[Number(entry.Id)].messageId} (${entry.Code})`));
+    }
+    if (undeleted.length > 0) {
+      // As on AWS, a record whose delete fails is delivered again: the function must be idempotent.
+      error = [error, `could not delete ${undeleted.length} succeeded record(s): ${undeleted.join(', ')}`].filter(Boolean).join('; ');
     }
     this.onBatch({
       functionName: this.fn.name,

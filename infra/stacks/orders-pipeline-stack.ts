@@ -83,10 +83,17 @@ export class OrdersPipelineStack extends Stack {
       serviceName: 'orders-consumer',
       description: 'Stores queued orders in DynamoDB in batches, exactly once',
       settings: config.consumer,
-      environment: { ORDERS_TABLE_NAME: ordersTable.tableName },
+      environment: {
+        ORDERS_TABLE_NAME: ordersTable.tableName,
+        DEAD_LETTER_QUEUE_URL: orderQueues.deadLetterQueue.queueUrl,
+      },
     });
     consumerFunction.addToRolePolicy(
       new PolicyStatement({ actions: CONSUMER_TABLE_ACTIONS, resources: [ordersTable.tableArn] }),
+    );
+    // Non-retryable messages are dead-lettered by the consumer itself, with the reason attached.
+    consumerFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.deadLetterQueue.queueArn] }),
     );
     consumerFunction.addEventSource(
       new SqsEventSource(orderQueues.queue, {

@@ -12,3 +12,6 @@ export * from './clients/aws-clients';
 export * from './clients/sqs-order-queue';
 export * from './clients/dynamodb-order-store';
 export * from './powertools';
+export * from './orders/dead-letter';
+export * from './clients/sqs-dead-letter-queue';
+export * from './faults/fault-injection';

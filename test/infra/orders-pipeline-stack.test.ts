@@ -104,7 +104,7 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     ]);
   });
 
-  it('lets the consumer only batch-read/write orders and consume its queue', () => {
+  it('lets the consumer only batch-read/write orders, consume its queue and send to the DLQ', () => {
     expect(grantedActions(stage, consumerFunction(stage).logicalId)).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
@@ -113,7 +113,15 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:ReceiveMessage',
+      'sqs:SendMessage',
     ]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [deadLetterQueue(stage).logicalId, 'Arn'] } }),
+        ]),
+      },
+    });
   });
 
   it('grants no wildcard action anywhere', () => {

@@ -20,7 +20,7 @@ describe('local runtime: a consumer invocation that times out', () => {
   beforeAll(async () => {
     hung = await startHungEndpoint();
     harness = new RuntimeHarness({
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: 3,
       timeoutOverrides: { ConsumerFunction: 2 },
       environmentOverrides: { ConsumerFunction: { AWS_ENDPOINT_URL_DYNAMODB: hung.url } },
     });

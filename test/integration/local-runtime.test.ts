@@ -6,11 +6,19 @@ import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 
 const dev = getStageConfig('dev');
+/** Fails validation: the consumer dead-letters it at once. */
 const POISON = '{"version":1,"order":{"note":"not an order"}}';
+/** Orders that DynamoDB (fault injection) always leaves unprocessed: a retryable failure, every time. */
+const STUCK = ['it-stuck-dlq', 'it-stuck-partial'];
 
 describe('local runtime (dev stage)', () => {
-  // Visibility shortened from 181 s so redeliveries happen within the test; everything else is the template's.
-  const harness = new RuntimeHarness({ visibilityTimeoutSeconds: 2 });
+  // Visibility shortened from 181 s and the consumer timeout from 30 s, so that retries of the stuck
+  // orders happen within the test; everything else is the template's.
+  const harness = new RuntimeHarness({
+    visibilityTimeoutSeconds: 4,
+    timeoutOverrides: { ConsumerFunction: 3 },
+    environmentOverrides: { ConsumerFunction: { ORDERS_FAULT_INJECTION: JSON.stringify({ unprocessedOrderIds: STUCK }) } },
+  });
 
   beforeAll(() => harness.start(), 60_000);
   afterAll(async () => {
@@ -64,53 +72,64 @@ describe('local runtime (dev stage)', () => {
     expect(type).toBe('application/problem+json');
   });
 
-  it(`moves a message the consumer cannot process to the DLQ after maxReceiveCount (${dev.maxReceiveCount}) receives`, async () => {
+  const receiveDeadLetter = (messageId: string) => async () =>
+    (
+      await harness.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: harness.outputs.DeadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+        }),
+      )
+    ).Messages?.find((message) => message.MessageId === messageId || message.MessageAttributes?.sourceMessageId?.StringValue === messageId);
+
+  it('dead-letters a message no retry can fix at once, with the reason', async () => {
     const { MessageId } = await harness.sqs.send(new SendMessageCommand({ QueueUrl: harness.outputs.QueueUrl, MessageBody: POISON }));
 
-    const deadLettered = await eventually(
-      'the poison message in the DLQ',
-      async () =>
-        (
-          await harness.sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: harness.outputs.DeadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-          )
-        ).Messages?.find((message) => message.MessageId === MessageId),
-      30_000,
-    );
+    const deadLettered = await eventually('the invalid message in the DLQ', receiveDeadLetter(MessageId as string), 20_000);
 
     expect(deadLettered.Body).toBe(POISON);
+    expect(deadLettered.MessageAttributes?.errorType?.StringValue).toBe('InvalidOrderMessageError');
+    expect(deadLettered.MessageAttributes?.errorMessage?.StringValue).toMatch(/\/order\/customerId/);
+    expect(harness.batchesWith(MessageId as string)).toHaveLength(1);
+  }, 30_000);
+
+  it(`moves a message that keeps failing to the DLQ after maxReceiveCount (${dev.maxReceiveCount}) receives`, async () => {
+    const body = serializeOrderMessage(buildOrderMessage(sampleOrder({ orderId: 'it-stuck-dlq' }), new Date()));
+    const { MessageId } = await harness.sqs.send(new SendMessageCommand({ QueueUrl: harness.outputs.QueueUrl, MessageBody: body }));
+
+    const deadLettered = await eventually('the stuck order in the DLQ', receiveDeadLetter(MessageId as string), 45_000);
+
+    expect(deadLettered.Body).toBe(body);
     const attempts = harness.batchesWith(MessageId as string);
     expect(attempts.map((batch) => batch.receiveCounts[batch.messageIds.indexOf(MessageId as string)])).toEqual(
       Array.from({ length: dev.maxReceiveCount }, (_, i) => i + 1),
     );
-  }, 40_000);
+    expect(await harness.storedOrder('it-stuck-dlq')).toBeUndefined();
+  }, 60_000);
 
   it('retries only the failed record of a partially failed batch', async () => {
-    const orders = ['it-partial-1', 'it-partial-2', 'it-partial-3'].map((orderId) => sampleOrder({ orderId }));
+    const orders = ['it-partial-1', 'it-partial-2', 'it-partial-3', 'it-stuck-partial'].map((orderId) => sampleOrder({ orderId }));
     const { Successful = [] } = await harness.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: harness.outputs.QueueUrl,
-        Entries: [
-          ...orders.map((order, i) => ({ Id: `ok-${i}`, MessageBody: serializeOrderMessage(buildOrderMessage(order, new Date())) })),
-          { Id: 'poison', MessageBody: POISON },
-        ],
+        Entries: orders.map((order, i) => ({ Id: `m-${i}`, MessageBody: serializeOrderMessage(buildOrderMessage(order, new Date())) })),
       }),
     );
     const idOf = (entryId: string) => Successful.find((entry) => entry.Id === entryId)?.MessageId as string;
-    const poisonId = idOf('poison');
+    const stuckId = idOf('m-3');
 
-    await eventually('the poison record to be redelivered', () => harness.batchesWith(poisonId).length >= 2, 20_000);
+    await eventually('the failed record to be redelivered', () => harness.batchesWith(stuckId).length >= 2, 30_000);
 
-    for (const order of orders) expect(await harness.storedOrder(order.orderId)).toBeDefined();
-    for (const entryId of ['ok-0', 'ok-1', 'ok-2']) {
-      expect(harness.batchesWith(idOf(entryId))).toHaveLength(1);
-    }
-    const [firstAttempt, retry] = harness.batchesWith(poisonId);
-    expect(firstAttempt.failedMessageIds).toEqual([poisonId]);
-    expect(retry.messageIds).toEqual([poisonId]);
+    for (const orderId of ['it-partial-1', 'it-partial-2', 'it-partial-3']) expect(await harness.storedOrder(orderId)).toBeDefined();
+    for (const entryId of ['m-0', 'm-1', 'm-2']) expect(harness.batchesWith(idOf(entryId))).toHaveLength(1);
+    const [firstAttempt, retry] = harness.batchesWith(stuckId);
+    expect(firstAttempt.failedMessageIds).toEqual([stuckId]);
+    expect(retry.messageIds).toEqual([stuckId]);
     // Let it reach the DLQ so it does not disturb the next test's batch counts.
-    await eventually('the poison record to be dead-lettered', () => harness.batchesWith(poisonId).length === dev.maxReceiveCount, 20_000);
-  }, 60_000);
+    await eventually('the stuck record to be dead-lettered', () => harness.batchesWith(stuckId).length === dev.maxReceiveCount, 30_000);
+  }, 90_000);
 
   it(`delivers a burst of orders in about N / BatchSize (${dev.consumer.batchSize}) invocations`, async () => {
     const burst = 300;

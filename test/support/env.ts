@@ -1,6 +1,7 @@
 // What the CDK stack sets on deployed functions; handlers read it once at import.
 process.env.QUEUE_URL ??= 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-test';
 process.env.ORDERS_TABLE_NAME ??= 'orders-test';
+process.env.DEAD_LETTER_QUEUE_URL ??= 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-test-dlq';
 process.env.IDEMPOTENCY_TABLE_NAME ??= 'idempotency-test';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'test';

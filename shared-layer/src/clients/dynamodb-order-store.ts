@@ -1,13 +1,16 @@
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrderMessage } from '../orders/order-message';
-import { BatchWriteOutcome, OrderStore } from '../orders/order-ports';
-import { OrderItem, toOrderItem } from '../orders/order-item';
+import { BatchWriteOutcome, LookupOutcome, OrderStore } from '../orders/order-ports';
+import { OrderItem, orderKey, toOrderItem } from '../orders/order-item';
 
 /** BatchWriteItem's hard limit. */
 export const BATCH_WRITE_MAX_ITEMS = 25;
+/** BatchGetItem's hard limit. */
+export const BATCH_GET_MAX_KEYS = 100;
 
 export class DynamoDbOrderStore implements OrderStore {
   readonly maxBatchSize = BATCH_WRITE_MAX_ITEMS;
+  readonly maxLookupSize = BATCH_GET_MAX_KEYS;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -38,5 +41,31 @@ export class DynamoDbOrderStore implements OrderStore {
       return message ? [message] : [];
     });
     return { unprocessed };
+  }
+
+  async findStored(orderIds: readonly string[]): Promise<LookupOutcome> {
+    if (orderIds.length === 0) return { stored: new Set(), unprocessed: [] };
+    if (orderIds.length > this.maxLookupSize) {
+      throw new RangeError(`BatchGetItem takes at most ${this.maxLookupSize} keys, got ${orderIds.length}`);
+    }
+    const response = await this.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: [...new Set(orderIds)].map(orderKey),
+            // Only existence matters: projecting one small attribute keeps the read at its minimum size.
+            ProjectionExpression: '#orderId',
+            ExpressionAttributeNames: { '#orderId': 'orderId' },
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    const found = (response.Responses?.[this.tableName] ?? []) as { orderId: string }[];
+    const unprocessedKeys = (response.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { PK: string }[];
+    return {
+      stored: new Set(found.map((item) => item.orderId)),
+      unprocessed: unprocessedKeys.map((key) => key.PK.replace(/^ORDER#/, '')),
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { Order, OrderLine } from './order-schema';
+import { InvalidOrderMessageError } from '../errors';
 import { OrderMessage } from './order-message';
 
 /**
@@ -37,3 +38,17 @@ export const fromOrderItem = (item: OrderItem): { order: Order; acceptedAt: stri
   order: { orderId: item.orderId, customerId: item.customerId, currency: item.currency, items: item.items.map((l) => ({ ...l })) },
   acceptedAt: item.acceptedAt,
 });
+
+/** DynamoDB's item size limit. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * Rejects an order whose item DynamoDB would refuse (over 400 KB): no retry can store it. The JSON
+ * size is a close, slightly generous estimate of DynamoDB's own (names plus values).
+ */
+export const assertStorable = (message: OrderMessage): void => {
+  const bytes = Buffer.byteLength(JSON.stringify(toOrderItem(message)));
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new InvalidOrderMessageError(`order ${message.order.orderId} would be a ${bytes}-byte item; DynamoDB's limit is ${MAX_ITEM_BYTES}`);
+  }
+};

@@ -10,8 +10,20 @@ export interface BatchWriteOutcome {
   readonly unprocessed: readonly OrderMessage[];
 }
 
-/** Durable storage of orders. One call writes at most `maxBatchSize` distinct orders. */
+export interface LookupOutcome {
+  /** Order ids that already have a stored order item. */
+  readonly stored: ReadonlySet<string>;
+  /** Order ids DynamoDB did not look up (UnprocessedKeys): the caller retries them. */
+  readonly unprocessed: readonly string[];
+}
+
+/**
+ * Durable storage of orders. One writeBatch call writes at most `maxBatchSize` distinct orders; one
+ * findStored call looks up at most `maxLookupSize` ids.
+ */
 export interface OrderStore {
   readonly maxBatchSize: number;
+  readonly maxLookupSize: number;
   writeBatch(messages: readonly OrderMessage[]): Promise<BatchWriteOutcome>;
+  findStored(orderIds: readonly string[]): Promise<LookupOutcome>;
 }

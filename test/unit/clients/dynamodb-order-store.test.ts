@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbOrderStore, createDynamoDbDocumentClient, toOrderItem } from '@orders-pipeline/shared';
 import { orderMessage } from '../../support/fixtures';
@@ -23,5 +23,14 @@ describe('DynamoDbOrderStore', () => {
     await expect(store.writeBatch(many)).rejects.toThrow(/at most 25/);
     await expect(store.writeBatch([orderMessage('a'), orderMessage('a')])).rejects.toThrow(/same order twice/);
     expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('reports which orders are stored and which keys DynamoDB left unprocessed', async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: { orders: [{ orderId: 'ord-1' }] },
+      UnprocessedKeys: { orders: { Keys: [{ PK: 'ORDER#ord-3', SK: 'ORDER' }] } },
+    });
+
+    expect(await store.findStored(['ord-1', 'ord-2', 'ord-3'])).toEqual({ stored: new Set(['ord-1']), unprocessed: ['ord-3'] });
   });
 });

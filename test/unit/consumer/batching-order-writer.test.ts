@@ -36,7 +36,45 @@ describe('BatchingOrderWriter', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(store.calls).toEqual([['ord-dup', 'ord-other']]);
     expect(store.stored.get('ord-dup')?.acceptedAt).toBe(first.acceptedAt);
-    expect(writer.stats.duplicatesInBatch).toBe(1);
+    expect(writer.stats.duplicatesSkipped).toBe(1);
+  });
+
+  it('skips orders already stored, so a replay never rewrites them (first write wins)', async () => {
+    const store = new ScriptedOrderStore();
+    const original = orderMessage('ord-1', new Date('2026-11-23T12:00:00Z'));
+    store.stored.set('ord-1', original);
+    const writer = new BatchingOrderWriter(store, { remainingTimeMs: plentyOfTime, backoff: noDelay });
+
+    const results = await writeAll(writer, [orderMessage('ord-1', new Date('2026-11-24T00:00:00Z')), orderMessage('ord-2')]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(store.calls).toEqual([['ord-2']]);
+    expect(store.stored.get('ord-1')).toBe(original);
+    expect(writer.stats).toMatchObject({ duplicatesSkipped: 1, ordersStored: 1, batchGetCalls: 1, batchWriteCalls: 1 });
+  });
+
+  it('looks up at most 100 orders per BatchGetItem and writes 25 per BatchWriteItem: 5 requests per 100 orders', async () => {
+    const store = new ScriptedOrderStore();
+    const writer = new BatchingOrderWriter(store, { remainingTimeMs: plentyOfTime, backoff: noDelay });
+
+    await writeAll(writer, messages(200));
+
+    expect(store.lookups.map((lookup) => lookup.length)).toEqual([100, 100]);
+    expect(store.calls.map((call) => call.length)).toEqual(Array(8).fill(25));
+  });
+
+  it('retries UnprocessedKeys of the lookup, and fails the records whose lookup never completes', async () => {
+    const lookupScript = (ids: readonly string[]) => ({ unprocessed: ids.filter((id) => id === 'ord-1') });
+    const store = new ScriptedOrderStore(undefined, lookupScript);
+    let remainingMs = 10_000;
+    const writer = new BatchingOrderWriter(store, { remainingTimeMs: () => (remainingMs -= 3_000), backoff: noDelay });
+
+    const results = await writeAll(writer, messages(3));
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as Error).message).toMatch(/UnprocessedKeys/);
+    expect(store.lookups.length).toBeGreaterThan(1);
+    expect(store.calls).toEqual([['ord-0', 'ord-2']]);
   });
 
   it('retries UnprocessedItems until DynamoDB takes them', async () => {

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
 import { serializeOrderMessage } from '@orders-pipeline/shared';
@@ -7,6 +8,7 @@ import { fakeContext } from '../../support/lambda-context';
 import { orderMessage, sqsRecord } from '../../support/fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
 const TABLE = process.env.ORDERS_TABLE_NAME as string;
 
 const eventOf = (orderIds: string[]): SQSEvent => ({
@@ -17,7 +19,12 @@ type PutRequests = { PutRequest: { Item: { orderId: string } } }[];
 const putRequestsOf = (input: { RequestItems?: Record<string, unknown> }) => input.RequestItems?.[TABLE] as PutRequests;
 
 describe('consumer handler', () => {
-  beforeEach(() => dynamo.reset());
+  beforeEach(() => {
+    dynamo.reset();
+    sqs.reset();
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+  });
 
   it('stores a batch of 30 orders in two BatchWriteItem calls and reports no failures', async () => {
     dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
@@ -52,14 +59,42 @@ describe('consumer handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ord-1' }, { itemIdentifier: 'msg-ord-2' }]);
   });
 
-  it('fails only a malformed record and stores the rest', async () => {
+  it('sends a malformed record to the DLQ at once with the reason, and stores the rest', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     const event = eventOf(['ord-1']);
-    event.Records.push(sqsRecord('msg-bad', '{"version":1,"order":{}}'));
+    event.Records.push(sqsRecord('msg-bad', '{"version":2,"order":{}}'));
 
     const response = await handler(event, fakeContext('orders-consumer'));
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-bad' }] });
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
+    const [deadLetter] = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    expect(deadLetter.QueueUrl).toBe(process.env.DEAD_LETTER_QUEUE_URL);
+    expect(deadLetter.MessageBody).toBe('{"version":2,"order":{}}');
+    expect(deadLetter.MessageAttributes).toMatchObject({
+      errorType: { StringValue: 'InvalidOrderMessageError' },
+      errorMessage: { StringValue: expect.stringMatching(/\/version/) },
+      sourceMessageId: { StringValue: 'msg-bad' },
+      firstSeenAt: { StringValue: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+    });
+  });
+
+  it('leaves a malformed record for SQS to retry when the DLQ cannot take it', async () => {
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+
+    const response = await handler({ Records: [sqsRecord('msg-bad', 'not json')] }, fakeContext('orders-consumer'));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-bad' }] });
+  });
+
+  it('skips orders that are already stored: a redelivery writes nothing', async () => {
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ orderId: 'ord-1' }, { orderId: 'ord-2' }] } });
+
+    const response = await handler(eventOf(['ord-1', 'ord-2']), fakeContext('orders-consumer'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    const lookup = dynamo.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems?.[TABLE];
+    expect(lookup).toMatchObject({ Keys: [{ PK: 'ORDER#ord-1', SK: 'ORDER' }, { PK: 'ORDER#ord-2', SK: 'ORDER' }], ConsistentRead: true });
   });
 });
