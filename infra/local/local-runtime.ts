@@ -9,6 +9,7 @@ import { HttpApiServer, routesFromTemplate, startHttpApi } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, resolveIntrinsics } from './intrinsics';
 import { LocalFunction } from './lambda/local-function';
 import { provisionResources } from './provision';
+import { RequestCounter } from './request-counter';
 import { BatchSummary, SqsEventSource } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
@@ -29,6 +30,8 @@ export interface LocalRuntimeOptions {
   readonly environmentOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Per function logical-id prefix: a Timeout in seconds replacing the template's. */
   readonly timeoutOverrides?: Readonly<Record<string, number>>;
+  /** Fraction of successfully processed records the event source delivers once more (at-least-once duplicates). */
+  readonly duplicateDeliveryRate?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -42,6 +45,8 @@ export interface LocalRuntime {
   readonly logDir: string;
   /** Emits 'batch' with a BatchSummary after every event-source invocation. */
   readonly events: EventEmitter<{ batch: [BatchSummary] }>;
+  /** Requests the functions sent, by `<service>:<Operation>` (event-source polling not included). */
+  requestCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +93,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEmulator.endpoint });
     const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEmulator.endpoint });
     stoppables.push({ stop: async () => (dynamodb.destroy(), sqs.destroy()) });
+
+    // Functions reach the emulators through counting proxies; the runtime itself talks to them directly.
+    const [dynamodbCounter, sqsCounter] = await Promise.all([
+      RequestCounter.start('dynamodb', new URL(dynamodbEmulator.endpoint)),
+      RequestCounter.start('sqs', new URL(sqsEmulator.endpoint)),
+    ]);
+    stoppables.push(dynamodbCounter, sqsCounter);
 
     const resources = await provisionResources({
       stackName,
@@ -143,8 +155,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
             AWS_DEFAULT_REGION: LOCAL_REGION,
             AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
             AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-            AWS_ENDPOINT_URL_DYNAMODB: dynamodbEmulator.endpoint,
-            AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+            AWS_ENDPOINT_URL_DYNAMODB: dynamodbCounter.endpoint,
+            AWS_ENDPOINT_URL_SQS: sqsCounter.endpoint,
             ...overrideFor(options.environmentOverrides, logicalId),
           },
           modulePaths: [...layers, RUNTIME_NODE_MODULES],
@@ -189,6 +201,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           maxBatchingWindowSeconds: props.MaximumBatchingWindowInSeconds ?? 0,
           maxConcurrency: props.ScalingConfig?.MaximumConcurrency ?? 1000,
           reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+          duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
         },
         (summary) => events.emit('batch', summary),
       );
@@ -222,6 +235,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       certificateFile: tls.certFile,
       logDir,
       events,
+      requestCounts: () => Object.fromEntries([...dynamodbCounter.counts, ...sqsCounter.counts]),
       stop: stopAll,
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import {
   MessageSystemAttributeName,
   ReceiveMessageCommand,
   SQSClient,
+  SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { LocalFunction } from './lambda/local-function';
@@ -16,6 +17,8 @@ export interface EventSourceSettings {
   readonly maxBatchingWindowSeconds: number;
   readonly maxConcurrency: number;
   readonly reportBatchItemFailures: boolean;
+  /** Fault injection: this fraction of succeeded records is sent again before being deleted. */
+  readonly duplicateDeliveryRate?: number;
 }
 
 export interface BatchSummary {
@@ -27,6 +30,8 @@ export interface BatchSummary {
   readonly messageIds: readonly string[];
   readonly failedMessageIds: readonly string[];
   readonly receiveCounts: readonly number[];
+  /** Records sent once more by duplicate-delivery fault injection. */
+  readonly duplicatesInjected: number;
   /** Why the whole batch failed (thrown error, timeout, malformed response), when it did. */
   readonly error?: string;
 }
@@ -186,6 +191,20 @@ export class SqsEventSource {
     }
 
     const succeeded = records.filter((record) => !failed.has(record.messageId));
+    const duplicates = succeeded.filter(() => Math.random() < (this.settings.duplicateDeliveryRate ?? 0));
+    for (const record of duplicates) {
+      await this.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: this.settings.queueUrl,
+          MessageBody: record.body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(record.messageAttributes)
+              .filter(([, value]) => value.stringValue !== undefined)
+              .map(([name, value]) => [name, { DataType: value.dataType, StringValue: value.stringValue }]),
+          ),
+        }),
+      );
+    }
     const undeleted: string[] = [];
     for (let start = 0; start < succeeded.length; start += SQS_RECEIVE_MAX) {
       const chunk = succeeded.slice(start, start + SQS_RECEIVE_MAX);
@@ -210,6 +229,7 @@ export class SqsEventSource {
       messageIds,
       failedMessageIds: [...failed],
       receiveCounts: records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      duplicatesInjected: duplicates.length,
       error,
     });
   }

@@ -97,8 +97,10 @@ export class LocalFunction {
         LOCAL_HANDLER: definition.handler,
       },
     });
-    child.stdout?.pipe(definition.log, { end: false });
-    child.stderr?.pipe(definition.log, { end: false });
+    // Many environments share one log file: write chunks rather than piping (pipes add listeners each).
+    const writeLog = (chunk: Buffer) => definition.log.write(chunk);
+    child.stdout?.on('data', writeLog);
+    child.stderr?.on('data', writeLog);
     const ready = new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`execution environment exited during init (code ${code})`)));

@@ -1,0 +1,49 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * A pass-through HTTP proxy in front of an emulator that counts requests by operation
+ * (`<service>:<Operation>`, from the X-Amz-Target header of the AWS JSON protocols). Functions talk
+ * to the emulators through it, so the counts are what the code really sent, crashed invocations included.
+ */
+export class RequestCounter {
+  readonly counts = new Map<string, number>();
+  private readonly agent = new http.Agent({ keepAlive: true });
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly endpoint: string,
+  ) {}
+
+  static async start(service: string, target: URL): Promise<RequestCounter> {
+    let counter: RequestCounter | undefined;
+    const server = http.createServer((request, response) => {
+      const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop();
+      const key = `${service}:${operation}`;
+      counter?.counts.set(key, (counter.counts.get(key) ?? 0) + 1);
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers, agent: counter?.agent },
+        (upstreamResponse) => {
+          response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+          upstreamResponse.pipe(response);
+        },
+      );
+      upstream.on('error', () => {
+        if (!response.headersSent) response.writeHead(502);
+        response.end();
+      });
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    counter = new RequestCounter(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return counter;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, runChaos } from './chaos';
+
+const FLAGS: Record<string, keyof ChaosOptions> = {
+  orders: 'orders',
+  concurrency: 'concurrency',
+  duplicates: 'duplicateRate',
+  throttle: 'throttleRate',
+  unprocessed: 'unprocessedRate',
+  crash: 'crashRate',
+  poison: 'poisonRate',
+  'latency-ms': 'latencyMs',
+};
+
+const USAGE = `Usage: npm run chaos -- [options]   (rates are fractions, e.g. --throttle 0.05)
+${Object.entries(FLAGS)
+  .map(([flag, key]) => `  --${flag.padEnd(12)} default ${DEFAULT_CHAOS[key]}`)
+  .join('\n')}`;
+
+const parseOptions = (): ChaosOptions => {
+  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) });
+  const options: Record<string, number> = { ...DEFAULT_CHAOS };
+  for (const [flag, key] of Object.entries(FLAGS)) {
+    const raw = (values as Record<string, string | undefined>)[flag];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    const isRate = key.endsWith('Rate');
+    if (!Number.isFinite(value) || value < 0 || (isRate && value > 1) || (!isRate && !Number.isInteger(value))) {
+      throw new Error(`--${flag} must be ${isRate ? 'a fraction from 0 to 1' : 'a non-negative integer'}, got "${raw}"`);
+    }
+    options[key] = value;
+  }
+  if (options.orders < 1 || options.concurrency < 1) throw new Error('--orders and --concurrency must be at least 1');
+  return options as unknown as ChaosOptions;
+};
+
+const pct = (rate: number) => `${Math.round(rate * 1000) / 10} %`;
+
+export const formatReport = (report: ChaosReport): string => {
+  const { options: o, consumerMetrics: m } = report;
+  const rows: [string, string | number][] = [
+    ['faults', `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}`],
+    ['orders accepted (202)', report.accepted],
+    ['orders stored', report.stored],
+    ['missing / stored twice / differing', `${report.verification.missing.length} / ${report.verification.storedTwice.length} / ${report.verification.differing.length}`],
+    ['duplicate deliveries injected', report.duplicatesInjected],
+    ['duplicates suppressed (consumer metric)', m.duplicatesSkipped ?? 0],
+    ['sent to DLQ, by reason', Object.entries(report.deadLettered).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+    ['valid orders in the DLQ', report.validOrdersInDlq],
+    ['records redelivered (retries)', report.redeliveredRecords],
+    ['in-invocation retries (consumer metric)', m.unprocessedRetries ?? 0],
+    ['failed invocations, by cause', Object.entries(report.failedInvocations).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+    ['consumer invocations', `${report.invocations} (${report.invocationsPer1000} per 1,000 orders)`],
+    ['DynamoDB requests', `${Object.entries(report.requests).filter(([k]) => k.startsWith('dynamodb:')).map(([k, v]) => `${k.slice(9)} ${v}`).join(', ')} (${report.dynamoDbRequestsPer1000} per 1,000 orders)`],
+    ['run time', `${report.seconds} s`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+};
+
+const main = async () => {
+  let options: ChaosOptions;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`\nChaos run\n${formatReport(report)}\n\n`);
+  if (report.problems.length > 0) {
+    process.stdout.write(`FAILED: ${report.problems.length} problem(s)\n${report.problems.slice(0, 20).map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(1);
+  }
+  process.stdout.write('OK: every accepted order is stored exactly once, unchanged.\n');
+};
+
+main().catch((error: Error) => {
+  process.stderr.write(`chaos run failed: ${error.message}\n`);
+  process.exit(1);
+});

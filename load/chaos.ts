@@ -1,0 +1,246 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../shared-layer/src';
+import { startLocalRuntime } from '../infra/local/local-runtime';
+import { BatchSummary } from '../infra/local/sqs-event-source';
+import { forEachConcurrently, generateOrder } from './lib/order-generator';
+import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
+
+export interface ChaosOptions {
+  readonly orders: number;
+  readonly concurrency: number;
+  /** Fraction of processed records delivered once more by the event source. */
+  readonly duplicateRate: number;
+  readonly throttleRate: number;
+  readonly unprocessedRate: number;
+  readonly crashRate: number;
+  /** Poison messages sent straight to the queue, as a fraction of `orders`. */
+  readonly poisonRate: number;
+  readonly latencyMs: number;
+  /** Visibility timeout for the run: short, so that retries after crashes finish in seconds. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly consumerTimeoutSeconds: number;
+}
+
+export const DEFAULT_CHAOS: ChaosOptions = {
+  orders: 1_000,
+  concurrency: 16,
+  duplicateRate: 0.1,
+  throttleRate: 0.05,
+  unprocessedRate: 0.02,
+  crashRate: 0.01,
+  poisonRate: 0.01,
+  latencyMs: 0,
+  visibilityTimeoutSeconds: 8,
+  consumerTimeoutSeconds: 6,
+};
+
+export interface ChaosReport {
+  readonly options: ChaosOptions;
+  readonly seconds: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly stored: number;
+  readonly verification: Verification;
+  readonly duplicatesInjected: number;
+  readonly consumerMetrics: Readonly<Record<string, number>>;
+  readonly poisonSent: number;
+  readonly deadLettered: Readonly<Record<string, number>>;
+  readonly validOrdersInDlq: number;
+  readonly invocations: number;
+  readonly failedInvocations: Readonly<Record<string, number>>;
+  readonly redeliveredRecords: number;
+  readonly requests: Readonly<Record<string, number>>;
+  readonly dynamoDbRequestsPer1000: number;
+  readonly invocationsPer1000: number;
+  readonly quiesced: boolean;
+  readonly problems: readonly string[];
+}
+
+/** Three kinds of message no retry can fix, each tagged so that duplicates of it can be told apart. */
+const poisonBody = (tag: string, kind: number): string =>
+  [
+    `not json at all ${tag}`,
+    JSON.stringify({ version: 99, order: { orderId: tag }, acceptedAt: new Date().toISOString() }),
+    JSON.stringify({ version: 1, order: { orderId: tag, customerId: '', currency: 'usd', items: [] }, acceptedAt: 'yesterday' }),
+  ][kind % 3];
+
+/** Sums Powertools EMF metrics found in a function's log file. Crashed invocations never flush theirs. */
+const sumEmfMetrics = (logFile: string): Record<string, number> => {
+  const sums: Record<string, number> = {};
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"_aws"')) continue;
+    try {
+      const record = JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+      for (const { Name } of record._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics)) {
+        const value = record[Name];
+        sums[Name] = (sums[Name] ?? 0) + (Array.isArray(value) ? value.reduce((a, b) => a + b, 0) : Number(value));
+      }
+    } catch {
+      // A line cut by a crash: nothing to count.
+    }
+  }
+  return sums;
+};
+
+/**
+ * Sends orders through the local pipeline while DynamoDB misbehaves, the event source delivers
+ * duplicates and poison messages arrive; waits until everything settles; then checks that every
+ * accepted order is stored exactly once and unchanged.
+ */
+export const runChaos = async (options: ChaosOptions, log: (line: string) => void): Promise<ChaosReport> => {
+  const started = Date.now();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orders-chaos-'));
+  const runId = `chaos-${Date.now().toString(36)}`;
+  const batches: BatchSummary[] = [];
+  let lastBatchAt = Date.now();
+  log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
+  const runtime = await startLocalRuntime({
+    stage: 'dev',
+    dataDir,
+    ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
+    duplicateDeliveryRate: options.duplicateRate,
+    environmentOverrides: {
+      ConsumerFunction: {
+        [FAULT_INJECTION_ENV]: JSON.stringify({
+          throttleRate: options.throttleRate,
+          unprocessedRate: options.unprocessedRate,
+          crashRate: options.crashRate,
+          latencyMs: options.latencyMs,
+        }),
+      },
+    },
+  });
+  runtime.events.on('batch', (batch) => {
+    batches.push(batch);
+    lastBatchAt = Date.now();
+  });
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint });
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }),
+  );
+
+  try {
+    const accepted = new Map<string, OrderRequest>();
+    let rejected = 0;
+    const orders = Array.from({ length: options.orders }, (_, i) => generateOrder(runId, i));
+    log(`posting ${options.orders} orders with ${options.concurrency} connections ...`);
+    const poisonSent = Math.round(options.orders * options.poisonRate);
+    const poisonEvery = poisonSent > 0 ? Math.floor(options.orders / poisonSent) : Infinity;
+    let poisonQueued = 0;
+    const poisonPrefix = `${runId}-poison-`;
+    await forEachConcurrently(orders, options.concurrency, async (order, index) => {
+      const response = await fetch(`${runtime.apiUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+      });
+      await response.arrayBuffer();
+      if (response.status === 202) accepted.set(order.orderId, order);
+      else rejected += 1;
+      if (index % poisonEvery === 0 && poisonQueued < poisonSent) {
+        poisonQueued += 1;
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: runtime.outputs.QueueUrl, MessageBody: poisonBody(`${poisonPrefix}${poisonQueued}`, poisonQueued) }),
+        );
+      }
+      if ((index + 1) % Math.max(1, Math.floor(options.orders / 5)) === 0) log(`  posted ${index + 1}/${options.orders}`);
+    });
+
+    log('waiting for the pipeline to settle ...');
+    const quiesced = await waitForQuiescence({
+      sqs,
+      queueUrl: runtime.outputs.QueueUrl,
+      lastBatchAt: () => lastBatchAt,
+      quietMs: 2_000,
+      timeoutMs: 10 * 60_000,
+      progress: (queued, inFlight) => log(`  queue: ${queued} waiting, ${inFlight} in flight; ${batches.length} batches so far`),
+    });
+
+    const stored = await scanOrders(documents, runtime.outputs.OrdersTableName, runId);
+    const verification = verifyStoredOrders(accepted, stored);
+
+    const deadLettered: Record<string, number> = {};
+    const poisonTagsDeadLettered = new Set<string>();
+    let validOrdersInDlq = 0;
+    for (let emptyReceives = 0; emptyReceives < 2; ) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: runtime.outputs.DeadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 600,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      emptyReceives = Messages.length === 0 ? emptyReceives + 1 : 0;
+      for (const message of Messages) {
+        const reason = message.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.errorType]?.StringValue ?? 'maxReceiveCount exceeded';
+        deadLettered[reason] = (deadLettered[reason] ?? 0) + 1;
+        const poisonTag = new RegExp(`${poisonPrefix}\\d+`).exec(message.Body ?? '')?.[0];
+        if (poisonTag) poisonTagsDeadLettered.add(poisonTag);
+        else if (message.Body?.includes(runId)) validOrdersInDlq += 1;
+      }
+    }
+
+    const consumerLog = readdirSync(runtime.logDir).find((file) => file.startsWith('ConsumerFunction'));
+    const consumerMetrics = consumerLog ? sumEmfMetrics(path.join(runtime.logDir, consumerLog)) : {};
+    const failedInvocations: Record<string, number> = {};
+    for (const batch of batches) {
+      if (batch.error) {
+        const kind = batch.error.split(':')[0];
+        failedInvocations[kind] = (failedInvocations[kind] ?? 0) + 1;
+      }
+    }
+    const requests = runtime.requestCounts();
+    const dynamoDbRequests = Object.entries(requests)
+      .filter(([operation]) => operation.startsWith('dynamodb:'))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const per1000 = (count: number) => (accepted.size === 0 ? 0 : Math.round((count * 1000 * 10) / accepted.size) / 10);
+
+    const problems = [
+      ...(quiesced ? [] : ['the pipeline did not settle within 10 minutes']),
+      ...verification.missing.map((id) => `missing: ${id}`),
+      ...verification.storedTwice.map((id) => `stored twice: ${id}`),
+      ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
+      ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
+      ...(rejected > 0 ? [`${rejected} valid orders were not accepted`] : []),
+      ...(validOrdersInDlq > 0 ? [`${validOrdersInDlq} valid orders ended in the DLQ`] : []),
+      ...(poisonTagsDeadLettered.size === poisonSent
+        ? []
+        : [`${poisonSent} poison messages sent, ${poisonTagsDeadLettered.size} of them found in the DLQ`]),
+    ];
+    return {
+      options,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      accepted: accepted.size,
+      rejected,
+      stored: stored.length,
+      verification,
+      duplicatesInjected: batches.reduce((sum, batch) => sum + batch.duplicatesInjected, 0),
+      consumerMetrics,
+      poisonSent,
+      deadLettered,
+      validOrdersInDlq,
+      invocations: batches.length,
+      failedInvocations,
+      redeliveredRecords: batches.reduce((sum, batch) => sum + batch.receiveCounts.filter((count) => count > 1).length, 0),
+      requests,
+      dynamoDbRequestsPer1000: per1000(dynamoDbRequests),
+      invocationsPer1000: per1000(batches.length),
+      quiesced,
+      problems,
+    };
+  } finally {
+    sqs.destroy();
+    documents.destroy();
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,93 @@
+import { isDeepStrictEqual } from 'node:util';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { OrderRequest } from '../../shared-layer/src';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the queue holds nothing (visible or in flight) and no batch has finished for
+ * `quietMs`. Returns false if that does not happen within `timeoutMs`.
+ */
+export const waitForQuiescence = async (options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  lastBatchAt: () => number;
+  quietMs: number;
+  timeoutMs: number;
+  progress: (queued: number, inFlight: number) => void;
+}): Promise<boolean> => {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastReport = 0;
+  while (Date.now() < deadline) {
+    const { Attributes = {} } = await options.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: options.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const queued = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+    const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    if (queued === 0 && inFlight === 0 && Date.now() - options.lastBatchAt() >= options.quietMs) return true;
+    if (Date.now() - lastReport >= 2_000) {
+      options.progress(queued, inFlight);
+      lastReport = Date.now();
+    }
+    await sleep(250);
+  }
+  return false;
+};
+
+export interface StoredOrderItem extends OrderRequest {
+  readonly orderId: string;
+  readonly acceptedAt: string;
+}
+
+/** Every order item in the table whose orderId starts with `prefix` (paginated scan). */
+export const scanOrders = async (documents: DynamoDBDocumentClient, tableName: string, prefix: string): Promise<StoredOrderItem[]> => {
+  const items: StoredOrderItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as StoredOrderItem[]).filter((item) => item.orderId?.startsWith(prefix)));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+};
+
+export interface Verification {
+  readonly missing: string[];
+  readonly differing: string[];
+  readonly unexpected: string[];
+  readonly storedTwice: string[];
+}
+
+/** Compares what the API accepted with what the table holds: every order exactly once, unchanged. */
+export const verifyStoredOrders = (
+  accepted: ReadonlyMap<string, OrderRequest>,
+  stored: readonly StoredOrderItem[],
+): Verification => {
+  const byId = new Map<string, StoredOrderItem[]>();
+  for (const item of stored) byId.set(item.orderId, [...(byId.get(item.orderId) ?? []), item]);
+  const missing: string[] = [];
+  const differing: string[] = [];
+  for (const [orderId, order] of accepted) {
+    const [item] = byId.get(orderId) ?? [];
+    if (!item) missing.push(orderId);
+    else if (
+      !isDeepStrictEqual(
+        { customerId: item.customerId, currency: item.currency, items: item.items },
+        { customerId: order.customerId, currency: order.currency, items: order.items },
+      ) ||
+      Number.isNaN(Date.parse(item.acceptedAt))
+    ) {
+      differing.push(orderId);
+    }
+  }
+  return {
+    missing,
+    differing,
+    unexpected: [...byId.keys()].filter((orderId) => !accepted.has(orderId)),
+    storedTwice: [...byId].filter(([, items]) => items.length > 1).map(([orderId]) => orderId),
+  };
+};
