@@ -45,6 +45,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['missing / stored twice / differing', `${report.verification.missing.length} / ${report.verification.storedTwice.length} / ${report.verification.differing.length}`],
     ['duplicate deliveries injected', report.duplicatesInjected],
     ['duplicates suppressed (consumer metric)', m.duplicatesSkipped ?? 0],
+    ['poison messages sent', report.poisonSent],
     ['sent to DLQ, by reason', Object.entries(report.deadLettered).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
     ['valid orders in the DLQ', report.validOrdersInDlq],
     ['records redelivered (retries)', report.redeliveredRecords],

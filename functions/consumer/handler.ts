@@ -19,6 +19,7 @@ import {
   requireEnv,
 } from '@orders-pipeline/shared';
 import { BatchingOrderWriter } from './batching-order-writer';
+import { deadLetterRecord } from './dead-letter-record';
 
 const faults = readFaultConfig();
 const dynamoDbStore = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv('ORDERS_TABLE_NAME'));
@@ -44,14 +45,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     } catch (error) {
       if (!isErrorNamed(error, 'InvalidOrderMessageError')) throw error;
       // No retry can fix it: dead-letter it now with the reason, and count the record as handled.
-      await deadLetters.send({
-        body: record.body,
-        errorType: (error as Error).name,
-        errorMessage: (error as Error).message,
-        firstSeenAt: new Date(Number(record.attributes.ApproximateFirstReceiveTimestamp)),
-        sourceMessageId: record.messageId,
-        messageAttributes: record.messageAttributes,
-      });
+      await deadLetterRecord(deadLetters, record, error as Error);
       sentToDlq += 1;
       logger.warn('record sent to the DLQ', { messageId: record.messageId, error });
       return;

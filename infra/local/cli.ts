@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { STAGE_NAMES } from '../config/stages';
+import { FAULT_INJECTION_ENV, readFaultConfig } from '../../shared-layer/src/faults/fault-injection';
 import { startLocalRuntime } from './local-runtime';
 import { BatchSummary } from './sqs-event-source';
 
@@ -15,7 +16,11 @@ Options (environment variable in brackets):
   --dynamodb-port <port>  DynamoDB port (default 8000)                 [ORDERS_LOCAL_DYNAMODB_PORT]
   --sqs-port <port>       SQS port (default 4566)                      [ORDERS_LOCAL_SQS_PORT]
   --data-dir <dir>        data, logs, certificate, outputs (default .local) [ORDERS_LOCAL_DATA_DIR]
-  -h, --help              show this help`;
+  -h, --help              show this help
+
+Fault injection (see README "Fault injection"):
+  ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   passed to the consumer
+  ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice`;
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -69,6 +74,16 @@ const describeBatch = (batch: BatchSummary): string => {
   );
 };
 
+const faultInjection = (() => {
+  try {
+    return readFaultConfig();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const duplicateRate = Number(process.env.ORDERS_LOCAL_DUPLICATE_RATE ?? 0);
+if (!(duplicateRate >= 0 && duplicateRate <= 1)) fail('ORDERS_LOCAL_DUPLICATE_RATE must be a fraction from 0 to 1.');
+
 const main = async () => {
   const started = Date.now();
   const runtime = await startLocalRuntime({
@@ -80,8 +95,15 @@ const main = async () => {
       dynamodb: portOption(values['dynamodb-port'], 'ORDERS_LOCAL_DYNAMODB_PORT', 8000),
       sqs: portOption(values['sqs-port'], 'ORDERS_LOCAL_SQS_PORT', 4566),
     },
+    environmentOverrides: faultInjection
+      ? { ConsumerFunction: { [FAULT_INJECTION_ENV]: process.env[FAULT_INJECTION_ENV] as string } }
+      : undefined,
+    duplicateDeliveryRate: duplicateRate,
     log,
   });
+  if (faultInjection || duplicateRate > 0) {
+    log(`FAULT INJECTION ON: consumer ${JSON.stringify(faultInjection ?? {})}, duplicate deliveries ${duplicateRate}`);
+  }
   runtime.events.on('batch', (batch) => log(describeBatch(batch)));
   const { outputs } = runtime;
   const sample = path.relative(process.cwd(), path.join(__dirname, '..', '..', 'test', 'events', 'order.json'));

@@ -1,0 +1,13 @@
+import type { SQSRecord } from 'aws-lambda';
+import { DeadLetterQueue } from '@orders-pipeline/shared';
+
+/** Dead-letters a record no retry can fix, keeping its body and attributes and saying why. */
+export const deadLetterRecord = (deadLetters: DeadLetterQueue, record: SQSRecord, error: Error): Promise<void> =>
+  deadLetters.send({
+    body: record.body,
+    errorType: error.name,
+    errorMessage: error.message,
+    firstSeenAt: new Date(Number(record.attributes.ApproximateFirstReceiveTimestamp)),
+    sourceMessageId: record.messageId,
+    messageAttributes: record.messageAttributes,
+  });
