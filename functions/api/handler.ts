@@ -2,44 +2,90 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import {
   MetricUnit,
   SqsOrderQueue,
+  buildOpenApiDocument,
   createSqsClient,
   isErrorNamed,
   logger,
   metrics,
   requireEnv,
 } from '@orders-pipeline/shared';
-import { acceptOrder } from './accept-order';
-import { parseOrderRequest } from './parse-order-request';
+import { acceptOrder, acceptOrders } from './accept-order';
+import { batchResponse } from './batch-response';
+import { IDEMPOTENCY_ERRORS, withIdempotencyKey } from './idempotency';
+import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 
 const queue = new SqsOrderQueue(createSqsClient(), requireEnv('QUEUE_URL'));
-const RETRY_AFTER_SECONDS = '1';
+const RETRY_AFTER = { 'retry-after': '1' };
+let openApiDocument: string | undefined;
 
-export const handler = async (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => {
+const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const request = parseOrderRequest(event);
+  if (!request.ok) {
+    metrics.addMetric('ordersRejected', MetricUnit.Count, 1);
+    logger.info('order rejected', { status: request.problem.status, errors: request.problem.errors });
+    return problemResponse(request.problem);
+  }
+  const order = await acceptOrder(request.value, queue);
+  metrics.addMetric('ordersAccepted', MetricUnit.Count, 1);
+  logger.info('order accepted', { orderId: order.orderId });
+  return jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED' });
+};
+
+const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const request = parseOrderBatchRequest(event);
+  if (!request.ok) return problemResponse(request.problem);
+  const valid = request.value.flatMap((entry) => (entry.valid ? [entry.order] : []));
+  const acceptances = valid.length > 0 ? await acceptOrders(valid, queue) : [];
+  const accepted = acceptances.filter((acceptance) => acceptance.enqueued).length;
+  metrics.addMetric('ordersAccepted', MetricUnit.Count, accepted);
+  metrics.addMetric('ordersRejected', MetricUnit.Count, request.value.length - accepted);
+  logger.info('batch processed', { orders: request.value.length, accepted });
+  return batchResponse(request.value, acceptances);
+};
+
+const routeRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  switch (event.routeKey) {
+    case 'POST /orders':
+      return createOrder(event);
+    case 'POST /orders/batch':
+      return createOrders(event);
+    default:
+      return problemResponse(problems.routeNotFound(event.routeKey));
+  }
+};
+
+// 503s are thrown, not returned, so that Powertools never stores them as a key's response.
+const idempotent = withIdempotencyKey(routeRequest, requireEnv('IDEMPOTENCY_TABLE_NAME'));
+
+const problemFor = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (isErrorNamed(error, 'EnqueueFailedError')) {
+    metrics.addMetric('enqueueFailures', MetricUnit.Count, 1);
+    logger.error('order not enqueued', { error });
+    return problemResponse(problems.enqueueUnavailable(), RETRY_AFTER);
+  }
+  if (isErrorNamed(error, IDEMPOTENCY_ERRORS.keyReused)) return problemResponse(problems.idempotencyKeyReused());
+  if (isErrorNamed(error, IDEMPOTENCY_ERRORS.inProgress)) return problemResponse(problems.requestInProgress(), RETRY_AFTER);
+  if (isErrorNamed(error, IDEMPOTENCY_ERRORS.persistence)) {
+    logger.error('idempotency store unavailable', { error });
+    return problemResponse(problems.idempotencyUnavailable(), RETRY_AFTER);
+  }
+  logger.error('unexpected error', { error });
+  return problemResponse(problems.internal());
+};
+
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
   logger.addContext(context);
   metrics.captureColdStartMetric();
   try {
-    const request = parseOrderRequest(event);
-    if (!request.ok) {
-      metrics.addMetric('ordersRejected', MetricUnit.Count, 1);
-      logger.info('order rejected', { status: request.problem.status, errors: request.problem.errors });
-      return problemResponse(request.problem);
+    if (event.routeKey === 'GET /openapi.json') {
+      openApiDocument ??= JSON.stringify(buildOpenApiDocument(), null, 2);
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: openApiDocument };
     }
-    const order = await acceptOrder(request.order, queue);
-    metrics.addMetric('ordersAccepted', MetricUnit.Count, 1);
-    logger.info('order accepted', { orderId: order.orderId });
-    return jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED' });
+    idempotent.config.registerLambdaContext(context);
+    return await idempotent.handler(event, context);
   } catch (error) {
-    if (isErrorNamed(error, 'EnqueueFailedError')) {
-      metrics.addMetric('enqueueFailures', MetricUnit.Count, 1);
-      logger.error('order not enqueued', { error });
-      return problemResponse(problems.enqueueUnavailable(), { 'retry-after': RETRY_AFTER_SECONDS });
-    }
-    logger.error('unexpected error', { error });
-    return problemResponse(problems.internal());
+    return problemFor(error);
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -1,12 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { OrderRequest, validateOrderRequest } from '@orders-pipeline/shared';
+import {
+  FieldError,
+  OrderRequest,
+  orderBatchSchema,
+  validateOrderRequest,
+  validateSchema,
+} from '@orders-pipeline/shared';
 import { Problem, problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export type ParsedRequest =
-  | { readonly ok: true; readonly order: OrderRequest }
-  | { readonly ok: false; readonly problem: Problem };
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem };
 
 // application/json, with or without parameters such as "; charset=utf-8".
 const isJsonMediaType = (contentType: string | undefined): boolean =>
@@ -15,16 +19,12 @@ const isJsonMediaType = (contentType: string | undefined): boolean =>
 const headerValue = (event: APIGatewayProxyEventV2, name: string): string | undefined =>
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
-/** Turns an HTTP API (payload v2) event into a validated order request or the problem to answer. */
-export const parseOrderRequest = (event: APIGatewayProxyEventV2): ParsedRequest => {
+/** Content type, size and JSON syntax: the checks every POST shares. */
+const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<object> => {
   const contentType = headerValue(event, 'content-type');
-  if (!isJsonMediaType(contentType)) {
-    return { ok: false, problem: problems.unsupportedMediaType(contentType) };
-  }
+  if (!isJsonMediaType(contentType)) return { ok: false, problem: problems.unsupportedMediaType(contentType) };
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  if (body.byteLength > MAX_BODY_BYTES) {
-    return { ok: false, problem: problems.payloadTooLarge(body.byteLength, MAX_BODY_BYTES) };
-  }
+  if (body.byteLength > MAX_BODY_BYTES) return { ok: false, problem: problems.payloadTooLarge(body.byteLength, MAX_BODY_BYTES) };
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -32,13 +32,49 @@ export const parseOrderRequest = (event: APIGatewayProxyEventV2): ParsedRequest 
     return { ok: false, problem: problems.malformedJson(error instanceof Error ? error.message : 'unparseable') };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return {
-      ok: false,
-      problem: problems.invalidOrder([{ pointer: '', detail: 'the body must be a JSON object describing one order' }]),
-    };
+    return { ok: false, problem: problems.invalidOrder([{ pointer: '', detail: `the body must be a JSON object describing ${what}` }]) };
   }
-  const validation = validateOrderRequest(json);
-  return validation.ok
-    ? { ok: true, order: validation.value }
-    : { ok: false, problem: problems.invalidOrder(validation.errors) };
+  return { ok: true, value: json };
+};
+
+/** POST /orders: one validated order request, or the problem to answer. */
+export const parseOrderRequest = (event: APIGatewayProxyEventV2): Parsed<OrderRequest> => {
+  const json = parseJsonObject(event, 'one order');
+  if (!json.ok) return json;
+  const validation = validateOrderRequest(json.value);
+  return validation.ok ? { ok: true, value: validation.value } : { ok: false, problem: problems.invalidOrder(validation.errors) };
+};
+
+export type BatchEntry =
+  | { readonly index: number; readonly valid: true; readonly order: OrderRequest }
+  | { readonly index: number; readonly valid: false; readonly errors: readonly FieldError[] };
+
+/**
+ * POST /orders/batch: every order validated on its own (pointers start with /orders/<index>), and a
+ * client orderId repeated within the batch rejected after its first use.
+ */
+export const parseOrderBatchRequest = (event: APIGatewayProxyEventV2): Parsed<BatchEntry[]> => {
+  const json = parseJsonObject(event, '{"orders": [...]}');
+  if (!json.ok) return json;
+  const batch = validateSchema(orderBatchSchema, json.value);
+  if (!batch.ok) return { ok: false, problem: problems.invalidOrder(batch.errors) };
+  const firstUse = new Map<string, number>();
+  return {
+    ok: true,
+    value: batch.value.orders.map((candidate, index): BatchEntry => {
+      const validation = validateOrderRequest(candidate);
+      if (!validation.ok) {
+        return { index, valid: false, errors: validation.errors.map((e) => ({ ...e, pointer: `/orders/${index}${e.pointer}` })) };
+      }
+      const { orderId } = validation.value;
+      if (orderId !== undefined) {
+        const first = firstUse.get(orderId);
+        if (first !== undefined) {
+          return { index, valid: false, errors: [{ pointer: `/orders/${index}/orderId`, detail: `orderId repeats /orders/${first}/orderId` }] };
+        }
+        firstUse.set(orderId, index);
+      }
+      return { index, valid: true, order: validation.value };
+    }),
+  };
 };

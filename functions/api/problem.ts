@@ -44,6 +44,30 @@ export const problems = {
     status: 503,
     detail: 'The order was not accepted because the queue is unavailable. Retry after the Retry-After delay.',
   }),
+  idempotencyKeyReused: (): Problem => ({
+    type: problemType('idempotency-key-reused'),
+    title: 'Unprocessable Content',
+    status: 422,
+    detail: 'This Idempotency-Key was already used with a different body. Use a new key for a different request.',
+  }),
+  requestInProgress: (): Problem => ({
+    type: problemType('request-in-progress'),
+    title: 'Conflict',
+    status: 409,
+    detail: 'A request with this Idempotency-Key is still being processed. Retry after the Retry-After delay.',
+  }),
+  idempotencyUnavailable: (): Problem => ({
+    type: problemType('idempotency-unavailable'),
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The request could not be checked against its Idempotency-Key, so nothing was accepted. Retry after the Retry-After delay.',
+  }),
+  routeNotFound: (routeKey: string): Problem => ({
+    type: problemType('route-not-found'),
+    title: 'Not Found',
+    status: 404,
+    detail: `No route ${routeKey}. Routes: POST /orders, POST /orders/batch, GET /openapi.json.`,
+  }),
   internal: (): Problem => ({
     type: problemType('internal-error'),
     title: 'Internal Server Error',

@@ -5,7 +5,9 @@ export type ApiAuth =
   /** Anyone who can reach the URL may post orders: dev only. */
   | { readonly type: 'none' }
   /** Callers sign requests with SigV4 and need execute-api:Invoke on the route. */
-  | { readonly type: 'iam' };
+  | { readonly type: 'iam' }
+  /** Callers send a JWT from this issuer (e.g. a Cognito user pool or an OIDC provider) for one of these audiences. */
+  | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] };
 
 export interface FunctionSettings {
   readonly memorySizeMb: number;

@@ -1,14 +1,14 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { StageConfig } from '../config/stages';
+import { ApiAuth, StageConfig } from '../config/stages';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { QueueWithDeadLetter } from '../constructs/queue-with-dead-letter';
 import { SharedLayer } from '../constructs/shared-layer';
@@ -16,6 +16,17 @@ import { addNagSuppressions } from './nag-suppressions';
 
 /** Stack names carry the stage so that dev, staging and prod can share one account. */
 export const stackNameFor = (stageName: string): string => `OrdersPipeline-${stageName}`;
+
+const authorizerFor = (auth: ApiAuth) => {
+  switch (auth.type) {
+    case 'none':
+      return undefined;
+    case 'iam':
+      return new HttpIamAuthorizer();
+    case 'jwt':
+      return new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: [...auth.audience] });
+  }
+};
 
 export interface OrdersPipelineStackProps extends StackProps {
   readonly config: StageConfig;
@@ -133,12 +144,14 @@ export class OrdersPipelineStack extends Stack {
         ),
       },
     });
-    const [createOrderRoute] = httpApi.addRoutes({
-      path: '/orders',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('CreateOrderIntegration', apiFunction),
-      authorizer: config.api.auth.type === 'iam' ? new HttpIamAuthorizer() : undefined,
-    });
+    const intake = new HttpLambdaIntegration('IntakeIntegration', apiFunction);
+    const authorizer = authorizerFor(config.api.auth);
+    const writeRoutes = [
+      ...httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST], integration: intake, authorizer }),
+      ...httpApi.addRoutes({ path: '/orders/batch', methods: [HttpMethod.POST], integration: intake, authorizer }),
+    ];
+    // The API description is public on every stage: clients need it before they have credentials.
+    const [openApiRoute] = httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: intake });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
     new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
@@ -151,7 +164,8 @@ export class OrdersPipelineStack extends Stack {
       functions: [apiFunction, consumerFunction],
       ordersTable,
       idempotencyTable,
-      createOrderRoute,
+      writeRoutes,
+      openApiRoute,
     });
   }
 }

@@ -60,7 +60,7 @@ describe('bundled assets (dev)', () => {
   it('runs the API bundle against the layer: a malformed body gets a 400 problem', () => {
     const response = invokeBundle(
       functionBundle('orders-api'),
-      { headers: { 'content-type': 'application/json' }, body: '{', isBase64Encoded: false },
+      { routeKey: 'POST /orders', headers: { 'content-type': 'application/json' }, body: '{', isBase64Encoded: false },
       { QUEUE_URL: 'http://127.0.0.1:1/queue/unused' },
     ) as { statusCode: number; headers: Record<string, string> };
     expect(response.statusCode).toBe(400);

@@ -1,4 +1,6 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { OrdersPipelineStack } from '../../infra/stacks/orders-pipeline-stack';
 import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
 import { onlyResource, resourcesOfType, synthStage } from './synth-stage';
 
@@ -151,11 +153,14 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     expect(table.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
   });
 
-  it(`serves POST /orders ${config.api.auth.type === 'iam' ? 'only to SigV4-signed callers' : 'openly (dev)'}, throttled`, () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /orders',
-      AuthorizationType: config.api.auth.type === 'iam' ? 'AWS_IAM' : 'NONE',
-    });
+  it(`serves POST /orders and /orders/batch ${config.api.auth.type === 'iam' ? 'only to SigV4-signed callers' : 'openly (dev)'}, throttled`, () => {
+    for (const routeKey of ['POST /orders', 'POST /orders/batch']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: config.api.auth.type === 'iam' ? 'AWS_IAM' : 'NONE',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /openapi.json', AuthorizationType: 'NONE' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: {
@@ -197,6 +202,24 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     expect(suppressions.length).toBeGreaterThan(0);
     const thin = suppressions.filter(({ reason }) => reason.length < 60).map(({ id }) => id);
     expect(thin).toEqual([]);
+  });
+});
+
+describe('OrdersPipelineStack with a JWT issuer in the stage config', () => {
+  it('protects the write routes with a JWT authorizer for that issuer and audience', () => {
+    const app = new App();
+    const base = getStageConfig('prod');
+    const stack = new OrdersPipelineStack(app, 'OrdersPipeline-jwt', {
+      config: { ...base, api: { ...base.api, auth: { type: 'jwt', issuer: 'https://issuer.example.com', audience: ['orders-api'] } } },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['orders-api'] },
+    });
+    for (const routeKey of ['POST /orders', 'POST /orders/batch']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'JWT' });
+    }
   });
 });
 

@@ -1,7 +1,24 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  MessageAttributeValue,
+  SendMessageBatchCommand,
+  SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
 import { OrderMessage, serializeOrderMessage } from '../orders/order-message';
 import { OrderQueue } from '../orders/order-ports';
+import { fullJitterDelayMs, sleep } from '../retry/backoff';
+import { chunk } from '../retry/chunk';
+
+/** SendMessageBatch's limit. */
+export const SEND_MESSAGE_BATCH_MAX = 10;
+const BATCH_ATTEMPTS = 3;
+
+const attributesOf = (message: OrderMessage): Record<string, MessageAttributeValue> => ({
+  orderId: { DataType: 'String', StringValue: message.order.orderId },
+  messageVersion: { DataType: 'Number', StringValue: String(message.version) },
+});
 
 export class SqsOrderQueue implements OrderQueue {
   constructor(
@@ -15,14 +32,47 @@ export class SqsOrderQueue implements OrderQueue {
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: serializeOrderMessage(message),
-          MessageAttributes: {
-            orderId: { DataType: 'String', StringValue: message.order.orderId },
-            messageVersion: { DataType: 'Number', StringValue: String(message.version) },
-          },
+          MessageAttributes: attributesOf(message),
         }),
       );
     } catch (error) {
       throw new EnqueueFailedError(`could not enqueue order ${message.order.orderId}`, { cause: error });
     }
+  }
+
+  /**
+   * SendMessageBatch, 10 per call, in parallel. Entries SQS failed on its side are retried with
+   * backoff; entries failed for the sender's fault, or still failing after 3 attempts, are returned.
+   */
+  async enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<number>> {
+    const failed = new Set<number>();
+    const indexes = messages.map((_, index) => index);
+    await Promise.all(
+      chunk(indexes, SEND_MESSAGE_BATCH_MAX).map(async (group) => {
+        let pending = group;
+        for (let attempt = 1; pending.length > 0; attempt += 1) {
+          const entries: SendMessageBatchRequestEntry[] = pending.map((index) => ({
+            Id: String(index),
+            MessageBody: serializeOrderMessage(messages[index]),
+            MessageAttributes: attributesOf(messages[index]),
+          }));
+          let retry: number[];
+          try {
+            const { Failed = [] } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+            for (const entry of Failed.filter((f) => f.SenderFault)) failed.add(Number(entry.Id));
+            retry = Failed.filter((f) => !f.SenderFault).map((f) => Number(f.Id));
+          } catch {
+            retry = pending;
+          }
+          if (retry.length > 0 && attempt >= BATCH_ATTEMPTS) {
+            for (const index of retry) failed.add(index);
+            return;
+          }
+          if (retry.length > 0) await sleep(fullJitterDelayMs(attempt));
+          pending = retry;
+        }
+      }),
+    );
+    return failed;
   }
 }

@@ -82,3 +82,13 @@ export const validateSchema = <T>(schema: z.ZodType<T>, input: unknown): Validat
 
 export const validateOrderRequest = (input: unknown): ValidationResult<OrderRequest> =>
   validateSchema(orderSchema, input);
+
+export const MAX_BATCH_ORDERS = 25;
+
+/** POST /orders/batch: the orders are validated one by one, so their items stay `unknown` here. */
+export const orderBatchSchema = z.strictObject({
+  orders: z
+    .array(z.unknown(), { error: 'orders must be an array of orders' })
+    .min(1, { error: 'orders must contain at least 1 order' })
+    .max(MAX_BATCH_ORDERS, { error: `orders must contain at most ${MAX_BATCH_ORDERS} orders` }),
+});

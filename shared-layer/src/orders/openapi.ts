@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { MAX_BATCH_ORDERS, orderSchema } from './order-schema';
+
+const problemSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pointer', 'detail'],
+        properties: { pointer: { type: 'string', description: 'RFC 6901 JSON pointer into the request body' }, detail: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retried request safe: the same key with the same body gets the same response and enqueues nothing new (for an hour).',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+const commonProblems = {
+  '400': problem('Malformed JSON or invalid order; `errors` names every offending field'),
+  '409': problem('A request with the same Idempotency-Key is still in progress; retry after Retry-After'),
+  '413': problem('Body over 64 KiB'),
+  '415': problem('Content type is not application/json'),
+  '422': problem('The Idempotency-Key was used with a different body'),
+  '503': problem('The queue is unavailable; nothing was accepted; retry after Retry-After'),
+};
+
+/** The OpenAPI 3.1 description of the intake API, generated from the order schema. */
+export const buildOpenApiDocument = (): Record<string, unknown> => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'orders-pipeline intake API',
+    version: '1.0.0',
+    description: 'Accepts orders over HTTPS; every accepted order is stored exactly once.',
+  },
+  paths: {
+    '/orders': {
+      post: {
+        operationId: 'createOrder',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Order' } } } },
+        responses: {
+          '202': {
+            description: 'Accepted: the order is queued and will be stored',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
+          },
+          ...commonProblems,
+        },
+      },
+    },
+    '/orders/batch': {
+      post: {
+        operationId: 'createOrders',
+        parameters: [idempotencyKey],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['orders'],
+                properties: {
+                  orders: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ORDERS, items: { $ref: '#/components/schemas/Order' } },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '202': { description: 'Every order accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } } },
+          '207': { description: 'Some orders accepted, some not', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } } },
+          ...commonProblems,
+          '400': problem('No order in the batch was valid (or the batch itself is malformed)'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: { operationId: 'getOpenApi', responses: { '200': { description: 'This document', content: { 'application/json': {} } } } },
+    },
+  },
+  components: {
+    schemas: {
+      Order: z.toJSONSchema(orderSchema, { target: 'draft-2020-12', io: 'input' }),
+      Accepted: {
+        type: 'object',
+        required: ['orderId', 'status'],
+        properties: { orderId: { type: 'string' }, status: { const: 'ACCEPTED' } },
+      },
+      BatchResult: {
+        type: 'object',
+        required: ['accepted', 'rejected', 'results'],
+        properties: {
+          accepted: { type: 'integer' },
+          rejected: { type: 'integer' },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['index', 'status'],
+              properties: {
+                index: { type: 'integer' },
+                status: { enum: ['ACCEPTED', 'REJECTED', 'NOT_ENQUEUED'] },
+                orderId: { type: 'string' },
+                errors: { $ref: '#/components/schemas/Problem/properties/errors' },
+                detail: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      Problem: problemSchema,
+    },
+  },
+});
