@@ -23,7 +23,7 @@ export const batchResponse = (
     nextAcceptance += 1;
     return enqueued
       ? { index: entry.index, status: 'ACCEPTED', orderId: order.orderId }
-      : { index: entry.index, status: 'NOT_ENQUEUED', orderId: order.orderId, detail: 'The queue did not take this order; send it again.' };
+      : { index: entry.index, status: 'NOT_ENQUEUED', orderId: order.orderId, detail: 'The queue did not take this order; send it again in a new request (with a new Idempotency-Key if you use one).' };
   });
   const accepted = results.filter((result) => result.status === 'ACCEPTED').length;
   return jsonResponse(accepted === entries.length ? 202 : 207, { accepted, rejected: entries.length - accepted, results });

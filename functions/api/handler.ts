@@ -11,7 +11,7 @@ import {
 } from '@orders-pipeline/shared';
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
-import { IDEMPOTENCY_ERRORS, withIdempotencyKey } from './idempotency';
+import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';
 import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 
@@ -82,6 +82,9 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
       openApiDocument ??= JSON.stringify(buildOpenApiDocument(), null, 2);
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: openApiDocument };
     }
+    const idempotencyKey = readIdempotencyKey(event.headers);
+    if (!idempotencyKey.present) return await routeRequest(event);
+    if (!idempotencyKey.valid) return problemResponse(problems.invalidIdempotencyKey(idempotencyKey.received));
     idempotent.config.registerLambdaContext(context);
     return await idempotent.handler(event, context);
   } catch (error) {

@@ -4,6 +4,20 @@ import { DynamoDBPersistenceLayer, IdempotencyConfig, makeIdempotent } from '@or
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key's response is replayed. */
 const KEY_LIFETIME_SECONDS = 3600;
+/** Printable ASCII without spaces, like the IETF Idempotency-Key draft's examples (UUIDs, ULIDs...). */
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export type IdempotencyKeyHeader =
+  | { readonly present: false }
+  | { readonly present: true; readonly valid: true; readonly key: string }
+  | { readonly present: true; readonly valid: false; readonly received: string };
+
+/** The Idempotency-Key header of a request, if any, and whether it is usable as a key. */
+export const readIdempotencyKey = (headers: Readonly<Record<string, string | undefined>> | undefined): IdempotencyKeyHeader => {
+  const received = headers?.[IDEMPOTENCY_KEY_HEADER];
+  if (received === undefined) return { present: false };
+  return KEY_PATTERN.test(received) ? { present: true, valid: true, key: received } : { present: true, valid: false, received };
+};
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -11,13 +25,14 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
  * Powertools idempotency keyed on the Idempotency-Key header (HTTP APIs lower-case header names) and
  * validated on the body: the same key with the same body replays the first response, marked with
  * `idempotency-replayed: true`; with another body Powertools throws IdempotencyValidationError.
- * Without the header, the request is processed normally (the key is optional).
+ * Only requests that carry the header go through here (the key is optional for clients), so a
+ * missing key is a bug and throws rather than silently skipping idempotency.
  */
 export const withIdempotencyKey = (handler: Handler, tableName: string): { handler: Handler; config: IdempotencyConfig } => {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: `headers."${IDEMPOTENCY_KEY_HEADER}"`,
     payloadValidationJmesPath: 'body',
-    throwOnNoIdempotencyKey: false,
+    throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: KEY_LIFETIME_SECONDS,
     responseHook: (response) => {
       const replayed = response as APIGatewayProxyStructuredResultV2;

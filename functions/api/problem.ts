@@ -44,6 +44,12 @@ export const problems = {
     status: 503,
     detail: 'The order was not accepted because the queue is unavailable. Retry after the Retry-After delay.',
   }),
+  invalidIdempotencyKey: (received: string): Problem => ({
+    type: problemType('invalid-idempotency-key'),
+    title: 'Invalid Idempotency-Key',
+    status: 400,
+    detail: `The Idempotency-Key header must be 1-255 printable ASCII characters without spaces, e.g. a UUID (received ${JSON.stringify(received.slice(0, 80))}). Nothing was enqueued.`,
+  }),
   idempotencyKeyReused: (): Problem => ({
     type: problemType('idempotency-key-reused'),
     title: 'Unprocessable Content',

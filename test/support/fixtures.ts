@@ -16,6 +16,20 @@ export const postOrderEvent = (
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
+/** The same request on POST /orders/batch. */
+export const postBatchEvent = (
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): APIGatewayProxyEventV2 => {
+  const event = postOrderEvent(body, headers);
+  return {
+    ...event,
+    routeKey: 'POST /orders/batch',
+    rawPath: '/orders/batch',
+    requestContext: { ...event.requestContext, routeKey: 'POST /orders/batch', http: { ...event.requestContext.http, path: '/orders/batch' } },
+  };
+};
+
 export const orderMessage = (orderId: string, acceptedAt = new Date('2026-11-23T12:00:00.000Z')): OrderMessage =>
   buildOrderMessage(sampleOrder({ orderId }), acceptedAt);
 
