@@ -34,7 +34,11 @@ const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPro
 
 const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = parseOrderBatchRequest(event);
-  if (!request.ok) return problemResponse(request.problem);
+  if (!request.ok) {
+    metrics.addMetric('batchesRejected', MetricUnit.Count, 1);
+    logger.info('batch rejected', { status: request.problem.status, errors: request.problem.errors });
+    return problemResponse(request.problem);
+  }
   const valid = request.value.flatMap((entry) => (entry.valid ? [entry.order] : []));
   const acceptances = valid.length > 0 ? await acceptOrders(valid, queue) : [];
   const accepted = acceptances.filter((acceptance) => acceptance.enqueued).length;
@@ -90,6 +94,7 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
   } catch (error) {
     return problemFor(error);
   } finally {
-    metrics.publishStoredMetrics();
+    // Routes without business metrics (GET /openapi.json) would otherwise log a warning per request.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DynamoDBPersistenceLayer, IdempotencyConfig, makeIdempotent } from '@orders-pipeline/shared';
+import { DynamoDBPersistenceLayer, IdempotencyConfig, MetricUnit, makeIdempotent, metrics } from '@orders-pipeline/shared';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key's response is replayed. */
@@ -35,6 +35,7 @@ export const withIdempotencyKey = (handler: Handler, tableName: string): { handl
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: KEY_LIFETIME_SECONDS,
     responseHook: (response) => {
+      metrics.addMetric('requestsReplayed', MetricUnit.Count, 1);
       const replayed = response as APIGatewayProxyStructuredResultV2;
       return { ...replayed, headers: { ...replayed.headers, 'idempotency-replayed': 'true' } };
     },
