@@ -11,4 +11,6 @@ export const createDynamoDbDocumentClient = (): DynamoDBDocumentClient =>
     marshallOptions: { removeUndefinedValues: true },
   });
 
-export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, requestHandler });
+// The queue URL's host must not override the configured endpoint: locally, requests go through the
+// endpoint in AWS_ENDPOINT_URL_SQS (the runtime's request counter); on AWS both are the regional endpoint.
+export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, requestHandler, useQueueUrlAsEndpoint: false });
