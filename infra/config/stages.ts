@@ -38,6 +38,8 @@ export interface StageConfig {
     readonly deadLetterMessages: number;
     /** Alarm when the oldest message on the main queue is older than this. */
     readonly oldestMessageAge: Duration;
+    /** Subscribed by e-mail to the alarm topic when set (AWS asks the address to confirm first). */
+    readonly notificationEmail?: string;
   };
 }
 

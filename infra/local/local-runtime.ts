@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { resourcesOfType, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess, startEmulator } from './emulators/emulator-process';
 import { HttpApiServer, routesFromTemplate, startHttpApi } from './http-api';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, resolveIntrinsics } from './intrinsics';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 import { LocalFunction } from './lambda/local-function';
 import { provisionResources } from './provision';
 import { RequestCounter } from './request-counter';
@@ -218,9 +218,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ]),
     );
     const outputResources = new Map([...resources, ...apiEndpoints]);
-    const outputs: Record<string, string> = Object.fromEntries(
-      Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, String(resolveIntrinsics(output.Value, outputResources))]),
-    );
+    const outputs: Record<string, string> = {};
+    for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+      try {
+        outputs[name] = String(resolveIntrinsics(output.Value, outputResources));
+      } catch (error) {
+        // Alarms and their SNS topic exist only on AWS; their outputs are left out locally.
+        if (!(error instanceof UnresolvableReferenceError)) throw error;
+        log(`output ${name} left out: ${error.message}`);
+      }
+    }
     outputs.DynamoDbEndpoint = dynamodbEmulator.endpoint;
     outputs.SqsEndpoint = sqsEmulator.endpoint;
     const outputsFile = path.join(dataDir, 'outputs.json');

@@ -9,6 +9,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ApiAuth, StageConfig } from '../config/stages';
+import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { QueueWithDeadLetter } from '../constructs/queue-with-dead-letter';
 import { SharedLayer } from '../constructs/shared-layer';
@@ -153,11 +154,19 @@ export class OrdersPipelineStack extends Stack {
     // The API description is public on every stage: clients need it before they have credentials.
     const [openApiRoute] = httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: intake });
 
+    const alarms = new PipelineAlarms(this, 'Alarms', {
+      stageName: config.stageName,
+      queue: orderQueues.queue,
+      deadLetterQueue: orderQueues.deadLetterQueue,
+      ...config.alarms,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
     new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: orderQueues.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: idempotencyTable.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe to get DLQ and queue-age alarms' });
 
     addNagSuppressions({
       config,

@@ -173,6 +173,7 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
 
   it('exports the outputs that clients, the local runtime and the DLQ tooling read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'AlarmTopicArn',
       'ApiUrl',
       'DeadLetterQueueUrl',
       'IdempotencyTableName',
@@ -194,6 +195,48 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
   it('passes cdk-nag AwsSolutions with no unsuppressed error', () => {
     const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     expect(errors.map((error) => `${error.id}: ${String(error.entry.data).slice(0, 80)}`)).toEqual([]);
+  });
+
+  const alarmTopicRef = () => ({ Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] });
+
+  it(`alarms when the DLQ holds ${config.alarms.deadLetterMessages}+ visible message(s), notifying the alarm topic`, () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueue(stage).logicalId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: config.alarms.deadLetterMessages,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopicRef()],
+      OKActions: [alarmTopicRef()],
+      AlarmDescription: Match.stringLikeRegexp(`npm run dlq -- redrive --stage ${stage}`),
+    });
+  });
+
+  it(`alarms when the oldest queued order is older than ${config.alarms.oldestMessageAge.toMinutes()} min`, () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [mainQueue(stage).logicalId, 'QueueName'] } }],
+      Threshold: config.alarms.oldestMessageAge.toSeconds(),
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [alarmTopicRef()],
+      OKActions: [alarmTopicRef()],
+    });
+  });
+
+  it('has exactly those two alarms and one TLS-only topic, with no e-mail subscription unless configured', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      }),
+    });
   });
 
   it('gives every cdk-nag suppression a reason of substance', () => {
@@ -220,6 +263,17 @@ describe('OrdersPipelineStack with a JWT issuer in the stage config', () => {
     for (const routeKey of ['POST /orders', 'POST /orders/batch']) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'JWT' });
     }
+  });
+});
+
+describe('OrdersPipelineStack with a notification e-mail in the stage config', () => {
+  it('subscribes that address to the alarm topic', () => {
+    const app = new App();
+    const base = getStageConfig('prod');
+    const stack = new OrdersPipelineStack(app, 'OrdersPipeline-mail', {
+      config: { ...base, alarms: { ...base.alarms, notificationEmail: 'oncall@example.com' } },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 });
 
