@@ -13,6 +13,16 @@ const fauxqsDist = path.dirname(fileURLToPath(import.meta.resolve('fauxqs')));
 const { SqsStore } = await import(pathToFileURL(path.join(fauxqsDist, 'sqs', 'sqsStore.js')).href);
 SqsStore.prototype.buildQueueUrl = (queueName, port) => `http://127.0.0.1:${port}/000000000000/${queueName}`;
 
+// fauxqs 2.4.1 persists "visibility back to 0" (ChangeMessageVisibility with 0, as DLQ inspect and
+// redrive use) by writing NULL into the NOT NULL receive-count column: the call fails with a 500
+// after the message has left the in-flight set, and the message is lost until a restart. Only the
+// in-flight columns need clearing; the receive count stays what it was.
+const { PersistenceManager } = await import(pathToFileURL(path.join(fauxqsDist, 'persistence.js')).href);
+PersistenceManager.prototype.updateMessageReady = function updateMessageReady(messageId) {
+  this.markMessageReady ??= this.db.prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?');
+  this.markMessageReady.run(messageId);
+};
+
 const server = await startFauxqs({ port: Number(portArg), logger: false, ...(dataDir ? { dataDir } : {}) });
 process.stdout.write(`READY ${server.port}\n`);
 

@@ -1,0 +1,134 @@
+import {
+  DeleteMessageBatchCommand,
+  Message,
+  MessageAttributeValue,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
+import { HeldMessages } from './held-messages';
+
+export interface RedriveProgress {
+  /** Copied to the source queue and deleted from the DLQ. */
+  readonly moved: number;
+  /** Left in the DLQ: not matching the filter (or every message, in a dry run). */
+  readonly skipped: number;
+  /** Still in the DLQ after a failed send, or copied but not deleted (a rerun copies it again; the consumer stores it once). */
+  readonly failed: number;
+}
+
+export interface RedriveByCopyOptions {
+  readonly sqs: SQSClient;
+  readonly deadLetterQueueUrl: string;
+  readonly queueUrl: string;
+  /** Only messages it accepts move; the rest stay in the DLQ. */
+  readonly filter?: (message: DeadLetterView) => boolean;
+  /** Count what would move, move nothing. */
+  readonly dryRun?: boolean;
+  /** Messages per second, at most. */
+  readonly ratePerSecond?: number;
+  /** Stops after the batch in hand; nothing is lost (see README, "Redriving the DLQ"). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RedriveProgress) => void;
+  /** How long received messages stay invisible while this run holds them. */
+  readonly holdSeconds?: number;
+}
+
+/** The message attributes it had when it was first queued, without the consumer's dead-letter reason. */
+const originalAttributes = (message: Message): Record<string, MessageAttributeValue> =>
+  Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {})
+      .filter(([name]) => !isDeadLetterAttribute(name))
+      .map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue }]),
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Moves DLQ messages back to the source queue by receive → SendMessageBatch → DeleteMessageBatch, 10
+ * at a time. A message leaves the DLQ only after SQS confirmed its copy; whatever this run held and
+ * did not move is made visible again at the end. Works wherever SQS's own move task does not: on
+ * the local emulator, and with a filter.
+ */
+export const redriveByCopy = async (options: RedriveByCopyOptions): Promise<RedriveProgress> => {
+  const held = new HeldMessages(options.sqs, options.deadLetterQueueUrl, options.holdSeconds ?? 120);
+  const progress = { moved: 0, skipped: 0, failed: 0 };
+  const startedAt = Date.now();
+  let attempted = 0;
+  try {
+    while (!options.signal?.aborted) {
+      // A rate under 10/s also caps the batch, so that no burst exceeds it.
+      const received = await held.receive(options.ratePerSecond ? Math.max(1, Math.floor(options.ratePerSecond)) : undefined);
+      if (received.length === 0) break;
+      const toMove: Message[] = [];
+      for (const message of received) {
+        const matches = options.filter?.(viewDeadLetter(message)) ?? true;
+        if (matches && !options.dryRun) {
+          toMove.push(message);
+          continue;
+        }
+        // Dry-run matches count as "would move" in `moved`; they stay in the DLQ all the same.
+        if (held.hold(message)) {
+          if (matches) progress.moved += 1;
+          else progress.skipped += 1;
+        }
+      }
+      if (toMove.length > 0) {
+        if (options.ratePerSecond) {
+          const dueAt = startedAt + (attempted / options.ratePerSecond) * 1000;
+          await sleep(dueAt - Date.now());
+        }
+        attempted += toMove.length;
+        await moveBatch(options, held, toMove, progress);
+      }
+      options.onProgress?.({ ...progress });
+    }
+  } finally {
+    await held.release();
+  }
+  return progress;
+};
+
+const moveBatch = async (
+  options: RedriveByCopyOptions,
+  held: HeldMessages,
+  messages: readonly Message[],
+  progress: { moved: number; failed: number },
+): Promise<void> => {
+  let sent: Message[];
+  try {
+    const { Successful = [], Failed = [] } = await options.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          MessageBody: message.Body ?? '',
+          MessageAttributes: originalAttributes(message),
+        })),
+      }),
+    );
+    sent = Successful.map((entry) => messages[Number(entry.Id)]);
+    for (const entry of Failed) held.hold(messages[Number(entry.Id)]);
+    progress.failed += Failed.length;
+  } catch {
+    for (const message of messages) held.hold(message);
+    progress.failed += messages.length;
+    return;
+  }
+  if (sent.length === 0) return;
+  try {
+    const { Failed = [] } = await options.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.deadLetterQueueUrl,
+        Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+    progress.moved += sent.length - Failed.length;
+    progress.failed += Failed.length;
+    // Held, so this run does not copy them a second time; a rerun does, and the consumer stores each order once.
+    for (const entry of Failed) held.hold(sent[Number(entry.Id)]);
+  } catch {
+    progress.failed += sent.length;
+    for (const message of sent) held.hold(message);
+  }
+};

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { stackNameFor } from '../stacks/orders-pipeline-stack';
+import { OpsError } from './ops-error';
+
+/** One deployed (or local) pipeline's queues, and a client that reaches them. */
+export interface PipelineTarget {
+  /** "local" or the stage name, for messages. */
+  readonly label: string;
+  readonly local: boolean;
+  /** Moves out of the DLQ ask for confirmation first. */
+  readonly production: boolean;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly sqs: SQSClient;
+}
+
+const requireOutput = (outputs: Record<string, string | undefined>, name: string, where: string): string => {
+  const value = outputs[name];
+  if (!value) throw new OpsError(`${where} has no output "${name}". Redeploy the stack (or restart npm start) with this version of orders-pipeline.`);
+  return value;
+};
+
+/** The pipeline `npm start` runs, from the outputs file it writes. */
+export const localTarget = (outputsFile: string): PipelineTarget => {
+  if (!existsSync(outputsFile)) {
+    throw new OpsError(`${outputsFile} does not exist: start the local pipeline with "npm start" first (it writes that file).`);
+  }
+  const byStack = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+  const [stackName, outputs] = Object.entries(byStack)[0] ?? [];
+  if (!outputs) throw new OpsError(`${outputsFile} lists no stack: restart "npm start" to rewrite it.`);
+  const where = `${outputsFile} (${stackName})`;
+  return {
+    label: 'local',
+    local: true,
+    production: false,
+    queueUrl: requireOutput(outputs, 'QueueUrl', where),
+    deadLetterQueueUrl: requireOutput(outputs, 'DeadLetterQueueUrl', where),
+    sqs: new SQSClient({
+      region: 'us-east-1',
+      endpoint: requireOutput(outputs, 'SqsEndpoint', where),
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+      maxAttempts: 1,
+    }),
+  };
+};
+
+/** A deployed stage, from its CloudFormation stack outputs (credentials and region from the usual AWS settings). */
+export const stageTarget = async (stage: string, cloudFormation = new CloudFormationClient({})): Promise<PipelineTarget> => {
+  const stackName = stackNameFor(stage);
+  let outputs: Record<string, string | undefined>;
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = Object.fromEntries((Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue]));
+  } catch (error) {
+    const region = await cloudFormation.config.region().catch(() => 'the configured region');
+    if (error instanceof Error && /does not exist/.test(error.message)) {
+      throw new OpsError(
+        `No stack ${stackName} in ${region}. Deploy it with "npm run deploy -- -c stage=${stage}", or point AWS_REGION/AWS_PROFILE at the account and region that have it.`,
+      );
+    }
+    if (error instanceof Error && /credential/i.test(`${error.name} ${error.message}`)) {
+      throw new OpsError(`No AWS credentials to read stack ${stackName}: set AWS_PROFILE (or run "aws sso login"), then retry.`);
+    }
+    throw error;
+  }
+  const where = `stack ${stackName}`;
+  return {
+    label: stage,
+    local: false,
+    production: stage === 'prod',
+    queueUrl: requireOutput(outputs, 'QueueUrl', where),
+    deadLetterQueueUrl: requireOutput(outputs, 'DeadLetterQueueUrl', where),
+    sqs: new SQSClient({}),
+  };
+};
+
+export const queueArnOf = async (sqs: SQSClient, queueUrl: string): Promise<string> => {
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  if (!Attributes.QueueArn) throw new OpsError(`SQS returned no ARN for ${queueUrl}.`);
+  return Attributes.QueueArn;
+};
+
+/** ApproximateNumberOfMessages (visible): what a redrive or an inspection can expect to see. */
+export const approximateVisibleMessages = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+};
