@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, runChaos } from './chaos';
+import { formatCost } from './lib/cost-model';
 
 const FLAGS: Record<string, keyof ChaosOptions> = {
   orders: 'orders',
@@ -53,6 +54,8 @@ export const formatReport = (report: ChaosReport): string => {
     ['failed invocations, by cause', Object.entries(report.failedInvocations).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
     ['consumer invocations', `${report.invocations} (${report.invocationsPer1000} per 1,000 orders)`],
     ['DynamoDB requests', `${Object.entries(report.requests).filter(([k]) => k.startsWith('dynamodb:')).map(([k, v]) => `${k.slice(9)} ${v}`).join(', ')} (${report.dynamoDbRequestsPer1000} per 1,000 orders)`],
+    ['cost, this pipeline (us-east-1 list)', formatCost(report.costPerMillion.pipeline)],
+    ['cost, naive PutItem-per-request design', formatCost(report.costPerMillion.naive)],
     ['run time', `${report.seconds} s`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

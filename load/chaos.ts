@@ -8,6 +8,7 @@ import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../sh
 import { startLocalRuntime } from '../infra/local/local-runtime';
 import { BatchSummary } from '../infra/local/sqs-event-source';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
+import { CostBreakdown, costPerMillionOrders, logBytesOf, naiveUsage, writeUnitsToStore } from './lib/cost-model';
 import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
@@ -57,6 +58,8 @@ export interface ChaosReport {
   readonly requests: Readonly<Record<string, number>>;
   readonly dynamoDbRequestsPer1000: number;
   readonly invocationsPer1000: number;
+  /** US dollars per million orders at us-east-1 list prices, from what this run did (see load/lib/cost-model.ts). */
+  readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
   readonly quiesced: boolean;
   readonly problems: readonly string[];
 }
@@ -216,8 +219,24 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
         ? []
         : [`${poisonSent} poison messages sent, ${poisonTagsDeadLettered.size} of them found in the DLQ`]),
     ];
+    const usage = runtime.usage();
+    const apiFunctionId = Object.keys(usage.functions).find((id) => id.startsWith('ApiFunction')) ?? '';
+    const pipelineUsage = {
+      orders: accepted.size,
+      apiRequests: usage.functions[apiFunctionId]?.invocations ?? 0,
+      functions: usage.functions,
+      sqsRequests: usage.sqsRequests,
+      dynamoDbReadUnits: usage.dynamoDbReadUnits,
+      dynamoDbWriteUnits: usage.dynamoDbWriteUnits,
+      logBytes: Object.keys(usage.functions).reduce((sum, id) => sum + logBytesOf(dataDir, id), 0),
+    };
+    const costPerMillion = {
+      pipeline: costPerMillionOrders(pipelineUsage),
+      naive: costPerMillionOrders(naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(stored), logBytesOf(dataDir, apiFunctionId))),
+    };
     return {
       options,
+      costPerMillion,
       seconds: Math.round((Date.now() - started) / 100) / 10,
       accepted: accepted.size,
       rejected,

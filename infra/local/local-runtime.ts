@@ -35,6 +35,20 @@ export interface LocalRuntimeOptions {
   readonly log?: (line: string) => void;
 }
 
+export interface FunctionUsage {
+  readonly invocations: number;
+  readonly durationMs: number;
+  readonly memorySizeMb: number;
+}
+
+export interface RuntimeUsage {
+  /** By logical id (ApiFunction…, ConsumerFunction…). */
+  readonly functions: Readonly<Record<string, FunctionUsage>>;
+  readonly sqsRequests: number;
+  readonly dynamoDbReadUnits: number;
+  readonly dynamoDbWriteUnits: number;
+}
+
 export interface LocalRuntime {
   readonly stackName: string;
   readonly outputs: Readonly<Record<string, string>>;
@@ -45,8 +59,10 @@ export interface LocalRuntime {
   readonly logDir: string;
   /** Emits 'batch' with a BatchSummary after every event-source invocation. */
   readonly events: EventEmitter<{ batch: [BatchSummary] }>;
-  /** Requests the functions sent, by `<service>:<Operation>` (event-source polling not included). */
+  /** Requests the functions and the event-source pollers sent, by `<service>:<Operation>`. */
   requestCounts(): Record<string, number>;
+  /** What AWS would bill for the run so far: invocations and durations per function, SQS requests, DynamoDB units. */
+  usage(): RuntimeUsage;
   stop(): Promise<void>;
 }
 
@@ -100,6 +116,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       RequestCounter.start('sqs', new URL(sqsEmulator.endpoint)),
     ]);
     stoppables.push(dynamodbCounter, sqsCounter);
+    // Lambda's SQS pollers are billed to the account like any client: theirs go through the counter too.
+    const pollerSqs = new SQSClient({ ...clientConfig, endpoint: sqsCounter.endpoint, useQueueUrlAsEndpoint: false });
+    stoppables.push({ stop: async () => pollerSqs.destroy() });
 
     const resources = await provisionResources({
       stackName,
@@ -192,7 +211,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         );
       }
       const source = new SqsEventSource(
-        sqs,
+        pollerSqs,
         fn,
         {
           queueUrl: queue.ref,
@@ -243,6 +262,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       logDir,
       events,
       requestCounts: () => Object.fromEntries([...dynamodbCounter.counts, ...sqsCounter.counts]),
+      usage: () => ({
+        functions: Object.fromEntries(
+          [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
+        ),
+        sqsRequests: sqsCounter.billed.sqsRequests,
+        dynamoDbReadUnits: dynamodbCounter.billed.readUnits,
+        dynamoDbWriteUnits: dynamodbCounter.billed.writeUnits,
+      }),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,5 +1,18 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { requestUnitsOf } from './dynamodb-capacity';
+
+/** SQS bills every 64 KB chunk of a request's payload as one request. */
+const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
+
+/** What the requests through one counter would cost on AWS, in billing units. */
+export interface BilledUsage {
+  /** SQS: requests in 64 KB chunks. */
+  sqsRequests: number;
+  /** DynamoDB on-demand request units. */
+  readUnits: number;
+  writeUnits: number;
+}
 
 /**
  * A pass-through HTTP proxy in front of an emulator that counts requests by operation
@@ -8,6 +21,7 @@ import { AddressInfo } from 'node:net';
  */
 export class RequestCounter {
   readonly counts = new Map<string, number>();
+  readonly billed: BilledUsage = { sqsRequests: 0, readUnits: 0, writeUnits: 0 };
   private readonly agent = new http.Agent({ keepAlive: true });
 
   private constructor(
@@ -32,11 +46,29 @@ export class RequestCounter {
         if (!response.headersSent) response.writeHead(502);
         response.end();
       });
-      request.pipe(upstream);
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        upstream.write(chunk);
+      });
+      request.on('end', () => {
+        upstream.end();
+        counter?.bill(service, operation ?? 'unknown', Buffer.concat(chunks));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     counter = new RequestCounter(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return counter;
+  }
+
+  private bill(service: string, operation: string, body: Buffer): void {
+    if (service === 'sqs') {
+      this.billed.sqsRequests += Math.max(1, Math.ceil(body.byteLength / SQS_BILLING_CHUNK_BYTES));
+    } else if (service === 'dynamodb') {
+      const units = requestUnitsOf(operation, body.toString('utf8'));
+      this.billed.readUnits += units.readUnits;
+      this.billed.writeUnits += units.writeUnits;
+    }
   }
 
   async stop(): Promise<void> {

@@ -47,6 +47,9 @@ export class LocalFunction {
   private inFlight = 0;
   private drained: (() => void) | undefined;
 
+  /** Invocations and their summed duration (Lambda bills each rounded up to 1 ms), for cost reports. */
+  readonly usage = { invocations: 0, durationMs: 0 };
+
   constructor(readonly definition: LocalFunctionDefinition) {}
 
   get name(): string {
@@ -61,6 +64,8 @@ export class LocalFunction {
     const coldStart = !reused;
     try {
       const outcome = await this.runInvocation(environment, event, started);
+      this.usage.invocations += 1;
+      this.usage.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
       return { ...outcome, coldStart };
     } finally {
       this.inFlight -= 1;

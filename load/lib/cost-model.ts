@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { itemBytes } from '../../infra/local/dynamodb-capacity';
+import type { RuntimeUsage } from '../../infra/local/local-runtime';
+
+/**
+ * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing
+ * pages and last checked 2026-11-23 (from the published pages as of late 2024; no network here to
+ * re-check). Update the date when you change a figure.
+ */
+export const US_EAST_1_PRICES = {
+  /** API Gateway HTTP API, per request (first 300 million a month; 512 KB metering units). */
+  httpApiRequest: 1.0 / 1e6,
+  /** Lambda requests. */
+  lambdaRequest: 0.2 / 1e6,
+  /** Lambda duration on arm64 (first 6 billion GB-s a month). */
+  lambdaArmGbSecond: 0.0000133334,
+  /** SQS standard queue, per request (each 64 KB chunk of payload is one request). */
+  sqsRequest: 0.4 / 1e6,
+  /** DynamoDB on-demand write request unit (prices of 1 Nov 2024). */
+  dynamoDbWriteUnit: 0.625 / 1e6,
+  /** DynamoDB on-demand read request unit. */
+  dynamoDbReadUnit: 0.125 / 1e6,
+  /** CloudWatch Logs ingestion (standard class), per GB. */
+  logsIngestionGb: 0.5,
+} as const;
+
+export type Prices = typeof US_EAST_1_PRICES;
+
+/** Everything the pipeline did for a number of orders, in billing units. */
+export interface PipelineUsage {
+  readonly orders: number;
+  readonly apiRequests: number;
+  readonly functions: RuntimeUsage['functions'];
+  readonly sqsRequests: number;
+  readonly dynamoDbReadUnits: number;
+  readonly dynamoDbWriteUnits: number;
+  /** Bytes the functions wrote to their logs (CloudWatch Logs ingests them). */
+  readonly logBytes: number;
+}
+
+export interface CostBreakdown {
+  readonly httpApi: number;
+  readonly lambdaRequests: number;
+  readonly lambdaDuration: number;
+  readonly sqs: number;
+  readonly dynamoDb: number;
+  readonly logs: number;
+  readonly total: number;
+}
+
+/** US dollars per million orders, by service. */
+export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_EAST_1_PRICES): CostBreakdown => {
+  const perMillion = (total: number) => (usage.orders === 0 ? 0 : (total * 1e6) / usage.orders);
+  const functions = Object.values(usage.functions);
+  const invocations = functions.reduce((sum, fn) => sum + fn.invocations, 0);
+  const gbSeconds = functions.reduce((sum, fn) => sum + (fn.durationMs / 1000) * (fn.memorySizeMb / 1024), 0);
+  const breakdown = {
+    httpApi: perMillion(usage.apiRequests * prices.httpApiRequest),
+    lambdaRequests: perMillion(invocations * prices.lambdaRequest),
+    lambdaDuration: perMillion(gbSeconds * prices.lambdaArmGbSecond),
+    sqs: perMillion(usage.sqsRequests * prices.sqsRequest),
+    dynamoDb: perMillion(usage.dynamoDbWriteUnits * prices.dynamoDbWriteUnit + usage.dynamoDbReadUnits * prices.dynamoDbReadUnit),
+    logs: perMillion((usage.logBytes / 1024 ** 3) * prices.logsIngestionGb),
+  };
+  return { ...breakdown, total: Object.values(breakdown).reduce((sum, cost) => sum + cost, 0) };
+};
+
+/**
+ * The design this project replaces (the seeds): one API Lambda per order doing a synchronous
+ * conditional PutItem. Modelled from this run's own figures: the same API requests, the API
+ * function's measured memory and mean duration (an enqueue and a PutItem are both one round trip),
+ * the write units of the orders actually stored, and the API function's log bytes; no queue and no
+ * consumer.
+ */
+export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWriteUnits: number, apiLogBytes: number): PipelineUsage => {
+  const api = usage.functions[apiFunctionId];
+  return {
+    orders: usage.orders,
+    apiRequests: usage.apiRequests,
+    functions: { [apiFunctionId]: api },
+    sqsRequests: 0,
+    dynamoDbReadUnits: 0,
+    dynamoDbWriteUnits: storedWriteUnits,
+    logBytes: apiLogBytes,
+  };
+};
+
+export const formatCost = (breakdown: CostBreakdown): string =>
+  `$${breakdown.total.toFixed(2)} per million orders (HTTP API ${breakdown.httpApi.toFixed(2)}, Lambda requests ${breakdown.lambdaRequests.toFixed(2)}, ` +
+  `Lambda GB-s ${breakdown.lambdaDuration.toFixed(2)}, SQS ${breakdown.sqs.toFixed(2)}, DynamoDB ${breakdown.dynamoDb.toFixed(2)}, logs ${breakdown.logs.toFixed(2)})`;
+
+/** Bytes a local function has logged (the runtime writes `<dataDir>/logs/<logicalId>.log`). */
+export const logBytesOf = (dataDir: string, logicalId: string): number => {
+  const file = path.join(dataDir, 'logs', `${logicalId}.log`);
+  return existsSync(file) ? statSync(file).size : 0;
+};
+
+/** Write units of putting these items once each, as stored. */
+export const writeUnitsToStore = (items: readonly object[]): number =>
+  items.reduce((sum: number, item) => sum + Math.max(1, Math.ceil(itemBytes(marshall(item, { removeUndefinedValues: true }) as never) / 1024)), 0);

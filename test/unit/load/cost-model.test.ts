@@ -1,0 +1,62 @@
+import { itemBytes, requestUnitsOf } from '../../../infra/local/dynamodb-capacity';
+import { US_EAST_1_PRICES, costPerMillionOrders, naiveUsage, writeUnitsToStore } from '../../../load/lib/cost-model';
+
+describe('DynamoDB request units from the wire', () => {
+  it('sizes items by the DynamoDB rules: names plus values', () => {
+    // "PK"(2) + "ORDER#1"(7) + "n"(1) + 12345 → 3 digits-pairs + 1 = 4; "l"(1) + list 3 + (1 + "ab" 2)
+    expect(itemBytes({ PK: { S: 'ORDER#1' }, n: { N: '12345' }, l: { L: [{ S: 'ab' }] } })).toBe(2 + 7 + 1 + 4 + 1 + 3 + 1 + 2);
+  });
+
+  it('bills one write unit per KB (rounded up) of each item in a BatchWriteItem', () => {
+    const small = { PutRequest: { Item: { PK: { S: 'a' } } } };
+    const large = { PutRequest: { Item: { PK: { S: 'b' }, blob: { S: 'x'.repeat(1500) } } } };
+    expect(requestUnitsOf('BatchWriteItem', JSON.stringify({ RequestItems: { orders: [small, large] } }))).toEqual({ readUnits: 0, writeUnits: 3 });
+  });
+
+  it('bills one read unit per key of a consistent BatchGetItem, half for an eventual one', () => {
+    const keys = [{ PK: { S: 'a' } }, { PK: { S: 'b' } }];
+    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys, ConsistentRead: true } } }))).toEqual({ readUnits: 2, writeUnits: 0 });
+    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys } } }))).toEqual({ readUnits: 1, writeUnits: 0 });
+  });
+
+  it('bills nothing for what it cannot parse or does not know', () => {
+    expect(requestUnitsOf('PutItem', 'not json')).toEqual({ readUnits: 0, writeUnits: 0 });
+    expect(requestUnitsOf('DescribeTable', '{}')).toEqual({ readUnits: 0, writeUnits: 0 });
+  });
+});
+
+describe('cost per million orders', () => {
+  const usage = {
+    orders: 1000,
+    apiRequests: 1000,
+    functions: {
+      ApiFunction: { invocations: 1000, durationMs: 20_000, memorySizeMb: 256 },
+      ConsumerFunction: { invocations: 10, durationMs: 3_000, memorySizeMb: 512 },
+    },
+    sqsRequests: 1200,
+    dynamoDbReadUnits: 1000,
+    dynamoDbWriteUnits: 1000,
+    logBytes: 1024 ** 3 / 1000,
+  };
+
+  it('prices each service from the counted units', () => {
+    const cost = costPerMillionOrders(usage);
+    expect(cost.httpApi).toBeCloseTo(1.0);
+    expect(cost.lambdaRequests).toBeCloseTo(1010 * 0.2 / 1000);
+    expect(cost.lambdaDuration).toBeCloseTo(((20 * 0.25 + 3 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
+    expect(cost.sqs).toBeCloseTo(1.2 * 0.4);
+    expect(cost.dynamoDb).toBeCloseTo(0.625 + 0.125);
+    expect(cost.logs).toBeCloseTo(0.5);
+    expect(cost.total).toBeCloseTo(cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.sqs + cost.dynamoDb + cost.logs);
+  });
+
+  it('models the naive design as the API function alone, writing each stored order once', () => {
+    const naive = naiveUsage(usage, 'ApiFunction', 1000, 100);
+    expect(naive).toMatchObject({ sqsRequests: 0, dynamoDbReadUnits: 0, dynamoDbWriteUnits: 1000, logBytes: 100 });
+    expect(Object.keys(naive.functions)).toEqual(['ApiFunction']);
+  });
+
+  it('counts the write units of stored orders by their marshalled size', () => {
+    expect(writeUnitsToStore([{ PK: 'a' }, { PK: 'b', blob: 'x'.repeat(2000) }])).toBe(1 + 2);
+  });
+});
