@@ -8,7 +8,7 @@ import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../sh
 import { startLocalRuntime } from '../infra/local/local-runtime';
 import { BatchSummary } from '../infra/local/sqs-event-source';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
-import { CostBreakdown, costPerMillionOrders, logBytesOf, naiveUsage, writeUnitsToStore } from './lib/cost-model';
+import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
@@ -219,21 +219,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
         ? []
         : [`${poisonSent} poison messages sent, ${poisonTagsDeadLettered.size} of them found in the DLQ`]),
     ];
-    const usage = runtime.usage();
-    const apiFunctionId = Object.keys(usage.functions).find((id) => id.startsWith('ApiFunction')) ?? '';
-    const pipelineUsage = {
-      orders: accepted.size,
-      apiRequests: usage.functions[apiFunctionId]?.invocations ?? 0,
-      functions: usage.functions,
-      sqsRequests: usage.sqsRequests,
-      dynamoDbReadUnits: usage.dynamoDbReadUnits,
-      dynamoDbWriteUnits: usage.dynamoDbWriteUnits,
-      logBytes: Object.keys(usage.functions).reduce((sum, id) => sum + logBytesOf(dataDir, id), 0),
-    };
-    const costPerMillion = {
-      pipeline: costPerMillionOrders(pipelineUsage),
-      naive: costPerMillionOrders(naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(stored), logBytesOf(dataDir, apiFunctionId))),
-    };
+    const costPerMillion = measuredCostPerMillion(runtime, dataDir, accepted.size, stored);
     return {
       options,
       costPerMillion,

@@ -30,6 +30,8 @@ export interface BatchSummary {
   readonly messageIds: readonly string[];
   readonly failedMessageIds: readonly string[];
   readonly receiveCounts: readonly number[];
+  /** For each succeeded record: ms from SQS taking the message (SentTimestamp) to this batch succeeding. */
+  readonly sentToDoneMs: readonly number[];
   /** Records sent once more by duplicate-delivery fault injection. */
   readonly duplicatesInjected: number;
   /** Why the whole batch failed (thrown error, timeout, malformed response), when it did. */
@@ -229,6 +231,7 @@ export class SqsEventSource {
       messageIds,
       failedMessageIds: [...failed],
       receiveCounts: records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      sentToDoneMs: succeeded.map((record) => Date.now() - Number(record.attributes.SentTimestamp)),
       duplicatesInjected: duplicates.length,
       error,
     });

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemBytes } from '../../infra/local/dynamodb-capacity';
-import type { RuntimeUsage } from '../../infra/local/local-runtime';
+import type { LocalRuntime, RuntimeUsage } from '../../infra/local/local-runtime';
 
 /**
  * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing
@@ -68,22 +68,23 @@ export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_E
 };
 
 /**
- * The design this project replaces (the seeds): one API Lambda per order doing a synchronous
- * conditional PutItem. Modelled from this run's own figures: the same API requests, the API
- * function's measured memory and mean duration (an enqueue and a PutItem are both one round trip),
- * the write units of the orders actually stored, and the API function's log bytes; no queue and no
- * consumer.
+ * The design this project replaces (the seeds): one request and one API Lambda invocation per order,
+ * doing a synchronous conditional PutItem; no queue, no consumer. Modelled from this run's figures:
+ * the API function's memory and total measured duration (an enqueue and a PutItem are both one round
+ * trip; for batch-intake runs this is a lower bound), its log bytes per request times the orders, and
+ * the write units of the orders actually stored.
  */
 export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWriteUnits: number, apiLogBytes: number): PipelineUsage => {
-  const api = usage.functions[apiFunctionId];
+  const api = usage.functions[apiFunctionId] ?? { invocations: 0, durationMs: 0, memorySizeMb: 0 };
+  const requestsPerOrder = usage.apiRequests === 0 ? 0 : usage.orders / usage.apiRequests;
   return {
     orders: usage.orders,
-    apiRequests: usage.apiRequests,
-    functions: { [apiFunctionId]: api },
+    apiRequests: usage.orders,
+    functions: { [apiFunctionId]: { ...api, invocations: usage.orders } },
     sqsRequests: 0,
     dynamoDbReadUnits: 0,
     dynamoDbWriteUnits: storedWriteUnits,
-    logBytes: apiLogBytes,
+    logBytes: apiLogBytes * requestsPerOrder,
   };
 };
 
@@ -100,3 +101,27 @@ export const logBytesOf = (dataDir: string, logicalId: string): number => {
 /** Write units of putting these items once each, as stored. */
 export const writeUnitsToStore = (items: readonly object[]): number =>
   items.reduce((sum: number, item) => sum + Math.max(1, Math.ceil(itemBytes(marshall(item, { removeUndefinedValues: true }) as never) / 1024)), 0);
+
+/** This pipeline's cost and the naive design's, per million orders, from a local runtime's counters after a run. */
+export const measuredCostPerMillion = (
+  runtime: Pick<LocalRuntime, 'usage'>,
+  dataDir: string,
+  orders: number,
+  storedItems: readonly object[],
+): { pipeline: CostBreakdown; naive: CostBreakdown } => {
+  const usage = runtime.usage();
+  const apiFunctionId = Object.keys(usage.functions).find((id) => id.startsWith('ApiFunction')) ?? '';
+  const pipelineUsage: PipelineUsage = {
+    orders,
+    apiRequests: usage.functions[apiFunctionId]?.invocations ?? 0,
+    functions: usage.functions,
+    sqsRequests: usage.sqsRequests,
+    dynamoDbReadUnits: usage.dynamoDbReadUnits,
+    dynamoDbWriteUnits: usage.dynamoDbWriteUnits,
+    logBytes: Object.keys(usage.functions).reduce((sum, id) => sum + logBytesOf(dataDir, id), 0),
+  };
+  return {
+    pipeline: costPerMillionOrders(pipelineUsage),
+    naive: costPerMillionOrders(naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(storedItems), logBytesOf(dataDir, apiFunctionId))),
+  };
+};

@@ -52,8 +52,16 @@ describe('cost per million orders', () => {
 
   it('models the naive design as the API function alone, writing each stored order once', () => {
     const naive = naiveUsage(usage, 'ApiFunction', 1000, 100);
-    expect(naive).toMatchObject({ sqsRequests: 0, dynamoDbReadUnits: 0, dynamoDbWriteUnits: 1000, logBytes: 100 });
+    expect(naive).toMatchObject({ apiRequests: 1000, sqsRequests: 0, dynamoDbReadUnits: 0, dynamoDbWriteUnits: 1000, logBytes: 100 });
     expect(Object.keys(naive.functions)).toEqual(['ApiFunction']);
+  });
+
+  it('gives the naive design one request and invocation per order even when the run used batch intake', () => {
+    const batched = { ...usage, apiRequests: 40, functions: { ApiFunction: { invocations: 40, durationMs: 4_000, memorySizeMb: 256 } } };
+    const naive = naiveUsage(batched, 'ApiFunction', 1000, 40 * 200);
+    expect(naive.apiRequests).toBe(1000);
+    expect(naive.functions.ApiFunction).toEqual({ invocations: 1000, durationMs: 4_000, memorySizeMb: 256 });
+    expect(naive.logBytes).toBe(1000 * 200);
   });
 
   it('counts the write units of stored orders by their marshalled size', () => {

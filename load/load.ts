@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { OrderRequest } from '../shared-layer/src';
+import { startLocalRuntime } from '../infra/local/local-runtime';
+import { BatchSummary } from '../infra/local/sqs-event-source';
+import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
+import { generateOrder } from './lib/order-generator';
+import { LatencySummary, summarizeLatencies } from './lib/percentiles';
+import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
+
+export interface LoadOptions {
+  /** Orders to send; the run ends when all are sent. */
+  readonly orders: number;
+  readonly connections: number;
+  /** Requests per second over all connections; unset: as fast as the connections go. */
+  readonly rate?: number;
+  /** Orders per request: 1 posts to /orders, more to /orders/batch (at most 25). */
+  readonly ordersPerRequest: number;
+  /** Consumer settings to run with instead of the stage's (the tune sweep varies these). */
+  readonly consumer?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number };
+}
+
+export interface LoadReport {
+  readonly options: LoadOptions;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: LatencySummary;
+  readonly statusCounts: Readonly<Record<string, number>>;
+  readonly accepted: number;
+  readonly stored: number;
+  readonly verification: Verification;
+  /** SQS took the message → the consumer batch holding it succeeded. */
+  readonly acceptedToStoredMs: LatencySummary;
+  readonly consumerInvocations: number;
+  readonly requestCounts: Readonly<Record<string, number>>;
+  readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
+  readonly problems: readonly string[];
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Drives the local pipeline with autocannon, then checks end to end that every accepted order is
+ * stored exactly once, and prices what the run did.
+ */
+export const runLoad = async (options: LoadOptions, log: (line: string) => void): Promise<LoadReport> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orders-load-'));
+  const runId = `load-${Date.now().toString(36)}`;
+  const batches: BatchSummary[] = [];
+  let lastBatchAt = Date.now();
+  log('starting the local runtime ...');
+  const runtime = await startLocalRuntime({ stage: 'dev', dataDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 } });
+  runtime.events.on('batch', (batch) => {
+    batches.push(batch);
+    lastBatchAt = Date.now();
+  });
+  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint });
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }));
+  try {
+    const sent = new Map<string, OrderRequest>();
+    const accepted = new Map<string, OrderRequest>();
+    const statusCounts: Record<string, number> = {};
+    const latencies: number[] = [];
+    const batchRoute = options.ordersPerRequest > 1;
+    const requestCount = Math.ceil(options.orders / options.ordersPerRequest);
+    let nextOrder = 0;
+
+    const started = Date.now();
+    log(`sending ${options.orders} orders in ${requestCount} requests (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${options.rate ? ` at ${options.rate} requests/s` : ''} ...`);
+    const autocannonOptions: autocannon.Options = {
+      url: runtime.apiUrl,
+      connections: options.connections,
+      amount: requestCount,
+      overallRate: options.rate,
+      // Each response carries the orderIds of that request's orders; nothing is matched by position.
+      requests: [
+        {
+          method: 'POST',
+          path: batchRoute ? '/orders/batch' : '/orders',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => {
+            const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - nextOrder) }, () => generateOrder(runId, nextOrder++));
+            for (const order of orders) sent.set(order.orderId, order);
+            return { ...request, body: JSON.stringify(batchRoute ? { orders } : orders[0]) };
+          },
+          onResponse: (status, body) => {
+            statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+            if (status !== 202 && status !== 207) return;
+            const parsed = JSON.parse(body) as { orderId?: string; results?: { status: string; orderId?: string }[] };
+            const ids = parsed.results ? parsed.results.filter((r) => r.status === 'ACCEPTED').map((r) => r.orderId ?? '') : [parsed.orderId ?? ''];
+            for (const id of ids) {
+              const order = sent.get(id);
+              if (order) accepted.set(id, order);
+            }
+          },
+        },
+      ],
+    };
+    const run = new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(autocannonOptions, (error, result) => (error ? reject(error) : resolve(result)));
+      instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
+    });
+    let lastTick = Date.now();
+    let lastCount = 0;
+    const progress = setInterval(() => {
+      const now = Date.now();
+      log(`  ${Math.round((now - started) / 1000)} s: ${latencies.length}/${requestCount} requests (${Math.round(((latencies.length - lastCount) * 1000) / (now - lastTick))}/s), ${accepted.size} orders accepted, ${batches.length} consumer batches`);
+      lastTick = now;
+      lastCount = latencies.length;
+    }, 2_000);
+    const result = await run;
+    clearInterval(progress);
+    const sendSeconds = (Date.now() - started) / 1000;
+
+    log('waiting for the queue to drain ...');
+    const quiesced = await waitForQuiescence({
+      sqs,
+      queueUrl: runtime.outputs.QueueUrl,
+      lastBatchAt: () => lastBatchAt,
+      quietMs: 2_000,
+      timeoutMs: 10 * 60_000,
+      progress: (queued, inFlight) => log(`  queue: ${queued} waiting, ${inFlight} in flight; ${batches.length} batches so far`),
+    });
+    const stored = await scanOrders(documents, runtime.outputs.OrdersTableName, runId);
+    const verification = verifyStoredOrders(accepted, stored);
+    const consumerBatches = batches.filter((batch) => batch.functionName.includes('Consumer'));
+    const problems = [
+      ...(quiesced ? [] : ['the queue did not drain within 10 minutes']),
+      ...(result.errors > 0 ? [`${result.errors} requests failed at the connection level`] : []),
+      ...verification.missing.map((id) => `missing: ${id}`),
+      ...verification.storedTwice.map((id) => `stored twice: ${id}`),
+      ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
+      ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
+    ];
+    return {
+      options,
+      seconds: Math.round(sendSeconds * 10) / 10,
+      requests: latencies.length,
+      requestsPerSecond: Math.round(latencies.length / sendSeconds),
+      latencyMs: summarizeLatencies(latencies),
+      statusCounts,
+      accepted: accepted.size,
+      stored: stored.length,
+      verification,
+      acceptedToStoredMs: summarizeLatencies(consumerBatches.flatMap((batch) => batch.sentToDoneMs)),
+      consumerInvocations: consumerBatches.length,
+      requestCounts: runtime.requestCounts(),
+      costPerMillion: measuredCostPerMillion(runtime, dataDir, accepted.size, stored),
+      problems,
+    };
+  } finally {
+    sqs.destroy();
+    documents.destroy();
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,21 @@
+import { runLoad } from '../../load/load';
+
+describe('npm run load (small run)', () => {
+  it('sends orders with autocannon, verifies every accepted order is stored once, and prices the run', async () => {
+    const report = await runLoad({ orders: 300, connections: 5, ordersPerRequest: 10 }, () => undefined);
+
+    expect(report.problems).toEqual([]);
+    expect(report.requests).toBe(30);
+    expect(report.statusCounts).toEqual({ 202: 30 });
+    expect(report.accepted).toBe(300);
+    expect(report.stored).toBe(300);
+    expect(report.acceptedToStoredMs.p50).toBeGreaterThan(0);
+    expect(report.requestCounts['sqs:SendMessageBatch']).toBe(30);
+    // The pipeline's costs come from what the run did: DynamoDB wrote each order (at least 1 WRU).
+    expect(report.costPerMillion.pipeline.dynamoDb).toBeGreaterThanOrEqual(0.625);
+    expect(report.costPerMillion.pipeline.sqs).toBeGreaterThan(0);
+    // The naive design pays one HTTP API request per order: $1.00 per million.
+    expect(report.costPerMillion.naive.httpApi).toBeCloseTo(1.0);
+    expect(report.costPerMillion.pipeline.httpApi).toBeCloseTo(0.1);
+  }, 120_000);
+});
