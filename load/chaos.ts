@@ -9,7 +9,7 @@ import { startLocalRuntime } from '../infra/local/local-runtime';
 import { BatchSummary } from '../infra/local/sqs-event-source';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
-import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
+import { Verification, scanOrders, verificationProblems, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
   readonly orders: number;
@@ -209,10 +209,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
 
     const problems = [
       ...(quiesced ? [] : ['the pipeline did not settle within 10 minutes']),
-      ...verification.missing.map((id) => `missing: ${id}`),
-      ...verification.storedTwice.map((id) => `stored twice: ${id}`),
-      ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
-      ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
+      ...verificationProblems(verification),
       ...(rejected > 0 ? [`${rejected} valid orders were not accepted`] : []),
       ...(validOrdersInDlq > 0 ? [`${validOrdersInDlq} valid orders ended in the DLQ`] : []),
       ...(poisonTagsDeadLettered.size === poisonSent

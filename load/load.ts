@@ -11,7 +11,7 @@ import { BatchSummary } from '../infra/local/sqs-event-source';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { generateOrder } from './lib/order-generator';
 import { LatencySummary, summarizeLatencies } from './lib/percentiles';
-import { Verification, scanOrders, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
+import { Verification, scanOrders, verificationProblems, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
 
 export interface LoadOptions {
   /** Orders to send; the run ends when all are sent. */
@@ -133,10 +133,7 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
     const problems = [
       ...(quiesced ? [] : ['the queue did not drain within 10 minutes']),
       ...(result.errors > 0 ? [`${result.errors} requests failed at the connection level`] : []),
-      ...verification.missing.map((id) => `missing: ${id}`),
-      ...verification.storedTwice.map((id) => `stored twice: ${id}`),
-      ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
-      ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
+      ...verificationProblems(verification),
     ];
     return {
       options,

@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { OrderRequest } from '../../shared-layer/src';
+import { OrderRequest, sleep } from '../../shared-layer/src';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits until the queue holds nothing (visible or in flight) and no batch has finished for
@@ -91,3 +90,11 @@ export const verifyStoredOrders = (
     storedTwice: [...byId].filter(([, items]) => items.length > 1).map(([orderId]) => orderId),
   };
 };
+
+/** One line per order that is not stored exactly once and unchanged. */
+export const verificationProblems = (verification: Verification): string[] => [
+  ...verification.missing.map((id) => `missing: ${id}`),
+  ...verification.storedTwice.map((id) => `stored twice: ${id}`),
+  ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
+  ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
+];

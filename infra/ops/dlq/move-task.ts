@@ -31,7 +31,7 @@ export interface MoveTaskResult extends MoveTaskProgress {
 
 const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
@@ -82,6 +82,6 @@ export const runMoveTask = async (options: MoveTaskOptions): Promise<MoveTaskRes
       options.onProgress?.(progress);
       if (FINAL_STATUSES.has(progress.status)) return progress;
     }
-    await sleep(options.pollIntervalMs ?? 2_000, cancelled ? undefined : options.signal);
+    await sleepUnlessAborted(options.pollIntervalMs ?? 2_000, cancelled ? undefined : options.signal);
   }
 };

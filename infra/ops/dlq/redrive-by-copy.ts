@@ -5,6 +5,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { sleep } from '../../../shared-layer/src/retry/backoff';
 import { DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages } from './held-messages';
 
@@ -41,8 +42,6 @@ const originalAttributes = (message: Message): Record<string, MessageAttributeVa
       .filter(([name]) => !isDeadLetterAttribute(name))
       .map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue }]),
   );
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Moves DLQ messages back to the source queue by receive → SendMessageBatch → DeleteMessageBatch, 10
