@@ -22,7 +22,9 @@ export interface LoadOptions {
   /** Orders per request: 1 posts to /orders, more to /orders/batch (at most 25). */
   readonly ordersPerRequest: number;
   /** Consumer settings to run with instead of the stage's (the tune sweep varies these). */
-  readonly consumer?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number };
+  /** Also print the local runtime's start-up lines. */
+  readonly verbose?: boolean;
+  readonly consumer?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency?: number };
 }
 
 export interface LoadReport {
@@ -55,7 +57,13 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
   const batches: BatchSummary[] = [];
   let lastBatchAt = Date.now();
   log('starting the local runtime ...');
-  const runtime = await startLocalRuntime({ stage: 'dev', dataDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 } });
+  const runtime = await startLocalRuntime({
+    stage: 'dev',
+    dataDir,
+    ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
+    eventSourceOverrides: options.consumer,
+    log: options.verbose ? log : undefined,
+  });
   runtime.events.on('batch', (batch) => {
     batches.push(batch);
     lastBatchAt = Date.now();

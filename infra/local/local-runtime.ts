@@ -32,6 +32,8 @@ export interface LocalRuntimeOptions {
   readonly timeoutOverrides?: Readonly<Record<string, number>>;
   /** Fraction of successfully processed records the event source delivers once more (at-least-once duplicates). */
   readonly duplicateDeliveryRate?: number;
+  /** Replaces the event-source mappings' batching settings (the tune sweep varies them). */
+  readonly eventSourceOverrides?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency?: number };
   readonly log?: (line: string) => void;
 }
 
@@ -216,9 +218,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         {
           queueUrl: queue.ref,
           queueArn: queue.attributes.Arn,
-          batchSize: props.BatchSize ?? 10,
-          maxBatchingWindowSeconds: props.MaximumBatchingWindowInSeconds ?? 0,
-          maxConcurrency: props.ScalingConfig?.MaximumConcurrency ?? 1000,
+          batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
+          maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
+          maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? props.ScalingConfig?.MaximumConcurrency ?? 1000,
           reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
           duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
         },

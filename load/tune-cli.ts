@@ -1,0 +1,79 @@
+// npm run tune -- [options]: sweeps consumer batch settings under the same load; see USAGE and the README.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { recommend, runTune, sweepPoints } from './tune';
+import { renderTuneReport } from './tune-report';
+
+const USAGE = `Usage: npm run tune -- [options]
+  --batch-sizes LIST      consumer batch sizes (default 10,50,100)
+  --windows LIST          batching windows in seconds (default 0,1,3; 0 only with batch size <= 10)
+  --concurrency LIST      consumer max concurrency (default 2)
+  --orders N              orders per point (default 1000)
+  --rate R                requests per second (default 200), the same at every point
+  --p99-target-ms MS      latency target for the recommendation (default 5000)
+  --out FILE              HTML report (default .local/reports/tune-<time>.html)`;
+
+const list = (flag: string, raw: string | undefined, fallback: number[], min: number) => {
+  if (raw === undefined) return fallback;
+  const values = raw.split(',').map(Number);
+  if (values.some((value) => !Number.isInteger(value) || value < min)) throw new Error(`--${flag} must list whole numbers of at least ${min}, e.g. 10,50 (got "${raw}")`);
+  return values;
+};
+
+const whole = (flag: string, raw: string | undefined, fallback: number) => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a whole number of at least 1 (got "${raw}")`);
+  return value;
+};
+
+const main = async () => {
+  let options;
+  try {
+    const { values } = parseArgs({
+      options: Object.fromEntries(['batch-sizes', 'windows', 'concurrency', 'orders', 'rate', 'p99-target-ms', 'out'].map((flag) => [flag, { type: 'string' }])),
+    });
+    const v = values as Record<string, string | undefined>;
+    options = {
+      batchSizes: list('batch-sizes', v['batch-sizes'], [10, 50, 100], 1),
+      windows: list('windows', v.windows, [0, 1, 3], 0),
+      concurrencies: list('concurrency', v.concurrency, [2], 2),
+      orders: whole('orders', v.orders, 1000),
+      rate: whole('rate', v.rate, 200),
+      p99TargetMs: whole('p99-target-ms', v['p99-target-ms'], 5000),
+      out: v.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
+    };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const points = sweepPoints(options.batchSizes, options.windows, options.concurrencies);
+  if (points.length === 0) {
+    process.stderr.write('No valid setting to try: a batch size above 10 needs a window above 0.\n');
+    process.exit(2);
+  }
+  const description = `${options.orders} orders per point at ${options.rate} requests/s (POST /orders, 10 connections).`;
+  process.stdout.write(`Sweeping ${points.length} settings; ${description}\n`);
+  const results = await runTune(points, { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1 }, (line) => process.stdout.write(`${line}\n`));
+  const recommended = recommend(results, options.p99TargetMs);
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  writeFileSync(options.out, renderTuneReport(results, recommended, { p99TargetMs: options.p99TargetMs, description, date: new Date() }));
+  process.stdout.write(`\nReport: ${options.out}\n`);
+  process.stdout.write(
+    recommended
+      ? `Recommended for accept→stored p99 <= ${options.p99TargetMs} ms: batch size ${recommended.batchSize}, window ${recommended.maxBatchingWindowSeconds} s, max concurrency ${recommended.maxConcurrency} ($${recommended.cost.total.toFixed(3)} per million orders, p99 ${recommended.acceptedToStoredMs.p99} ms). Set it in infra/config/stages.ts.\n`
+      : `No setting met accept→stored p99 <= ${options.p99TargetMs} ms: raise --p99-target-ms or try smaller windows.\n`,
+  );
+  const failed = results.filter((result) => result.problems.length > 0);
+  if (failed.length > 0) {
+    process.stdout.write(`FAILED: ${failed.length} setting(s) lost or doubled orders; see the report.\n`);
+    process.exit(1);
+  }
+  process.exit(0);
+};
+
+main().catch((error: Error) => {
+  process.stderr.write(`tune run failed: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { CostBreakdown } from './lib/cost-model';
+import { LatencySummary } from './lib/percentiles';
+import { LoadOptions, LoadReport, runLoad } from './load';
+
+export interface TunePoint {
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxConcurrency: number;
+}
+
+export interface TuneResult extends TunePoint {
+  readonly consumerInvocationsPer1000: number;
+  readonly dynamoDbRequestsPer1000: number;
+  readonly sqsRequestsPer1000: number;
+  readonly acceptedToStoredMs: LatencySummary;
+  readonly cost: CostBreakdown;
+  readonly problems: readonly string[];
+}
+
+/** AWS rejects a batch size above 10 without a batching window; such points are left out. */
+export const sweepPoints = (batchSizes: readonly number[], windows: readonly number[], concurrencies: readonly number[]): TunePoint[] =>
+  batchSizes.flatMap((batchSize) =>
+    windows
+      .filter((window) => batchSize <= 10 || window > 0)
+      .flatMap((maxBatchingWindowSeconds) => concurrencies.map((maxConcurrency) => ({ batchSize, maxBatchingWindowSeconds, maxConcurrency }))),
+  );
+
+const per1000 = (count: number, orders: number) => (orders === 0 ? 0 : Math.round((count * 10_000) / orders) / 10);
+
+const sumOf = (counts: Readonly<Record<string, number>>, prefix: string) =>
+  Object.entries(counts)
+    .filter(([operation]) => operation.startsWith(prefix))
+    .reduce((sum, [, count]) => sum + count, 0);
+
+export const toTuneResult = (point: TunePoint, report: LoadReport): TuneResult => ({
+  ...point,
+  consumerInvocationsPer1000: per1000(report.consumerInvocations, report.accepted),
+  dynamoDbRequestsPer1000: per1000(sumOf(report.requestCounts, 'dynamodb:'), report.accepted),
+  sqsRequestsPer1000: per1000(sumOf(report.requestCounts, 'sqs:'), report.accepted),
+  acceptedToStoredMs: report.acceptedToStoredMs,
+  cost: report.costPerMillion.pipeline,
+  problems: report.problems,
+});
+
+/** Runs the same load once per point, each on a fresh local pipeline. */
+export const runTune = async (
+  points: readonly TunePoint[],
+  load: Omit<LoadOptions, 'consumer'>,
+  log: (line: string) => void,
+): Promise<TuneResult[]> => {
+  const results: TuneResult[] = [];
+  for (const [index, point] of points.entries()) {
+    log(`[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`);
+    const report = await runLoad({ ...load, consumer: point }, () => undefined);
+    const result = toTuneResult(point, report);
+    results.push(result);
+    log(
+      `    accept→stored p50 ${result.acceptedToStoredMs.p50} ms, p99 ${result.acceptedToStoredMs.p99} ms; ` +
+        `${result.consumerInvocationsPer1000} invocations, ${result.dynamoDbRequestsPer1000} DynamoDB and ${result.sqsRequestsPer1000} SQS requests per 1,000 orders; ` +
+        `$${result.cost.total.toFixed(3)} per million${result.problems.length > 0 ? `; PROBLEMS: ${result.problems.length}` : ''}`,
+    );
+  }
+  return results;
+};
+
+/** The cheapest point whose accept→stored p99 meets the target; undefined when none does. */
+export const recommend = (results: readonly TuneResult[], p99TargetMs: number): TuneResult | undefined =>
+  results
+    .filter((result) => result.problems.length === 0 && result.acceptedToStoredMs.p99 <= p99TargetMs)
+    .sort((a, b) => a.cost.total - b.cost.total || a.acceptedToStoredMs.p99 - b.acceptedToStoredMs.p99)[0];
