@@ -7,6 +7,7 @@ import { LoadOptions, LoadReport, runLoad } from './load';
 
 const USAGE = `Usage: npm run load -- [options]
   --orders N        orders to send (default 5000)
+  --duration S      send for S seconds instead (as many orders as the connections manage)
   --connections C   concurrent HTTP connections (default 20)
   --rate R          requests per second over all connections (default: as fast as they go)
   --batch K         orders per request: 1 = POST /orders (default), 2..${MAX_BATCH_ORDERS} = POST /orders/batch
@@ -15,7 +16,7 @@ stored twice or changed. Deployed stages are not supported yet (see load/README.
 
 const parseOptions = (): LoadOptions => {
   const { values } = parseArgs({
-    options: { orders: { type: 'string' }, connections: { type: 'string' }, rate: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { orders: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' }, rate: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -27,8 +28,11 @@ const parseOptions = (): LoadOptions => {
     if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${flag} must be a whole number from 1 to ${max}, got "${raw}"`);
     return value;
   };
+  if (values.orders !== undefined && values.duration !== undefined) throw new Error('Give --orders or --duration, not both.');
+  const durationSeconds = whole('duration', values.duration, undefined, 3600);
   return {
-    orders: whole('orders', values.orders, 5000) as number,
+    orders: durationSeconds ? Infinity : (whole('orders', values.orders, 5000) as number),
+    durationSeconds,
     connections: whole('connections', values.connections, 20, 1000) as number,
     rate: whole('rate', values.rate, undefined),
     ordersPerRequest: whole('batch', values.batch, 1, MAX_BATCH_ORDERS) as number,

@@ -14,8 +14,10 @@ import { LatencySummary, summarizeLatencies } from './lib/percentiles';
 import { Verification, scanOrders, verificationProblems, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
 
 export interface LoadOptions {
-  /** Orders to send; the run ends when all are sent. */
+  /** Orders to send; the run ends when all are sent. Infinity with `durationSeconds`. */
   readonly orders: number;
+  /** Send for this long instead of a fixed number of orders. */
+  readonly durationSeconds?: number;
   readonly connections: number;
   /** Requests per second over all connections; unset: as fast as the connections go. */
   readonly rate?: number;
@@ -76,15 +78,16 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
     const statusCounts: Record<string, number> = {};
     const latencies: number[] = [];
     const batchRoute = options.ordersPerRequest > 1;
-    const requestCount = Math.ceil(options.orders / options.ordersPerRequest);
+    const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
     let nextOrder = 0;
 
     const started = Date.now();
-    log(`sending ${options.orders} orders in ${requestCount} requests (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${options.rate ? ` at ${options.rate} requests/s` : ''} ...`);
+    log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${options.rate ? ` at ${options.rate} requests/s` : ''} ...`);
     const autocannonOptions: autocannon.Options = {
       url: runtime.apiUrl,
       connections: options.connections,
       amount: requestCount,
+      duration: options.durationSeconds,
       overallRate: options.rate,
       // Each response carries the orderIds of that request's orders; nothing is matched by position.
       requests: [
@@ -118,7 +121,7 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
     let lastCount = 0;
     const progress = setInterval(() => {
       const now = Date.now();
-      log(`  ${Math.round((now - started) / 1000)} s: ${latencies.length}/${requestCount} requests (${Math.round(((latencies.length - lastCount) * 1000) / (now - lastTick))}/s), ${accepted.size} orders accepted, ${batches.length} consumer batches`);
+      log(`  ${Math.round((now - started) / 1000)} s: ${latencies.length}${requestCount ? `/${requestCount}` : ''} requests (${Math.round(((latencies.length - lastCount) * 1000) / (now - lastTick))}/s), ${accepted.size} orders accepted, ${batches.length} consumer batches`);
       lastTick = now;
       lastCount = latencies.length;
     }, 2_000);

@@ -44,7 +44,7 @@ export const renderTuneReport = (
       (r) =>
         `<tr${r === recommended ? ' class="best"' : ''}><td>${r.batchSize}</td><td>${r.maxBatchingWindowSeconds}</td><td>${r.maxConcurrency}</td>` +
         `<td>${r.consumerInvocationsPer1000}</td><td>${r.dynamoDbRequestsPer1000}</td><td>${r.sqsRequestsPer1000}</td>` +
-        `<td>${r.acceptedToStoredMs.p50}</td><td>${r.acceptedToStoredMs.p99}</td><td>${r.cost.total.toFixed(3)}</td>` +
+        `<td>${r.acceptedToStoredMs.p50}</td><td>${r.acceptedToStoredMs.p99}</td><td>${r.cost.total.toFixed(3)}</td><td>${r.naiveCost.total.toFixed(3)}</td>` +
         `<td>${r.problems.length === 0 ? 'ok' : escapeHtml(`${r.problems.length} problem(s)`)}</td></tr>`,
     )
     .join('\n');
@@ -59,7 +59,7 @@ export const renderTuneReport = (
 <p>${escapeHtml(context.description)} Run ${escapeHtml(context.date.toISOString())} on the local emulators; costs at us-east-1 list prices from the counted usage (see load/README.md).</p>
 <p><strong>${escapeHtml(verdict)}</strong></p>
 ${chart(results, recommended)}
-<table><thead><tr><th>batch size</th><th>window (s)</th><th>max concurrency</th><th>invocations / 1,000</th><th>DynamoDB req / 1,000</th><th>SQS req / 1,000</th><th>accept→stored p50 (ms)</th><th>p99 (ms)</th><th>$ / million orders</th><th>verification</th></tr></thead>
+<table><thead><tr><th>batch size</th><th>window (s)</th><th>max concurrency</th><th>invocations / 1,000</th><th>DynamoDB req / 1,000</th><th>SQS req / 1,000</th><th>accept→stored p50 (ms)</th><th>p99 (ms)</th><th>$ / million orders</th><th>naive design $ / million</th><th>verification</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

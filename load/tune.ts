@@ -14,6 +14,8 @@ export interface TuneResult extends TunePoint {
   readonly sqsRequestsPer1000: number;
   readonly acceptedToStoredMs: LatencySummary;
   readonly cost: CostBreakdown;
+  /** The naive design priced from the same run. */
+  readonly naiveCost: CostBreakdown;
   readonly problems: readonly string[];
 }
 
@@ -39,6 +41,7 @@ export const toTuneResult = (point: TunePoint, report: LoadReport): TuneResult =
   sqsRequestsPer1000: per1000(sumOf(report.requestCounts, 'sqs:'), report.accepted),
   acceptedToStoredMs: report.acceptedToStoredMs,
   cost: report.costPerMillion.pipeline,
+  naiveCost: report.costPerMillion.naive,
   problems: report.problems,
 });
 
@@ -57,7 +60,7 @@ export const runTune = async (
     log(
       `    accept→stored p50 ${result.acceptedToStoredMs.p50} ms, p99 ${result.acceptedToStoredMs.p99} ms; ` +
         `${result.consumerInvocationsPer1000} invocations, ${result.dynamoDbRequestsPer1000} DynamoDB and ${result.sqsRequestsPer1000} SQS requests per 1,000 orders; ` +
-        `$${result.cost.total.toFixed(3)} per million${result.problems.length > 0 ? `; PROBLEMS: ${result.problems.length}` : ''}`,
+        `$${result.cost.total.toFixed(3)} per million (naive design $${result.naiveCost.total.toFixed(3)})${result.problems.length > 0 ? `; PROBLEMS: ${result.problems.length}` : ''}`,
     );
   }
   return results;

@@ -10,6 +10,7 @@ const result = (batchSize: number, p99: number, total: number, problems: string[
   sqsRequestsPer1000: 1200,
   acceptedToStoredMs: { p50: p99 / 2, p95: p99, p99, max: p99 },
   cost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, sqs: 0, dynamoDb: 0, logs: 0, total },
+  naiveCost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, sqs: 0, dynamoDb: 0, logs: 0, total: 2.5 },
   problems,
 });
 
@@ -39,6 +40,7 @@ describe('tune sweep', () => {
     expect(html.match(/<circle /g)).toHaveLength(2);
     expect(html).toContain('Recommended for p99 ≤ 5000 ms: batch size 100');
     expect(html).toContain('1000 orders &lt;fast&gt;');
+    expect(html).toContain('<td>2.500</td>');
     expect(html).not.toMatch(/<script|src=|href=/);
   });
 });
