@@ -85,7 +85,8 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
     log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${options.rate ? ` at ${options.rate} requests/s` : ''} ...`);
     const autocannonOptions: autocannon.Options = {
       url: runtime.apiUrl,
-      connections: options.connections,
+      // autocannon refuses more connections than requests.
+      connections: Math.min(options.connections, requestCount ?? options.connections),
       amount: requestCount,
       duration: options.durationSeconds,
       overallRate: options.rate,

@@ -1,0 +1,14 @@
+import { runBench } from '../../load/bench';
+
+// The benchmark's figures are printed by `npm run bench`, never asserted; this only proves every part runs.
+describe('npm run bench (smallest scale)', () => {
+  it('measures floors, intake, both consumers and the bundles in one run', async () => {
+    const report = await runBench(() => undefined, 0.01);
+
+    const throughputs = [...Object.values(report.floors), ...Object.values(report.intake), ...Object.values(report.consumer)];
+    expect(throughputs.every((t) => t.count >= 100 && t.perSecond > 0)).toBe(true);
+    expect(report.bundles.map((b) => b.function).sort()).toEqual(['ApiFunction', 'ConsumerFunction']);
+    expect(report.bundles.every((b) => b.bundleBytes > 0 && b.initMs > 0)).toBe(true);
+    expect(report.layerBytes).toBeGreaterThan(report.bundles[0].bundleBytes);
+  }, 120_000);
+});
