@@ -1,5 +1,6 @@
 // npm run bench: throughput and bundle figures, measured in one run on the local emulators (see the README).
 import { BenchReport, Throughput, runBench } from './bench';
+import { formatRows } from './lib/report-format';
 
 const rate = (t: Throughput, unit: string) => `${t.perSecond.toLocaleString('en-US')} ${unit}/s (${t.count} in ${t.seconds} s)`;
 const ratio = (a: Throughput, b: Throughput) => `${(a.perSecond / b.perSecond).toFixed(2)}×`;
@@ -17,8 +18,7 @@ const format = (r: BenchReport): string => {
     ['layer size', `${Math.round(r.layerBytes / 1024)} KB`],
     ...r.bundles.map((b): [string, string] => [`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]),
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+  return formatRows(rows);
 };
 
 const scale = process.argv.includes('--quick') ? 0.2 : 1;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, runChaos } from './chaos';
 import { formatCost } from './lib/cost-model';
+import { exitWithVerdict, formatRows } from './lib/report-format';
 
 const FLAGS: Record<string, keyof ChaosOptions> = {
   orders: 'orders',
@@ -58,8 +59,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['cost, naive PutItem-per-request design', formatCost(report.costPerMillion.naive)],
     ['run time', `${report.seconds} s`],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+  return formatRows(rows);
 };
 
 const main = async () => {
@@ -72,11 +72,7 @@ const main = async () => {
   }
   const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`\nChaos run\n${formatReport(report)}\n\n`);
-  if (report.problems.length > 0) {
-    process.stdout.write(`FAILED: ${report.problems.length} problem(s)\n${report.problems.slice(0, 20).map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(1);
-  }
-  process.stdout.write('OK: every accepted order is stored exactly once, unchanged.\n');
+  exitWithVerdict(report.problems);
 };
 
 main().catch((error: Error) => {

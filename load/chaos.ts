@@ -9,7 +9,7 @@ import { startLocalRuntime } from '../infra/local/local-runtime';
 import { BatchSummary } from '../infra/local/sqs-event-source';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
-import { Verification, scanOrders, verificationProblems, verifyStoredOrders, waitForQuiescence } from './lib/pipeline-checks';
+import { Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
   readonly orders: number;
@@ -158,17 +158,17 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
     });
 
     log('waiting for the pipeline to settle ...');
-    const quiesced = await waitForQuiescence({
+    const { quiesced, stored, verification } = await settleAndVerify({
       sqs,
+      documents,
       queueUrl: runtime.outputs.QueueUrl,
+      tableName: runtime.outputs.OrdersTableName,
+      runId,
+      accepted,
       lastBatchAt: () => lastBatchAt,
-      quietMs: 2_000,
-      timeoutMs: 10 * 60_000,
-      progress: (queued, inFlight) => log(`  queue: ${queued} waiting, ${inFlight} in flight; ${batches.length} batches so far`),
+      batchCount: () => batches.length,
+      log,
     });
-
-    const stored = await scanOrders(documents, runtime.outputs.OrdersTableName, runId);
-    const verification = verifyStoredOrders(accepted, stored);
 
     const deadLettered: Record<string, number> = {};
     const poisonTagsDeadLettered = new Set<string>();

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { formatCost } from './lib/cost-model';
+import { exitWithVerdict, formatRows } from './lib/report-format';
 import { LatencySummary } from './lib/percentiles';
 import { LoadOptions, LoadReport, runLoad } from './load';
 
@@ -49,14 +50,16 @@ const formatReport = (report: LoadReport): string => {
     ['status counts', Object.entries(report.statusCounts).map(([status, count]) => `${status}: ${count}`).join(', ')],
     ['orders accepted', report.accepted],
     ['orders stored', report.stored],
+    ...(report.cutOff.sent > 0
+      ? [['unanswered at the end of the run', `${report.cutOff.sent} orders sent, ${report.cutOff.stored} of them stored (not counted as accepted)`] as [string, string]]
+      : []),
     ['missing / stored twice / differing', `${report.verification.missing.length} / ${report.verification.storedTwice.length} / ${report.verification.differing.length}`],
     ['accepted → stored', ms(report.acceptedToStoredMs)],
     ['consumer invocations', `${report.consumerInvocations} (${Math.round((report.consumerInvocations * 10_000) / Math.max(1, report.accepted)) / 10} per 1,000 orders)`],
     ['cost, this pipeline (us-east-1 list)', formatCost(report.costPerMillion.pipeline)],
     ['cost, naive PutItem-per-request design', formatCost(report.costPerMillion.naive)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+  return formatRows(rows);
 };
 
 const main = async () => {
@@ -69,12 +72,7 @@ const main = async () => {
   }
   const report = await runLoad(options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`\nLoad run\n${formatReport(report)}\n\n`);
-  if (report.problems.length > 0) {
-    process.stdout.write(`FAILED: ${report.problems.length} problem(s)\n${report.problems.slice(0, 20).map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(1);
-  }
-  process.stdout.write('OK: every accepted order is stored exactly once, unchanged.\n');
-  process.exit(0);
+  exitWithVerdict(report.problems);
 };
 
 main().catch((error: Error) => {

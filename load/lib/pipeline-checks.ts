@@ -98,3 +98,31 @@ export const verificationProblems = (verification: Verification): string[] => [
   ...verification.differing.map((id) => `differs from what was accepted: ${id}`),
   ...verification.unexpected.map((id) => `stored but never accepted: ${id}`),
 ];
+
+/**
+ * Waits until the queue has drained and the consumer has been quiet for 2 s (at most 10 minutes),
+ * then compares the table with what the API accepted.
+ */
+export const settleAndVerify = async (options: {
+  readonly sqs: SQSClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly queueUrl: string;
+  readonly tableName: string;
+  /** Prefix of this run's orderIds. */
+  readonly runId: string;
+  readonly accepted: ReadonlyMap<string, OrderRequest>;
+  readonly lastBatchAt: () => number;
+  readonly batchCount: () => number;
+  readonly log: (line: string) => void;
+}): Promise<{ quiesced: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
+  const quiesced = await waitForQuiescence({
+    sqs: options.sqs,
+    queueUrl: options.queueUrl,
+    lastBatchAt: options.lastBatchAt,
+    quietMs: 2_000,
+    timeoutMs: 10 * 60_000,
+    progress: (queued, inFlight) => options.log(`  queue: ${queued} waiting, ${inFlight} in flight; ${options.batchCount()} batches so far`),
+  });
+  const stored = await scanOrders(options.documents, options.tableName, options.runId);
+  return { quiesced, stored, verification: verifyStoredOrders(options.accepted, stored) };
+};

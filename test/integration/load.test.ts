@@ -18,4 +18,13 @@ describe('npm run load (small run)', () => {
     expect(report.costPerMillion.naive.httpApi).toBeCloseTo(1.0);
     expect(report.costPerMillion.pipeline.httpApi).toBeCloseTo(0.1);
   }, 120_000);
+
+  it('runs for a duration: orders cut off at the end are reported, not counted as lost or unexpected', async () => {
+    const report = await runLoad({ orders: Infinity, durationSeconds: 2, connections: 3, ordersPerRequest: 1 }, () => undefined);
+
+    expect(report.problems).toEqual([]);
+    expect(report.accepted).toBeGreaterThan(0);
+    expect(report.cutOff.sent).toBeLessThanOrEqual(3);
+    expect(report.stored).toBe(report.accepted + report.cutOff.stored);
+  }, 120_000);
 });
