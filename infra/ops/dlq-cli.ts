@@ -12,7 +12,7 @@ import { ProgressLine, bar, confirmByTyping, duration } from './terminal';
 const USAGE = `Usage: npm run dlq -- <command> (--local | --stage <dev|staging|prod>) [options]
 
 Commands:
-  inspect   list DLQ messages (orderId, reason, receives, first sent, age) and counts by reason;
+  inspect   list DLQ messages (orderId, reason, earlier DLQ reads, first sent, age) and counts by reason;
             the messages stay in the DLQ
       --limit N     read at most N messages (default 100)
       --json        print JSON instead of a table
