@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { buildSync } from 'esbuild';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SQSClient, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { buildOrderMessage, chunk, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
-import { startLocalRuntime } from '../infra/local/local-runtime';
+import { startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface Throughput {
   readonly count: number;
@@ -117,8 +114,8 @@ const directorySize = (dir: string): number =>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Bundle size and module init time of each function, from the dev stage's synthesized assets. */
-const bundleFigures = (workDir: string): { layerBytes: number; bundles: BundleFigures[] } => {
-  const assembly = synthesizeStage('dev', path.join(workDir, 'cdk.out'));
+const bundleFigures = (outdir: string): { layerBytes: number; bundles: BundleFigures[] } => {
+  const assembly = synthesizeStage('dev', outdir);
   const [, layer] = resourcesOfType(assembly.template, 'AWS::Lambda::LayerVersion')[0];
   const layerDir = assembly.assetDir(layer.Properties?.Content ?? {});
   const env = {
@@ -151,13 +148,10 @@ const bundleFigures = (workDir: string): { layerBytes: number; bundles: BundleFi
 
 /** Every figure of the benchmark, measured in one run on one set of emulators. */
 export const runBench = async (log: (line: string) => void, scale = 1): Promise<BenchReport> => {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'orders-bench-'));
   const runId = `bench-${Date.now().toString(36)}`;
   log('starting the local runtime ...');
-  const runtime = await startLocalRuntime({ stage: 'dev', dataDir: workDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 } });
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint, useQueueUrlAsEndpoint: false });
-  const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint });
-  const documents = DynamoDBDocumentClient.from(dynamodb);
+  const pipeline = await startLocalPipeline('orders-bench-');
+  const { runtime, sqs, documents } = pipeline;
   const table = runtime.outputs.OrdersTableName;
   const n = (count: number) => Math.max(100, Math.round(count * scale));
   try {
@@ -215,12 +209,9 @@ export const runBench = async (log: (line: string) => void, scale = 1): Promise<
     });
 
     log('bundles: synthesizing dev and timing module init ...');
-    const { layerBytes, bundles } = bundleFigures(workDir);
+    const { layerBytes, bundles } = bundleFigures(path.join(pipeline.dataDir, 'bench-cdk.out'));
     return { floors: { sendMessage, sendMessageBatch, batchWriteItem }, intake: { single, batch }, consumer: { ours, naive }, layerBytes, bundles };
   } finally {
-    sqs.destroy();
-    documents.destroy();
-    await runtime.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await pipeline.stop();
   }
 };

@@ -1,12 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../shared-layer/src';
-import { startLocalRuntime } from '../infra/local/local-runtime';
-import { BatchSummary } from '../infra/local/sqs-event-source';
+import { startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
@@ -97,15 +93,9 @@ const sumEmfMetrics = (logFile: string): Record<string, number> => {
  */
 export const runChaos = async (options: ChaosOptions, log: (line: string) => void): Promise<ChaosReport> => {
   const started = Date.now();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orders-chaos-'));
   const runId = `chaos-${Date.now().toString(36)}`;
-  const batches: BatchSummary[] = [];
-  let lastBatchAt = Date.now();
   log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
-  const runtime = await startLocalRuntime({
-    stage: 'dev',
-    dataDir,
-    ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
+  const pipeline = await startLocalPipeline('orders-chaos-', {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
     duplicateDeliveryRate: options.duplicateRate,
@@ -120,15 +110,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       },
     },
   });
-  runtime.events.on('batch', (batch) => {
-    batches.push(batch);
-    lastBatchAt = Date.now();
-  });
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint });
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }),
-  );
+  const { runtime, sqs, batches } = pipeline;
 
   try {
     const accepted = new Map<string, OrderRequest>();
@@ -158,17 +140,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
     });
 
     log('waiting for the pipeline to settle ...');
-    const { quiesced, stored, verification } = await settleAndVerify({
-      sqs,
-      documents,
-      queueUrl: runtime.outputs.QueueUrl,
-      tableName: runtime.outputs.OrdersTableName,
-      runId,
-      accepted,
-      lastBatchAt: () => lastBatchAt,
-      batchCount: () => batches.length,
-      log,
-    });
+    const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
 
     const deadLettered: Record<string, number> = {};
     const poisonTagsDeadLettered = new Set<string>();
@@ -216,7 +188,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
         ? []
         : [`${poisonSent} poison messages sent, ${poisonTagsDeadLettered.size} of them found in the DLQ`]),
     ];
-    const costPerMillion = measuredCostPerMillion(runtime, dataDir, accepted.size, stored);
+    const costPerMillion = measuredCostPerMillion(runtime, pipeline.dataDir, accepted.size, stored);
     return {
       options,
       costPerMillion,
@@ -240,9 +212,6 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       problems,
     };
   } finally {
-    sqs.destroy();
-    documents.destroy();
-    await runtime.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await pipeline.stop();
   }
 };

@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import autocannon from 'autocannon';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { OrderRequest } from '../shared-layer/src';
-import { startLocalRuntime } from '../infra/local/local-runtime';
-import { BatchSummary } from '../infra/local/sqs-event-source';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
+import { startLocalPipeline } from './lib/local-pipeline';
 import { generateOrder } from './lib/order-generator';
 import { LatencySummary, summarizeLatencies } from './lib/percentiles';
 import { Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
@@ -49,8 +42,6 @@ export interface LoadReport {
   readonly problems: readonly string[];
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
 /** autocannon's per-connection context. */
 type RequestContext = { orderIds?: string[] };
 
@@ -59,24 +50,10 @@ type RequestContext = { orderIds?: string[] };
  * stored exactly once, and prices what the run did.
  */
 export const runLoad = async (options: LoadOptions, log: (line: string) => void): Promise<LoadReport> => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orders-load-'));
   const runId = `load-${Date.now().toString(36)}`;
-  const batches: BatchSummary[] = [];
-  let lastBatchAt = Date.now();
   log('starting the local runtime ...');
-  const runtime = await startLocalRuntime({
-    stage: 'dev',
-    dataDir,
-    ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
-    eventSourceOverrides: options.consumer,
-    log: options.verbose ? log : undefined,
-  });
-  runtime.events.on('batch', (batch) => {
-    batches.push(batch);
-    lastBatchAt = Date.now();
-  });
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint });
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }));
+  const pipeline = await startLocalPipeline('orders-load-', { eventSourceOverrides: options.consumer, log: options.verbose ? log : undefined });
+  const { runtime, batches } = pipeline;
   try {
     const sent = new Map<string, OrderRequest>();
     const answered = new Set<string>();
@@ -139,17 +116,7 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
     const sendSeconds = (Date.now() - started) / 1000;
 
     log('waiting for the queue to drain ...');
-    const { quiesced, stored, verification } = await settleAndVerify({
-      sqs,
-      documents,
-      queueUrl: runtime.outputs.QueueUrl,
-      tableName: runtime.outputs.OrdersTableName,
-      runId,
-      accepted,
-      lastBatchAt: () => lastBatchAt,
-      batchCount: () => batches.length,
-      log,
-    });
+    const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
     const consumerBatches = batches.filter((batch) => batch.functionName.includes('Consumer'));
     // A timed run stops with a request in flight on each connection: the server may have taken those
     // orders though their answer never came. They are reported, not counted against the pipeline.
@@ -175,13 +142,10 @@ export const runLoad = async (options: LoadOptions, log: (line: string) => void)
       acceptedToStoredMs: summarizeLatencies(consumerBatches.flatMap((batch) => batch.sentToDoneMs)),
       consumerInvocations: consumerBatches.length,
       requestCounts: runtime.requestCounts(),
-      costPerMillion: measuredCostPerMillion(runtime, dataDir, accepted.size, stored),
+      costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, accepted.size, stored),
       problems,
     };
   } finally {
-    sqs.destroy();
-    documents.destroy();
-    await runtime.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await pipeline.stop();
   }
 };

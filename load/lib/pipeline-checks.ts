@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { OrderRequest, sleep } from '../../shared-layer/src';
+import type { LocalPipeline } from './local-pipeline';
 
 
 /**
@@ -100,29 +101,25 @@ export const verificationProblems = (verification: Verification): string[] => [
 ];
 
 /**
- * Waits until the queue has drained and the consumer has been quiet for 2 s (at most 10 minutes),
- * then compares the table with what the API accepted.
+ * Waits until the pipeline's queue has drained and its consumer has been quiet for 2 s (at most 10
+ * minutes), then compares the table with what the API accepted.
  */
-export const settleAndVerify = async (options: {
-  readonly sqs: SQSClient;
-  readonly documents: DynamoDBDocumentClient;
-  readonly queueUrl: string;
-  readonly tableName: string;
+export const settleAndVerify = async (
+  pipeline: LocalPipeline,
   /** Prefix of this run's orderIds. */
-  readonly runId: string;
-  readonly accepted: ReadonlyMap<string, OrderRequest>;
-  readonly lastBatchAt: () => number;
-  readonly batchCount: () => number;
-  readonly log: (line: string) => void;
-}): Promise<{ quiesced: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
+  runId: string,
+  accepted: ReadonlyMap<string, OrderRequest>,
+  log: (line: string) => void,
+): Promise<{ quiesced: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
+  const { outputs } = pipeline.runtime;
   const quiesced = await waitForQuiescence({
-    sqs: options.sqs,
-    queueUrl: options.queueUrl,
-    lastBatchAt: options.lastBatchAt,
+    sqs: pipeline.sqs,
+    queueUrl: outputs.QueueUrl,
+    lastBatchAt: pipeline.lastBatchAt,
     quietMs: 2_000,
     timeoutMs: 10 * 60_000,
-    progress: (queued, inFlight) => options.log(`  queue: ${queued} waiting, ${inFlight} in flight; ${options.batchCount()} batches so far`),
+    progress: (queued, inFlight) => log(`  queue: ${queued} waiting, ${inFlight} in flight; ${pipeline.batches.length} batches so far`),
   });
-  const stored = await scanOrders(options.documents, options.tableName, options.runId);
-  return { quiesced, stored, verification: verifyStoredOrders(options.accepted, stored) };
+  const stored = await scanOrders(pipeline.documents, outputs.OrdersTableName, runId);
+  return { quiesced, stored, verification: verifyStoredOrders(accepted, stored) };
 };

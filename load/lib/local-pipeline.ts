@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/local-runtime';
+import { BatchSummary } from '../../infra/local/sqs-event-source';
+
+/** A fresh local pipeline for one run: its runtime, SDK clients on its emulators, and every batch it ran. */
+export interface LocalPipeline {
+  readonly runtime: LocalRuntime;
+  readonly dataDir: string;
+  readonly sqs: SQSClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly batches: readonly BatchSummary[];
+  /** When the last event-source batch finished (start time until the first). */
+  lastBatchAt(): number;
+  /** Stops everything and removes the data directory. */
+  stop(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Starts the dev stage on free ports in a new temporary data directory. */
+export const startLocalPipeline = async (
+  dataDirPrefix: string,
+  options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
+): Promise<LocalPipeline> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), dataDirPrefix));
+  const runtime = await startLocalRuntime({ stage: 'dev', dataDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 }, ...options });
+  const batches: BatchSummary[] = [];
+  let lastBatchAt = Date.now();
+  runtime.events.on('batch', (batch) => {
+    batches.push(batch);
+    lastBatchAt = Date.now();
+  });
+  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint, useQueueUrlAsEndpoint: false });
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }));
+  return {
+    runtime,
+    dataDir,
+    sqs,
+    documents,
+    batches,
+    lastBatchAt: () => lastBatchAt,
+    stop: async () => {
+      sqs.destroy();
+      documents.destroy();
+      await runtime.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
