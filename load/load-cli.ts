@@ -1,23 +1,46 @@
-// npm run load -- [--orders N] [--connections C] [--rate R] [--batch K]: see USAGE and load/README.md.
+// npm run load -- [--stage S] [--orders N] [--connections C] [--rate R] [--batch K]: see USAGE and load/README.md.
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
+import { STAGE_NAMES } from '../infra/config/stages';
+import { confirmInProduction } from '../infra/ops/confirm-in-production';
+import { confirmByTyping } from '../infra/ops/terminal';
 import { formatCost } from './lib/cost-model';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 import { LatencySummary } from './lib/percentiles';
-import { LoadOptions, LoadReport, runLoad } from './load';
+import { stageLoadTarget, TOKEN_VARIABLE } from './lib/stage-load-target';
+import { LoadOptions, LoadReport, runLoad, runLoadOn } from './load';
 
 const USAGE = `Usage: npm run load -- [options]
+  --stage NAME      load a deployed stage (${STAGE_NAMES.join(', ')}) instead of a fresh local pipeline
   --orders N        orders to send (default 5000)
   --duration S      send for S seconds instead (as many orders as the connections manage)
   --connections C   concurrent HTTP connections (default 20)
-  --rate R          requests per second over all connections (default: as fast as they go)
+  --rate R          requests per second over all connections (default: as fast as they go locally,
+                    the stage's throttling limit on a stage)
   --batch K         orders per request: 1 = POST /orders (default), 2..${MAX_BATCH_ORDERS} = POST /orders/batch
-Runs against a fresh local pipeline (embedded emulators) and exits 1 if any accepted order is missing,
-stored twice or changed. Deployed stages are not supported yet (see load/README.md).`;
+  --yes             do not ask before loading prod
+Exits 1 if any accepted order is missing, stored twice or changed once the queue has drained.
+On a stage: URL and resources come from its stack outputs (AWS_PROFILE / AWS_REGION pick the account);
+IAM stages are signed with your credentials, JWT stages take a token from $${TOKEN_VARIABLE}.
+The orders it sends stay in the stage's table (orderIds start with "load-").`;
 
-const parseOptions = (): LoadOptions => {
+interface CliOptions extends LoadOptions {
+  readonly stage?: string;
+  readonly yes: boolean;
+}
+
+const parseOptions = (): CliOptions => {
   const { values } = parseArgs({
-    options: { orders: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' }, rate: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      stage: { type: 'string' },
+      orders: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
+      batch: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -30,8 +53,13 @@ const parseOptions = (): LoadOptions => {
     return value;
   };
   if (values.orders !== undefined && values.duration !== undefined) throw new Error('Give --orders or --duration, not both.');
+  if (values.stage !== undefined && !(STAGE_NAMES as string[]).includes(values.stage)) {
+    throw new Error(`Unknown stage "${values.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
+  }
   const durationSeconds = whole('duration', values.duration, undefined, 3600);
   return {
+    stage: values.stage,
+    yes: values.yes,
     orders: durationSeconds ? Infinity : (whole('orders', values.orders, 5000) as number),
     durationSeconds,
     connections: whole('connections', values.connections, 20, 1000) as number,
@@ -44,8 +72,11 @@ const round = (value: number) => Math.round(value * 10) / 10;
 const ms = (latency: LatencySummary) => `p50 ${round(latency.p50)} ms, p95 ${round(latency.p95)} ms, p99 ${round(latency.p99)} ms, max ${round(latency.max)} ms`;
 
 const formatReport = (report: LoadReport): string => {
+  const { measured } = report;
+  const notOnAStage = 'not measured on a deployed stage (see load/README.md)';
   const rows: [string, string | number][] = [
-    ['requests', `${report.requests} in ${report.seconds} s (${report.requestsPerSecond}/s)`],
+    ['target', report.target],
+    ['requests', `${report.requests} in ${report.seconds} s (${report.requestsPerSecond}/s${report.rate ? `, paced at ${report.rate}/s` : ''})`],
     ['request latency', ms(report.latencyMs)],
     ['status counts', Object.entries(report.statusCounts).map(([status, count]) => `${status}: ${count}`).join(', ')],
     ['orders accepted', report.accepted],
@@ -54,24 +85,55 @@ const formatReport = (report: LoadReport): string => {
       ? [['unanswered at the end of the run', `${report.cutOff.sent} orders sent, ${report.cutOff.stored} of them stored (not counted as accepted)`] as [string, string]]
       : []),
     ['missing / stored twice / differing', `${report.verification.missing.length} / ${report.verification.storedTwice.length} / ${report.verification.differing.length}`],
-    ['accepted → stored', ms(report.acceptedToStoredMs)],
-    ['consumer invocations', `${report.consumerInvocations} (${Math.round((report.consumerInvocations * 10_000) / Math.max(1, report.accepted)) / 10} per 1,000 orders)`],
-    ['cost, this pipeline (us-east-1 list)', formatCost(report.costPerMillion.pipeline)],
-    ['cost, naive PutItem-per-request design', formatCost(report.costPerMillion.naive)],
+    ['settled and checked', `${report.settleSeconds} s after the last request`],
+    ['DLQ messages (before → after)', `${report.deadLetterMessages.before} → ${report.deadLetterMessages.after}`],
+    ['accepted → stored', measured ? ms(measured.acceptedToStoredMs) : notOnAStage],
+    [
+      'consumer invocations',
+      measured ? `${measured.consumerInvocations} (${Math.round((measured.consumerInvocations * 10_000) / Math.max(1, report.accepted)) / 10} per 1,000 orders)` : notOnAStage,
+    ],
+    ['cost, this pipeline (us-east-1 list)', measured ? formatCost(measured.costPerMillion.pipeline) : notOnAStage],
+    ['cost, naive PutItem-per-request design', measured ? formatCost(measured.costPerMillion.naive) : notOnAStage],
   ];
   return formatRows(rows);
 };
 
+const runOnStage = async (stage: string, options: CliOptions, log: (line: string) => void): Promise<LoadReport> => {
+  const what = options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} test orders`;
+  const confirmed = await confirmInProduction('load-test', `Send ${what} to ${stage}? They stay in its orders table.`, {
+    production: stage === 'prod',
+    label: stage,
+    yes: options.yes,
+    interactive: Boolean(process.stdin.isTTY),
+    ask: confirmByTyping,
+  });
+  if (!confirmed) {
+    process.stdout.write('Not confirmed: nothing sent.\n');
+    process.exit(1);
+  }
+  log(`reading stack outputs of ${stage} ...`);
+  const target = await stageLoadTarget(stage);
+  try {
+    return await runLoadOn(target, options, log);
+  } finally {
+    await target.stop();
+  }
+};
+
 const main = async () => {
-  let options: LoadOptions;
+  let options: CliOptions;
   try {
     options = parseOptions();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(2);
   }
-  const report = await runLoad(options, (line) => process.stdout.write(`${line}\n`));
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const report = options.stage ? await runOnStage(options.stage, options, log) : await runLoad(options, log);
   process.stdout.write(`\nLoad run\n${formatReport(report)}\n\n`);
+  if (options.stage) {
+    process.stdout.write(`The ${report.stored} orders this run stored stay in ${options.stage}'s orders table (orderIds start with "${report.runId}-").\n`);
+  }
   exitWithVerdict(report.problems);
 };
 

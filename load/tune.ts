@@ -1,6 +1,7 @@
 import { CostBreakdown } from './lib/cost-model';
 import { LatencySummary } from './lib/percentiles';
 import { LoadOptions, LoadReport, runLoad } from './load';
+import { LocalMeasurements } from './lib/load-target';
 
 export interface TunePoint {
   readonly batchSize: number;
@@ -34,28 +35,29 @@ const sumOf = (counts: Readonly<Record<string, number>>, prefix: string) =>
     .filter(([operation]) => operation.startsWith(prefix))
     .reduce((sum, [, count]) => sum + count, 0);
 
-export const toTuneResult = (point: TunePoint, report: LoadReport): TuneResult => ({
+export const toTuneResult = (point: TunePoint, report: LoadReport & { measured: LocalMeasurements }): TuneResult => ({
   ...point,
-  consumerInvocationsPer1000: per1000(report.consumerInvocations, report.accepted),
-  dynamoDbRequestsPer1000: per1000(sumOf(report.requestCounts, 'dynamodb:'), report.accepted),
-  sqsRequestsPer1000: per1000(sumOf(report.requestCounts, 'sqs:'), report.accepted),
-  acceptedToStoredMs: report.acceptedToStoredMs,
-  cost: report.costPerMillion.pipeline,
-  naiveCost: report.costPerMillion.naive,
+  consumerInvocationsPer1000: per1000(report.measured.consumerInvocations, report.accepted),
+  dynamoDbRequestsPer1000: per1000(sumOf(report.measured.requestCounts, 'dynamodb:'), report.accepted),
+  sqsRequestsPer1000: per1000(sumOf(report.measured.requestCounts, 'sqs:'), report.accepted),
+  acceptedToStoredMs: report.measured.acceptedToStoredMs,
+  cost: report.measured.costPerMillion.pipeline,
+  naiveCost: report.measured.costPerMillion.naive,
   problems: report.problems,
 });
 
 /** Runs the same load once per point, each on a fresh local pipeline. */
 export const runTune = async (
   points: readonly TunePoint[],
-  load: Omit<LoadOptions, 'consumer'>,
+  load: LoadOptions,
   log: (line: string) => void,
 ): Promise<TuneResult[]> => {
   const results: TuneResult[] = [];
   for (const [index, point] of points.entries()) {
     log(`[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`);
     const report = await runLoad({ ...load, consumer: point }, () => undefined);
-    const result = toTuneResult(point, report);
+    if (!report.measured) throw new Error('a local load run returned no measurements');
+    const result = toTuneResult(point, { ...report, measured: report.measured });
     results.push(result);
     log(
       `    accept→stored p50 ${result.acceptedToStoredMs.p50} ms, p99 ${result.acceptedToStoredMs.p99} ms; ` +

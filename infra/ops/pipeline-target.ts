@@ -47,8 +47,11 @@ export const localTarget = (outputsFile: string): PipelineTarget => {
   };
 };
 
-/** A deployed stage, from its CloudFormation stack outputs (credentials and region from the usual AWS settings). */
-export const stageTarget = async (stage: string, cloudFormation = new CloudFormationClient({})): Promise<PipelineTarget> => {
+/** A deployed stage's CloudFormation stack outputs, with errors that say how to get them. */
+export const readStackOutputs = async (
+  stage: string,
+  cloudFormation: CloudFormationClient,
+): Promise<{ readonly stackName: string; require(name: string): string }> => {
   const stackName = stackNameFor(stage);
   let outputs: Record<string, string | undefined>;
   try {
@@ -64,15 +67,23 @@ export const stageTarget = async (stage: string, cloudFormation = new CloudForma
     if (error instanceof Error && /credential/i.test(`${error.name} ${error.message}`)) {
       throw new OpsError(`No AWS credentials to read stack ${stackName}: set AWS_PROFILE (or run "aws sso login"), then retry.`);
     }
+    if (error instanceof Error && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(error as { code?: string }).code ?? ''} ${error.message}`)) {
+      throw new OpsError(`Cannot reach CloudFormation in ${region} to read stack ${stackName} (${error.message}): check the network, proxy (HTTPS_PROXY) and AWS_REGION, then retry.`);
+    }
     throw error;
   }
-  const where = `stack ${stackName}`;
+  return { stackName, require: (name) => requireOutput(outputs, name, `stack ${stackName}`) };
+};
+
+/** A deployed stage, from its CloudFormation stack outputs (credentials and region from the usual AWS settings). */
+export const stageTarget = async (stage: string, cloudFormation = new CloudFormationClient({})): Promise<PipelineTarget> => {
+  const outputs = await readStackOutputs(stage, cloudFormation);
   return {
     label: stage,
     local: false,
     production: stage === 'prod',
-    queueUrl: requireOutput(outputs, 'QueueUrl', where),
-    deadLetterQueueUrl: requireOutput(outputs, 'DeadLetterQueueUrl', where),
+    queueUrl: outputs.require('QueueUrl'),
+    deadLetterQueueUrl: outputs.require('DeadLetterQueueUrl'),
     sqs: new SQSClient({}),
   };
 };

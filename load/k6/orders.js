@@ -2,8 +2,8 @@
 // kept small and has not been run). Usage:
 //   k6 run -e API_URL=$(jq -r '."OrdersPipeline-dev".ApiUrl' outputs.json) load/k6/orders.js
 //   k6 run -e API_URL=... -e TOKEN=<JWT> -e BATCH=25 load/k6/orders.js      # JWT stage, batch intake
-// Stages with IAM auth need SigV4-signed requests (k6's jslib-aws SignatureV4); that is not done here.
-// k6 reports request latency and status; it cannot check that orders were stored: `npm run load` does that locally.
+// Stages with IAM auth need SigV4-signed requests: use `npm run load -- --stage <name>`, which signs them (this script does not).
+// k6 reports request latency and status; it cannot check that orders were stored: `npm run load` does, locally or with --stage.
 import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';

@@ -20,22 +20,29 @@ export const waitForQuiescence = async (options: {
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = 0;
   while (Date.now() < deadline) {
-    const { Attributes = {} } = await options.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: options.queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const queued = Number(Attributes.ApproximateNumberOfMessages ?? 0);
-    const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    if (queued === 0 && inFlight === 0 && Date.now() - options.lastBatchAt() >= options.quietMs) return true;
+    const { waiting, inFlight } = await queueDepth(options.sqs, options.queueUrl);
+    if (waiting === 0 && inFlight === 0 && Date.now() - options.lastBatchAt() >= options.quietMs) return true;
     if (Date.now() - lastReport >= 2_000) {
-      options.progress(queued, inFlight);
+      options.progress(waiting, inFlight);
       lastReport = Date.now();
     }
     await sleep(250);
   }
   return false;
+};
+
+/** Messages waiting (visible or delayed) and in flight, as SQS approximates them. */
+export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<{ waiting: number; inFlight: number }> => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 };
 
 export interface StoredOrderItem extends OrderRequest {

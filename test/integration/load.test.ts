@@ -9,14 +9,14 @@ describe('npm run load (small run)', () => {
     expect(report.statusCounts).toEqual({ 202: 30 });
     expect(report.accepted).toBe(300);
     expect(report.stored).toBe(300);
-    expect(report.acceptedToStoredMs.p50).toBeGreaterThan(0);
-    expect(report.requestCounts['sqs:SendMessageBatch']).toBe(30);
+    expect(report.measured?.acceptedToStoredMs.p50).toBeGreaterThan(0);
+    expect(report.measured?.requestCounts['sqs:SendMessageBatch']).toBe(30);
     // The pipeline's costs come from what the run did: DynamoDB wrote each order (at least 1 WRU).
-    expect(report.costPerMillion.pipeline.dynamoDb).toBeGreaterThanOrEqual(0.625);
-    expect(report.costPerMillion.pipeline.sqs).toBeGreaterThan(0);
+    expect(report.measured?.costPerMillion.pipeline.dynamoDb).toBeGreaterThanOrEqual(0.625);
+    expect(report.measured?.costPerMillion.pipeline.sqs).toBeGreaterThan(0);
     // The naive design pays one HTTP API request per order: $1.00 per million.
-    expect(report.costPerMillion.naive.httpApi).toBeCloseTo(1.0);
-    expect(report.costPerMillion.pipeline.httpApi).toBeCloseTo(0.1);
+    expect(report.measured?.costPerMillion.naive.httpApi).toBeCloseTo(1.0);
+    expect(report.measured?.costPerMillion.pipeline.httpApi).toBeCloseTo(0.1);
   }, 120_000);
 
   it('runs for a duration: orders cut off at the end are reported, not counted as lost or unexpected', async () => {

@@ -50,4 +50,14 @@ describe('finding the pipeline', () => {
       'No stack OrdersPipeline-staging in eu-west-1. Deploy it with "npm run deploy -- -c stage=staging"',
     );
   });
+
+  it('says what to check when CloudFormation cannot be reached', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }));
+
+    await expect(stageTarget('dev', new CloudFormationClient({ region: 'eu-west-1' }))).rejects.toThrow(
+      /Cannot reach CloudFormation in eu-west-1 to read stack OrdersPipeline-dev .*check the network, proxy \(HTTPS_PROXY\) and AWS_REGION/,
+    );
+  });
 });

@@ -1,0 +1,40 @@
+import { OrderRequest } from '../../shared-layer/src';
+import { CostBreakdown } from './cost-model';
+import { LatencySummary } from './percentiles';
+import { StoredOrderItem, Verification } from './pipeline-checks';
+
+/** What a run found once the pipeline had settled. */
+export interface Settlement {
+  /** The queue drained (locally: and the consumer went quiet) before the time limit. */
+  readonly drained: boolean;
+  readonly stored: StoredOrderItem[];
+  readonly verification: Verification;
+  /** Visible messages in the DLQ before the run and after it settled. */
+  readonly deadLetterMessages: { readonly before: number; readonly after: number };
+}
+
+/** Figures only the local runtime can count: AWS offers no per-run counters for them. */
+export interface LocalMeasurements {
+  /** SQS took the message → the consumer batch holding it succeeded. */
+  readonly acceptedToStoredMs: LatencySummary;
+  readonly consumerInvocations: number;
+  readonly requestCounts: Readonly<Record<string, number>>;
+  readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
+}
+
+/** A pipeline a load run can drive: the local runtime or a deployed stage. */
+export interface LoadTarget {
+  /** "local" or the stage name. */
+  readonly label: string;
+  /** Base URL: POST <apiUrl>/orders. */
+  readonly apiUrl: string;
+  /** Requests per second to send at when the run names none (a stage's throttling limit). */
+  readonly defaultRate?: number;
+  /** Headers for one request, authorization included; synchronous because autocannon builds requests synchronously. */
+  requestHeaders(request: { readonly method: string; readonly path: string; readonly body: string }): Record<string, string>;
+  /** Waits for the pipeline to settle, then compares its table with what the API accepted. */
+  settle(runId: string, sent: ReadonlyMap<string, OrderRequest>, accepted: ReadonlyMap<string, OrderRequest>, log: (line: string) => void): Promise<Settlement>;
+  /** Local only. */
+  measure?(acceptedOrders: number, stored: readonly StoredOrderItem[]): LocalMeasurements;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import { approximateVisibleMessages } from '../../infra/ops/pipeline-target';
+import { LocalRuntimeOptions } from '../../infra/local/local-runtime';
+import { measuredCostPerMillion } from './cost-model';
+import { LoadTarget } from './load-target';
+import { startLocalPipeline } from './local-pipeline';
+import { summarizeLatencies } from './percentiles';
+import { settleAndVerify } from './pipeline-checks';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** A fresh local pipeline (dev stage, embedded emulators) as a load target; it counts everything the run does. */
+export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log'> = {}): Promise<LoadTarget> => {
+  const pipeline = await startLocalPipeline('orders-load-', options);
+  const { runtime, batches } = pipeline;
+  const consumerBatches = () => batches.filter((batch) => batch.functionName.includes('Consumer'));
+  return {
+    label: 'local',
+    apiUrl: runtime.apiUrl,
+    requestHeaders: () => JSON_HEADERS,
+    settle: async (runId, _sent, accepted, log) => {
+      const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
+      const after = await approximateVisibleMessages(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl);
+      return { drained: quiesced, stored, verification, deadLetterMessages: { before: 0, after } };
+    },
+    measure: (acceptedOrders, stored) => ({
+      acceptedToStoredMs: summarizeLatencies(consumerBatches().flatMap((batch) => batch.sentToDoneMs)),
+      consumerInvocations: consumerBatches().length,
+      requestCounts: runtime.requestCounts(),
+      costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, acceptedOrders, stored),
+    }),
+    stop: () => pipeline.stop(),
+  };
+};
