@@ -6,7 +6,7 @@ import { inspectDeadLetters, Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
 import { redriveByCopy, RedriveProgress } from './dlq/redrive-by-copy';
 import { OpsError } from './ops-error';
-import { PipelineTarget, approximateVisibleMessages, localTarget, queueArnOf, stageTarget } from './pipeline-target';
+import { PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
 import { ProgressLine, bar, confirmByTyping, duration } from './terminal';
 
 const USAGE = `Usage: npm run dlq -- <command> (--local | --stage <dev|staging|prod>) [options]
@@ -101,7 +101,7 @@ const printInspection = (target: PipelineTarget, inspection: Inspection, approxi
 
 const inspect = async (target: PipelineTarget, limit: number, json: boolean): Promise<number> => {
   const progress = new ProgressLine();
-  const approximateTotal = await approximateVisibleMessages(target.sqs, target.deadLetterQueueUrl);
+  const approximateTotal = (await queueDepth(target.sqs, target.deadLetterQueueUrl)).visible;
   const inspection = await inspectDeadLetters({
     sqs: target.sqs,
     deadLetterQueueUrl: target.deadLetterQueueUrl,
@@ -130,7 +130,7 @@ const redrive = async (
   target: PipelineTarget,
   options: { rate?: number; filter?: string; dryRun: boolean; yes: boolean },
 ): Promise<number> => {
-  const total = await approximateVisibleMessages(target.sqs, target.deadLetterQueueUrl);
+  const total = (await queueDepth(target.sqs, target.deadLetterQueueUrl)).visible;
   if (total === 0) {
     process.stdout.write(`The DLQ of ${target.label} is empty: nothing to redrive.\n`);
     return 0;

@@ -94,10 +94,20 @@ export const queueArnOf = async (sqs: SQSClient, queueUrl: string): Promise<stri
   return Attributes.QueueArn;
 };
 
-/** ApproximateNumberOfMessages (visible): what a redrive or an inspection can expect to see. */
-export const approximateVisibleMessages = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
+/**
+ * A queue's messages as SQS approximates them: visible (what a receive, a redrive or an inspection
+ * can expect to see), delayed, and in flight (received, not yet deleted).
+ */
+export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<{ visible: number; delayed: number; inFlight: number }> => {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 };

@@ -1,4 +1,4 @@
-import { approximateVisibleMessages } from '../../infra/ops/pipeline-target';
+import { queueDepth } from '../../infra/ops/pipeline-target';
 import { LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { measuredCostPerMillion } from './cost-model';
 import { LoadTarget } from './load-target';
@@ -19,7 +19,7 @@ export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventS
     requestHeaders: () => JSON_HEADERS,
     settle: async (runId, _sent, accepted, log) => {
       const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
-      const after = await approximateVisibleMessages(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl);
+      const after = (await queueDepth(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl)).visible;
       return { drained: quiesced, stored, verification, deadLetterMessages: { before: 0, after } };
     },
     measure: (acceptedOrders, stored) => ({

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { OrderRequest, sleep } from '../../shared-layer/src';
+import { queueDepth } from '../../infra/ops/pipeline-target';
 import type { LocalPipeline } from './local-pipeline';
-
 
 /**
  * Waits until the queue holds nothing (visible or in flight) and no batch has finished for
@@ -20,7 +20,8 @@ export const waitForQuiescence = async (options: {
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = 0;
   while (Date.now() < deadline) {
-    const { waiting, inFlight } = await queueDepth(options.sqs, options.queueUrl);
+    const { visible, delayed, inFlight } = await queueDepth(options.sqs, options.queueUrl);
+    const waiting = visible + delayed;
     if (waiting === 0 && inFlight === 0 && Date.now() - options.lastBatchAt() >= options.quietMs) return true;
     if (Date.now() - lastReport >= 2_000) {
       options.progress(waiting, inFlight);
@@ -29,20 +30,6 @@ export const waitForQuiescence = async (options: {
     await sleep(250);
   }
   return false;
-};
-
-/** Messages waiting (visible or delayed) and in flight, as SQS approximates them. */
-export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<{ waiting: number; inFlight: number }> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
 };
 
 export interface StoredOrderItem extends OrderRequest {

@@ -2,7 +2,8 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, OrderRequest, chunk, fullJitterDelayMs, orderKey, sleep } from '../../shared-layer/src';
 import { forEachConcurrently } from './order-generator';
-import { StoredOrderItem, Verification, queueDepth, verifyStoredOrders } from './pipeline-checks';
+import { queueDepth } from '../../infra/ops/pipeline-target';
+import { StoredOrderItem, Verification, verifyStoredOrders } from './pipeline-checks';
 
 /** Attempts per BatchGetItem chunk before a read is given up (throttled keys come back as UnprocessedKeys). */
 const READ_ATTEMPTS = 8;
@@ -62,7 +63,8 @@ export const waitForStoredOrders = async (wait: StoredOrdersWait): Promise<{ dra
       drained = true;
       break;
     }
-    const { waiting, inFlight } = await queueDepth(wait.sqs, wait.queueUrl);
+    const { visible, delayed, inFlight } = await queueDepth(wait.sqs, wait.queueUrl);
+    const waiting = visible + delayed;
     emptySince = waiting + inFlight === 0 ? (emptySince ?? Date.now()) : undefined;
     if (emptySince !== undefined && Date.now() - emptySince >= wait.quietMs) {
       drained = true;

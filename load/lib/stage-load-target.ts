@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ApiAuth, getStageConfig } from '../../infra/config/stages';
 import { OpsError } from '../../infra/ops/ops-error';
-import { approximateVisibleMessages, readStackOutputs } from '../../infra/ops/pipeline-target';
+import { queueDepth, readStackOutputs } from '../../infra/ops/pipeline-target';
 import { LoadTarget } from './load-target';
 import { RefreshingCredentials, SigningCredentials, signRequestSync } from './sigv4-sync';
 import { waitForStoredOrders } from './stage-checks';
@@ -73,7 +73,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
   const tableName = outputs.require('OrdersTableName');
   const sqs = options.sqs ?? new SQSClient({});
   const documents = options.documents ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  const deadLettersBefore = await approximateVisibleMessages(sqs, deadLetterQueueUrl);
+  const deadLettersBefore = (await queueDepth(sqs, deadLetterQueueUrl)).visible;
   const { authorize, stop } = await requestAuthorizer(stage, config.api.auth, apiUrl, {
     region: () => cloudFormation.config.region(),
     credentials: options.credentials ?? (() => cloudFormation.config.credentials()),
@@ -97,7 +97,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
         timeoutMs: options.timeoutMs ?? 15 * 60_000,
         log,
       });
-      const after = await approximateVisibleMessages(sqs, deadLetterQueueUrl);
+      const after = (await queueDepth(sqs, deadLetterQueueUrl)).visible;
       return { drained, stored, verification, deadLetterMessages: { before: deadLettersBefore, after } };
     },
     stop: async () => {

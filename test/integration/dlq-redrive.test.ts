@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { OrderRequest } from '@orders-pipeline/shared';
 import { inspectDeadLetters } from '../../infra/ops/dlq/inspect';
 import { MAX_RECEIVES_REASON } from '../../infra/ops/dlq/dead-letter-view';
 import { redriveByCopy } from '../../infra/ops/dlq/redrive-by-copy';
+import { queueDepth } from '../../infra/ops/pipeline-target';
 import { scanOrders, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
@@ -17,13 +18,6 @@ const orders: OrderRequest[] = Array.from({ length: ORDER_COUNT }, (_, index) =>
 );
 const orderIds = orders.map((order) => order.orderId as string);
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
-
-const queueDepth = async (sqs: SQSClient, queueUrl: string) => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
-};
 
 /** A client on the same endpoint whose first DeleteMessageBatch fails, as if the process died between copy and delete. */
 const clientThatLosesFirstDelete = (endpoint: string): SQSClient => {
@@ -71,7 +65,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
     const inspection = await inspectDeadLetters({ sqs: failing.sqs, deadLetterQueueUrl: failing.outputs.DeadLetterQueueUrl, limit: 100 });
     expect(inspection.countsByReason).toEqual({ [MAX_RECEIVES_REASON]: ORDER_COUNT });
     expect(inspection.messages.map((message) => message.orderId).sort()).toEqual(orderIds);
-    expect(await queueDepth(failing.sqs, failing.outputs.DeadLetterQueueUrl)).toEqual({ visible: ORDER_COUNT, inFlight: 0 });
+    expect(await queueDepth(failing.sqs, failing.outputs.DeadLetterQueueUrl)).toEqual({ visible: ORDER_COUNT, delayed: 0, inFlight: 0 });
     await failing.stop();
 
     healthy = await new RuntimeHarness({}, failing.dataDir).start();
@@ -87,14 +81,14 @@ describe('DLQ inspect and redrive on the local runtime', () => {
       onProgress: () => interrupt.abort(),
     });
     expect(interrupted).toEqual({ moved: 10, skipped: 0, failed: 0 });
-    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: ORDER_COUNT - 10, inFlight: 0 });
+    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: ORDER_COUNT - 10, delayed: 0, inFlight: 0 });
 
     // The first batch's copies are queued but their delete is lost: they stay in the DLQ.
     const flaky = clientThatLosesFirstDelete(healthy.outputs.SqsEndpoint);
     const lostDelete = await redriveByCopy({ sqs: flaky, deadLetterQueueUrl: DeadLetterQueueUrl, queueUrl: QueueUrl });
     flaky.destroy();
     expect(lostDelete).toEqual({ moved: 5, skipped: 0, failed: 10 });
-    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: 10, inFlight: 0 });
+    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: 10, delayed: 0, inFlight: 0 });
 
     // The operator runs the CLI again: the 10 are copied a second time.
     const { stdout } = await promisify(execFile)(
@@ -116,7 +110,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
     expect(verification).toEqual({ missing: [], differing: [], unexpected: [], storedTwice: [] });
     // 10 orders were delivered twice (the lost delete); the consumer stored each once.
     expect(healthy.batches.reduce((sum, batch) => sum + batch.records, 0)).toBe(ORDER_COUNT + 10);
-    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    expect(await queueDepth(healthy.sqs, DeadLetterQueueUrl)).toEqual({ visible: 0, delayed: 0, inFlight: 0 });
   }, 150_000);
 });
 
