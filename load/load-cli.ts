@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
+import { wholeNumberOption } from '../infra/ops/cli-options';
 import { confirmInProduction } from '../infra/ops/confirm-in-production';
 import { confirmByTyping } from '../infra/ops/terminal';
 import { formatCost } from './lib/cost-model';
@@ -46,25 +47,19 @@ const parseOptions = (): CliOptions => {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const whole = (flag: string, raw: string | undefined, fallback: number | undefined, max = Number.MAX_SAFE_INTEGER) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${flag} must be a whole number from 1 to ${max}, got "${raw}"`);
-    return value;
-  };
   if (values.orders !== undefined && values.duration !== undefined) throw new Error('Give --orders or --duration, not both.');
   if (values.stage !== undefined && !(STAGE_NAMES as string[]).includes(values.stage)) {
     throw new Error(`Unknown stage "${values.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
   }
-  const durationSeconds = whole('duration', values.duration, undefined, 3600);
+  const durationSeconds = wholeNumberOption('duration', values.duration, { max: 3600 });
   return {
     stage: values.stage,
     yes: values.yes,
-    orders: durationSeconds ? Infinity : (whole('orders', values.orders, 5000) as number),
+    orders: durationSeconds ? Infinity : (wholeNumberOption('orders', values.orders) ?? 5000),
     durationSeconds,
-    connections: whole('connections', values.connections, 20, 1000) as number,
-    rate: whole('rate', values.rate, undefined),
-    ordersPerRequest: whole('batch', values.batch, 1, MAX_BATCH_ORDERS) as number,
+    connections: wholeNumberOption('connections', values.connections, { max: 1000 }) ?? 20,
+    rate: wholeNumberOption('rate', values.rate),
+    ordersPerRequest: wholeNumberOption('batch', values.batch, { max: MAX_BATCH_ORDERS }) ?? 1,
   };
 };
 

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { wholeNumberOption } from '../infra/ops/cli-options';
 import { recommend, runTune, sweepPoints } from './tune';
 import { renderTuneReport } from './tune-report';
 
@@ -21,13 +22,6 @@ const list = (flag: string, raw: string | undefined, fallback: number[], min: nu
   return values;
 };
 
-const whole = (flag: string, raw: string | undefined, fallback: number) => {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a whole number of at least 1 (got "${raw}")`);
-  return value;
-};
-
 const main = async () => {
   let options;
   try {
@@ -39,9 +33,9 @@ const main = async () => {
       batchSizes: list('batch-sizes', v['batch-sizes'], [10, 50, 100], 1),
       windows: list('windows', v.windows, [0, 1, 3], 0),
       concurrencies: list('concurrency', v.concurrency, [2], 2),
-      orders: whole('orders', v.orders, 1000),
-      rate: whole('rate', v.rate, 200),
-      p99TargetMs: whole('p99-target-ms', v['p99-target-ms'], 5000),
+      orders: wholeNumberOption('orders', v.orders) ?? 1000,
+      rate: wholeNumberOption('rate', v.rate) ?? 200,
+      p99TargetMs: wholeNumberOption('p99-target-ms', v['p99-target-ms']) ?? 5000,
       out: v.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 // npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and README "Redriving the DLQ".
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
+import { UsageError, wholeNumberOption } from './cli-options';
 import { confirmMove } from './dlq/confirm-move';
 import { inspectDeadLetters, Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
@@ -26,7 +27,6 @@ Where:
   --local           the pipeline "npm start" runs (reads .local/outputs.json; --outputs <file> to change)
   --stage <name>    a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials`;
 
-class UsageError extends Error {}
 
 const parse = (argv: string[]) => {
   const { values, positionals } = parseArgs({
@@ -52,13 +52,7 @@ const parse = (argv: string[]) => {
   if (values.local === (values.stage !== undefined)) {
     throw new UsageError('Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).');
   }
-  const positive = (name: string, raw: string | undefined): number | undefined => {
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${raw}").`);
-    return value;
-  };
-  return { command, values, limit: positive('limit', values.limit) ?? 100, rate: positive('rate', values.rate) };
+  return { command, values, limit: wholeNumberOption('limit', values.limit) ?? 100, rate: wholeNumberOption('rate', values.rate) };
 };
 
 const resolveTarget = (values: { local: boolean; stage?: string; outputs: string }): Promise<PipelineTarget> =>
