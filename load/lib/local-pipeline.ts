@@ -16,18 +16,32 @@ export interface LocalPipeline {
   readonly batches: readonly BatchSummary[];
   /** When the last event-source batch finished (start time until the first). */
   lastBatchAt(): number;
-  /** Stops everything and removes the data directory. */
   stop(): Promise<void>;
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** Starts the dev stage on free ports in a new temporary data directory. */
+/** Starts the dev stage on free ports in a new temporary data directory, removed again by `stop`. */
 export const startLocalPipeline = async (
   dataDirPrefix: string,
   options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
 ): Promise<LocalPipeline> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), dataDirPrefix));
+  const pipeline = await startPipelineIn(dataDir, options);
+  return {
+    ...pipeline,
+    stop: async () => {
+      await pipeline.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Starts the dev stage on free ports on the data in `dataDir`, which `stop` leaves in place (to restart on it). */
+export const startPipelineIn = async (
+  dataDir: string,
+  options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
+): Promise<LocalPipeline> => {
   const runtime = await startLocalRuntime({ stage: 'dev', dataDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 }, ...options });
   const batches: BatchSummary[] = [];
   let lastBatchAt = Date.now();
@@ -48,7 +62,6 @@ export const startLocalPipeline = async (
       sqs.destroy();
       documents.destroy();
       await runtime.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 };

@@ -1,42 +1,50 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { orderKey } from '@orders-pipeline/shared';
-import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/local-runtime';
+import { LocalRuntime, LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { BatchSummary } from '../../infra/local/sqs-event-source';
-
-export const FREE_PORTS = { http: 0, https: 0, dynamodb: 0, sqs: 0 } as const;
+import { LocalPipeline, startPipelineIn } from '../../load/lib/local-pipeline';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */
 export class RuntimeHarness {
-  readonly batches: BatchSummary[] = [];
-  runtime!: LocalRuntime;
-  documents!: DynamoDBDocumentClient;
-  sqs!: SQSClient;
+  private pipeline?: LocalPipeline;
 
   constructor(
-    private readonly overrides: Partial<LocalRuntimeOptions> = {},
+    private readonly overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
     readonly dataDir = mkdtempSync(path.join(tmpdir(), 'orders-local-')),
   ) {}
 
   async start(): Promise<this> {
-    this.runtime = await startLocalRuntime({ stage: 'dev', dataDir: this.dataDir, ports: FREE_PORTS, ...this.overrides });
-    this.runtime.events.on('batch', (batch) => this.batches.push(batch));
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    this.documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: this.runtime.outputs.DynamoDbEndpoint }),
-    );
-    this.sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: this.runtime.outputs.SqsEndpoint });
+    this.pipeline = await startPipelineIn(this.dataDir, this.overrides);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.documents?.destroy();
-    this.sqs?.destroy();
-    await this.runtime?.stop();
+    await this.pipeline?.stop();
+  }
+
+  private get started(): LocalPipeline {
+    if (!this.pipeline) throw new Error('RuntimeHarness: call start() first');
+    return this.pipeline;
+  }
+
+  get runtime(): LocalRuntime {
+    return this.started.runtime;
+  }
+
+  get documents(): DynamoDBDocumentClient {
+    return this.started.documents;
+  }
+
+  get sqs(): SQSClient {
+    return this.started.sqs;
+  }
+
+  get batches(): readonly BatchSummary[] {
+    return this.started.batches;
   }
 
   removeData(): void {
