@@ -12,7 +12,6 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log'> = {}): Promise<LoadTarget> => {
   const pipeline = await startLocalPipeline('orders-load-', options);
   const { runtime, batches } = pipeline;
-  const consumerBatches = () => batches.filter((batch) => batch.functionName.includes('Consumer'));
   return {
     label: 'local',
     apiUrl: runtime.apiUrl,
@@ -22,12 +21,15 @@ export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventS
       const after = (await queueDepth(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl)).visible;
       return { drained: quiesced, stored, verification, deadLetterMessages: { before: 0, after } };
     },
-    measure: (acceptedOrders, stored) => ({
-      acceptedToStoredMs: summarizeLatencies(consumerBatches().flatMap((batch) => batch.sentToDoneMs)),
-      consumerInvocations: consumerBatches().length,
-      requestCounts: runtime.requestCounts(),
-      costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, acceptedOrders, stored),
-    }),
+    measure: (acceptedOrders, stored) => {
+      const consumerBatches = batches.filter((batch) => batch.functionName.includes('Consumer'));
+      return {
+        acceptedToStoredMs: summarizeLatencies(consumerBatches.flatMap((batch) => batch.sentToDoneMs)),
+        consumerInvocations: consumerBatches.length,
+        requestCounts: runtime.requestCounts(),
+        costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, acceptedOrders, stored),
+      };
+    },
     stop: () => pipeline.stop(),
   };
 };
