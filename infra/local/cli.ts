@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { STAGE_NAMES } from '../config/stages';
 import { FAULT_INJECTION_ENV, readFaultConfig } from '../../shared-layer/src/faults/fault-injection';
+import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import { BatchSummary } from './sqs-event-source';
 
@@ -16,7 +17,13 @@ Options (environment variable in brackets):
   --dynamodb-port <port>  DynamoDB port (default 8000)                 [ORDERS_LOCAL_DYNAMODB_PORT]
   --sqs-port <port>       SQS port (default 4566)                      [ORDERS_LOCAL_SQS_PORT]
   --data-dir <dir>        data, logs, certificate, outputs (default .local) [ORDERS_LOCAL_DATA_DIR]
+  --max-environments <n>  execution environments all functions may have at once
+                          (the account-style limit; default ${defaultMaxEnvironments()} here)  [ORDERS_LOCAL_MAX_ENVIRONMENTS]
   -h, --help              show this help
+
+Ctrl-C or SIGTERM stops: new requests are refused, requests and batches in flight finish, then it
+exits 0. A second Ctrl-C stops at once. If an emulator dies it is restarted on the same data; if
+it keeps dying, npm start stops and exits 1.
 
 Fault injection (see README "Fault injection"):
   ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   passed to the consumer
@@ -45,6 +52,7 @@ const { values } = (() => {
         'dynamodb-port': { type: 'string' },
         'sqs-port': { type: 'string' },
         'data-dir': { type: 'string' },
+        'max-environments': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,11 +72,17 @@ const dataDir = path.resolve(values['data-dir'] ?? process.env.ORDERS_LOCAL_DATA
 const timestamp = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${timestamp()} ${line}\n`);
 
+/** The consumer's own account of a batch (its EMF metrics) beside what the event source saw. */
 const describeBatch = (batch: BatchSummary): string => {
   const retries = batch.receiveCounts.filter((count) => count > 1).length;
+  const { ordersStored, duplicatesSkipped, sentToDlq } = batch.metrics;
+  const outcome =
+    ordersStored === undefined
+      ? `${batch.succeeded} succeeded`
+      : `${ordersStored} written, ${duplicatesSkipped ?? 0} already stored, ${sentToDlq ?? 0} dead-lettered`;
   return (
-    `batch ${batch.functionName.replace(/^.*-/, '')}: ${batch.records} records, ${batch.succeeded} written, ` +
-    `${batch.failed} failed, ${batch.durationMs} ms` +
+    `batch ${batch.functionName.replace(/^.*-/, '')}: ${batch.records} records, ${outcome}, ` +
+    `${batch.failed} failed, ${batch.durationMs} ms${batch.coldStart ? ' (cold start)' : ''}` +
     (retries ? `, ${retries} redelivered` : '') +
     (batch.error ? ` — ${batch.error}` : '')
   );
@@ -84,8 +98,21 @@ const faultInjection = (() => {
 const duplicateRate = Number(process.env.ORDERS_LOCAL_DUPLICATE_RATE ?? 0);
 if (!(duplicateRate >= 0 && duplicateRate <= 1)) fail('ORDERS_LOCAL_DUPLICATE_RATE must be a fraction from 0 to 1.');
 
+const maxEnvironments = (() => {
+  const raw = values['max-environments'] ?? process.env.ORDERS_LOCAL_MAX_ENVIRONMENTS;
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 2) fail(`Invalid --max-environments "${raw}": use a whole number of at least 2.`);
+  return value;
+})();
+
 const main = async () => {
   const started = Date.now();
+  let signalled: string | undefined;
+  // Until the runtime is up, a signal only marks that it must stop as soon as it is.
+  const earlySignal = (signal: string) => (signalled = signal);
+  process.on('SIGINT', earlySignal);
+  process.on('SIGTERM', earlySignal);
   const runtime = await startLocalRuntime({
     stage,
     dataDir,
@@ -99,8 +126,11 @@ const main = async () => {
       ? { ConsumerFunction: { [FAULT_INJECTION_ENV]: process.env[FAULT_INJECTION_ENV] as string } }
       : undefined,
     duplicateDeliveryRate: duplicateRate,
+    maxEnvironments,
     log,
   });
+  process.off('SIGINT', earlySignal);
+  process.off('SIGTERM', earlySignal);
   if (faultInjection || duplicateRate > 0) {
     log(`FAULT INJECTION ON: consumer ${JSON.stringify(faultInjection ?? {})}, duplicate deliveries ${duplicateRate}`);
   }
@@ -126,17 +156,29 @@ Try it:
 Ctrl-C stops (in-flight batches finish first). One line per consumer batch follows.
 `);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: draining in-flight batches and stopping ...`);
+  let stoppingSince: number | undefined;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stoppingSince !== undefined) {
+      // npm forwards the terminal's Ctrl-C that this process already got: only a later one forces.
+      if (Date.now() - stoppingSince > 1_000) {
+        log(`${reason} again: stopping at once`);
+        process.exit(exitCode === 0 ? 130 : exitCode);
+      }
+      return;
+    }
+    stoppingSince = Date.now();
+    log(`${reason}: refusing new requests, letting requests and batches in flight finish ...`);
     await runtime.stop();
     log('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  runtime.events.on('fatal', (error) => {
+    process.stderr.write(`\nnpm start cannot go on: ${error.message}\n`);
+    void shutdown('emulator failure', 1);
+  });
+  if (signalled) void shutdown(signalled, 0);
 };
 
 main().catch((error: Error) => {

@@ -6,6 +6,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CfnTemplate, resourcesOfType } from './cloud-assembly';
 import { LocalFunction } from './lambda/local-function';
 
+/** How long a stop waits for requests in flight: API Gateway's integration timeout. */
+const STOP_GRACE_MS = 30_000;
+
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -161,6 +164,10 @@ export const startHttpApi = async (options: {
     if (!fn) throw new Error(`no local function ${matched.route.functionLogicalId}`);
     const outcome = await fn.invoke(toEvent(request, Buffer.concat(chunks), matched.route, matched.pathParameters, url));
     if (!outcome.ok) {
+      if (outcome.throttled) {
+        send(response, 429, { message: 'Too Many Requests' }, { 'apigw-requestid': requestId });
+        return;
+      }
       options.log(`${matched.route.routeKey} → ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
       send(response, outcome.timedOut ? 503 : 500, { message: outcome.timedOut ? 'Service Unavailable' : 'Internal Server Error' }, { 'apigw-requestid': requestId });
       return;
@@ -176,11 +183,23 @@ export const startHttpApi = async (options: {
     response.writeHead(result.statusCode, { ...headers, ...(result.cookies ? { 'set-cookie': result.cookies } : {}) });
     response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
   };
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | undefined;
   const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
-    handle(request, response).catch((error: Error) => {
-      options.log(`HTTP API error: ${error.message}`);
-      if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
-    });
+    inFlight += 1;
+    // While stopping, every answer closes its connection so that keep-alive clients reconnect elsewhere.
+    if (stopping) response.setHeader('connection', 'close');
+    handle(request, response)
+      .catch((error: Error) => {
+        options.log(`HTTP API error: ${error.message}`);
+        if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
+        else response.destroy();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
   };
 
   const httpServer = http.createServer(listener);
@@ -194,16 +213,23 @@ export const startHttpApi = async (options: {
     });
   const httpPort = await listen(httpServer, options.httpPort, '--api-port');
   const httpsPort = await listen(httpsServer, options.httpsPort, '--https-port');
-  const close = (server: http.Server) =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const servers = [httpServer, httpsServer];
   return {
     url: `http://127.0.0.1:${httpPort}`,
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    // Stops accepting connections, lets requests in flight finish (at most STOP_GRACE_MS), then closes the rest.
     stop: async () => {
-      await Promise.all([close(httpServer), close(httpsServer)]);
+      stopping = true;
+      const closed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      for (const server of servers) server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, STOP_GRACE_MS).unref();
+        });
+      }
+      for (const server of servers) server.closeAllConnections();
+      await closed;
     },
   };
 };

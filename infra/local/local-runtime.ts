@@ -4,10 +4,11 @@ import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resourcesOfType, synthesizeStage } from './cloud-assembly';
-import { EmulatorProcess, startEmulator } from './emulators/emulator-process';
-import { HttpApiServer, routesFromTemplate, startHttpApi } from './http-api';
+import { EmulatorProcess } from './emulators/emulator-process';
+import { EnvironmentBudget } from './lambda/environment-budget';
+import { routesFromTemplate, startHttpApi } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import { LocalFunction } from './lambda/local-function';
+import { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { provisionResources } from './provision';
 import { RequestCounter } from './request-counter';
 import { BatchSummary, SqsEventSource } from './sqs-event-source';
@@ -34,18 +35,14 @@ export interface LocalRuntimeOptions {
   readonly duplicateDeliveryRate?: number;
   /** Replaces the event-source mappings' batching settings (the tune sweep varies them). */
   readonly eventSourceOverrides?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency?: number };
+  /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
+  readonly maxEnvironments?: number;
   readonly log?: (line: string) => void;
-}
-
-export interface FunctionUsage {
-  readonly invocations: number;
-  readonly durationMs: number;
-  readonly memorySizeMb: number;
 }
 
 export interface RuntimeUsage {
   /** By logical id (ApiFunction…, ConsumerFunction…). */
-  readonly functions: Readonly<Record<string, FunctionUsage>>;
+  readonly functions: Readonly<Record<string, FunctionUsage & { readonly memorySizeMb: number }>>;
   readonly sqsRequests: number;
   readonly dynamoDbReadUnits: number;
   readonly dynamoDbWriteUnits: number;
@@ -59,14 +56,25 @@ export interface LocalRuntime {
   readonly apiHttpsUrl: string;
   readonly certificateFile: string;
   readonly logDir: string;
-  /** Emits 'batch' with a BatchSummary after every event-source invocation. */
-  readonly events: EventEmitter<{ batch: [BatchSummary] }>;
+  /**
+   * Emits 'batch' with a BatchSummary after every event-source invocation, and 'fatal' when an
+   * emulator died and could not be restarted (the runtime is then of no use: stop it).
+   */
+  readonly events: EventEmitter<RuntimeEvents>;
   /** Requests the functions and the event-source pollers sent, by `<service>:<Operation>`. */
   requestCounts(): Record<string, number>;
   /** What AWS would bill for the run so far: invocations and durations per function, SQS requests, DynamoDB units. */
   usage(): RuntimeUsage;
   stop(): Promise<void>;
 }
+
+export interface RuntimeEvents {
+  batch: [BatchSummary];
+  fatal: [Error];
+}
+
+/** An emulator that dies is restarted on its port and data this many times a minute, then the runtime gives up. */
+const MAX_RESTARTS_PER_MINUTE = 3;
 
 const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
   Object.entries(overrides ?? {}).find(([prefix]) => logicalId.startsWith(prefix))?.[1];
@@ -77,9 +85,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const logDir = path.join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const stoppables: { stop(): Promise<void> }[] = [];
-  const stopAll = async () => {
-    for (const stoppable of stoppables.reverse()) await stoppable.stop();
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => {
+    stopped ??= (async () => {
+      for (const stoppable of stoppables.reverse()) await stoppable.stop();
+    })();
+    return stopped;
   };
+  const events = new EventEmitter<RuntimeEvents>();
 
   try {
     log(`synthesizing stage ${options.stage} ...`);
@@ -88,7 +101,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
     const [dynamodbEmulator, sqsEmulator]: EmulatorProcess[] = await Promise.all([
-      startEmulator({
+      EmulatorProcess.start({
         name: 'DynamoDB (dynalite)',
         script: path.join(__dirname, 'emulators', 'dynamodb-server.js'),
         port: options.ports.dynamodb,
@@ -96,7 +109,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         dataDir: path.join(dataDir, 'dynamodb', stackName),
         logFile: path.join(logDir, 'dynamodb.log'),
       }),
-      startEmulator({
+      EmulatorProcess.start({
         name: 'SQS (fauxqs)',
         script: path.join(__dirname, 'emulators', 'sqs-server.mjs'),
         port: options.ports.sqs,
@@ -106,6 +119,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       }),
     ]);
     stoppables.push(dynamodbEmulator, sqsEmulator);
+    for (const emulator of [dynamodbEmulator, sqsEmulator]) superviseEmulator(emulator, log, (error) => events.emit('fatal', error));
 
     const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEmulator.endpoint });
@@ -151,6 +165,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       resources.set(logicalId, { ref: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:layer:${logicalId}:1`, attributes: {} });
     }
 
+    const budget = new EnvironmentBudget(options.maxEnvironments);
     const functions = new Map<string, LocalFunction>();
     for (const [logicalId, fn] of functionResources) {
       const props = fn.Properties ?? {};
@@ -164,6 +179,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       functions.set(
         logicalId,
         new LocalFunction({
+          reservedConcurrency: props.ReservedConcurrentExecutions,
           logicalId,
           functionName,
           codeDir: assembly.assetDir(props.Code ?? {}),
@@ -182,7 +198,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           },
           modulePaths: [...layers, RUNTIME_NODE_MODULES],
           log: createWriteStream(path.join(logDir, `${logicalId}.log`), { flags: 'a' }),
-        }),
+        }, { budget }),
       );
     }
     stoppables.push({ stop: async () => void (await Promise.all([...functions.values()].map((fn) => fn.stop()))) });
@@ -195,10 +211,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       tls,
       log,
     });
-    stoppables.push(api as HttpApiServer);
+    const eventSources: SqsEventSource[] = [];
+    // Stopped first (stoppables run in reverse): the API stops accepting and polling ends while
+    // requests and batches in flight finish; only then do functions, proxies and emulators stop.
+    stoppables.push({
+      stop: async () => void (await Promise.all([api.stop(), ...eventSources.map((source) => source.stop())])),
+    });
 
-    const events = new EventEmitter<{ batch: [BatchSummary] }>();
-    const eventSources = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([logicalId, mapping]) => {
+    for (const [logicalId, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
       const props = mapping.Properties ?? {};
       const queueLogicalId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
       const queue = resources.get(queueLogicalId);
@@ -225,12 +245,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
         },
         (summary) => events.emit('batch', summary),
+        log,
       );
       source.start();
-      return source;
-    });
-    // Stopped first (stoppables run in reverse): polling ends and in-flight batches drain before functions stop.
-    stoppables.push({ stop: async () => void (await Promise.all(eventSources.map((source) => source.stop()))) });
+      eventSources.push(source);
+    }
 
     const apiEndpoints: Map<string, LocalResource> = new Map(
       resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
@@ -278,4 +297,27 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
+};
+
+/**
+ * Restarts an emulator that died on its port and data (functions and pollers retry meanwhile), at
+ * most MAX_RESTARTS_PER_MINUTE times a minute; past that, or if it will not start, reports `fatal`.
+ */
+const superviseEmulator = (emulator: EmulatorProcess, log: (line: string) => void, fatal: (error: Error) => void) => {
+  const restarts: number[] = [];
+  emulator.on('crash', (reason) => {
+    const now = Date.now();
+    while (restarts.length > 0 && now - restarts[0] > 60_000) restarts.shift();
+    if (restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+      log(`${emulator.name} exited (${reason}) ${restarts.length + 1} times within a minute: giving up`);
+      fatal(new Error(`${emulator.name} keeps exiting (${reason}); see its log in the logs folder`));
+      return;
+    }
+    restarts.push(now);
+    log(`${emulator.name} exited unexpectedly (${reason}): restarting it on port ${emulator.port}, data kept${emulator.dataDir ? ` (${emulator.dataDir})` : ''}`);
+    emulator.restart().then(
+      () => log(`${emulator.name} is back on port ${emulator.port}`),
+      (error: Error) => fatal(new Error(`${emulator.name} exited (${reason}) and could not be restarted: ${error.message}`)),
+    );
+  });
 };

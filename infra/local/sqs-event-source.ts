@@ -34,7 +34,10 @@ export interface BatchSummary {
   readonly sentToDoneMs: readonly number[];
   /** Records sent once more by duplicate-delivery fault injection. */
   readonly duplicatesInjected: number;
-  /** Why the whole batch failed (thrown error, timeout, malformed response), when it did. */
+  /** Summed embedded-metric-format values the invocation logged (e.g. ordersStored, duplicatesSkipped, sentToDlq). */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly coldStart: boolean;
+  /** Why the whole batch failed (thrown error, timeout, malformed response), when it did, and what could not be deleted. */
   readonly error?: string;
 }
 
@@ -96,6 +99,13 @@ export const failedRecordIds = (
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const POLL_BACKOFF_MS = { first: 100, max: 5_000 };
+
+const describeError = (error: unknown): string => {
+  const { name, message, code } = error as { name?: string; message?: string; code?: string };
+  return [name, code, message].filter(Boolean).join(': ') || String(error);
+};
+
 /**
  * Polls a queue and invokes a function with batches the way Lambda's SQS event source mapping does:
  * long polling; up to BatchSize records gathered until MaximumBatchingWindowInSeconds runs out (0:
@@ -112,6 +122,7 @@ export class SqsEventSource {
     private readonly fn: LocalFunction,
     private readonly settings: EventSourceSettings,
     private readonly onBatch: (summary: BatchSummary) => void,
+    private readonly log: (line: string) => void,
   ) {}
 
   start(): void {
@@ -127,6 +138,8 @@ export class SqsEventSource {
   }
 
   private async run(): Promise<void> {
+    let backoffMs = 0;
+    let failedPolls = 0;
     while (this.running) {
       while (this.inFlight.size >= this.settings.maxConcurrency) await Promise.race(this.inFlight);
       let messages: Message[];
@@ -134,14 +147,28 @@ export class SqsEventSource {
         messages = await this.gather();
       } catch (error) {
         if (!this.running) break;
-        // The emulator restarting or a transient error: back off and poll again, as Lambda does.
-        await sleep(500);
+        // The emulator restarting or a transient error: back off and poll again, as Lambda's pollers do.
+        failedPolls += 1;
+        backoffMs = Math.min(POLL_BACKOFF_MS.max, backoffMs === 0 ? POLL_BACKOFF_MS.first : backoffMs * 2);
+        if (failedPolls === 1 || backoffMs === POLL_BACKOFF_MS.max) {
+          this.log(`event source ${this.queueName}: ReceiveMessage failed (${describeError(error)}); retrying in ${backoffMs} ms`);
+        }
+        await sleep(backoffMs);
         continue;
       }
+      if (failedPolls > 0) this.log(`event source ${this.queueName}: polling again after ${failedPolls} failed attempt(s)`);
+      failedPolls = 0;
+      backoffMs = 0;
       if (messages.length === 0) continue;
-      const batch = this.invoke(messages).finally(() => this.inFlight.delete(batch));
+      const batch = this.invoke(messages)
+        .catch((error) => this.log(`event source ${this.queueName}: batch of ${messages.length} not completed (${describeError(error)}); its records come back after the visibility timeout`))
+        .finally(() => this.inFlight.delete(batch));
       this.inFlight.add(batch);
     }
+  }
+
+  private get queueName(): string {
+    return this.settings.queueUrl.split('/').pop() ?? this.settings.queueUrl;
   }
 
   private async receive(max: number, waitSeconds: number): Promise<Message[]> {
@@ -195,6 +222,32 @@ export class SqsEventSource {
     const succeeded = records.filter((record) => !failed.has(record.messageId));
     const duplicates = succeeded.filter(() => Math.random() < (this.settings.duplicateDeliveryRate ?? 0));
     for (const record of duplicates) {
+      await this.sendDuplicate(record);
+    }
+    const undeleted = await this.deleteSucceeded(succeeded);
+    if (undeleted.length > 0) {
+      // As on AWS, a record whose delete fails is delivered again: the function must be idempotent.
+      error = [error, `could not delete ${undeleted.length} succeeded record(s): ${undeleted.join(', ')}`].filter(Boolean).join('; ');
+    }
+    this.onBatch({
+      functionName: this.fn.name,
+      records: records.length,
+      succeeded: succeeded.length,
+      failed: failed.size,
+      durationMs: Math.round(outcome.durationMs),
+      messageIds,
+      failedMessageIds: [...failed],
+      receiveCounts: records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
+      sentToDoneMs: succeeded.map((record) => Date.now() - Number(record.attributes.SentTimestamp)),
+      duplicatesInjected: duplicates.length,
+      metrics: outcome.metrics,
+      coldStart: outcome.coldStart,
+      error,
+    });
+  }
+
+  private async sendDuplicate(record: SQSRecord): Promise<void> {
+    try {
       await this.sqs.send(
         new SendMessageCommand({
           QueueUrl: this.settings.queueUrl,
@@ -206,34 +259,28 @@ export class SqsEventSource {
           ),
         }),
       );
+    } catch (error) {
+      this.log(`event source ${this.queueName}: duplicate delivery of ${record.messageId} not sent (${describeError(error)})`);
     }
+  }
+
+  /** Deletes succeeded records; returns those it could not delete (they come back, as on AWS). */
+  private async deleteSucceeded(succeeded: readonly SQSRecord[]): Promise<string[]> {
     const undeleted: string[] = [];
     for (let start = 0; start < succeeded.length; start += SQS_RECEIVE_MAX) {
       const chunk = succeeded.slice(start, start + SQS_RECEIVE_MAX);
-      const { Failed = [] } = await this.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.settings.queueUrl,
-          Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-        }),
-      );
-      undeleted.push(...Failed.map((entry) => `${chunk[Number(entry.Id)].messageId} (${entry.Code})`));
+      try {
+        const { Failed = [] } = await this.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.settings.queueUrl,
+            Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+          }),
+        );
+        undeleted.push(...Failed.map((entry) => `${chunk[Number(entry.Id)].messageId} (${entry.Code})`));
+      } catch (error) {
+        undeleted.push(...chunk.map((record) => `${record.messageId} (${describeError(error)})`));
+      }
     }
-    if (undeleted.length > 0) {
-      // As on AWS, a record whose delete fails is delivered again: the function must be idempotent.
-      error = [error, `could not delete ${undeleted.length} succeeded record(s): ${undeleted.join(', ')}`].filter(Boolean).join('; ');
-    }
-    this.onBatch({
-      functionName: this.fn.name,
-      records: records.length,
-      succeeded: succeeded.length,
-      failed: failed.size,
-      durationMs: outcome.durationMs,
-      messageIds,
-      failedMessageIds: [...failed],
-      receiveCounts: records.map((record) => Number(record.attributes.ApproximateReceiveCount)),
-      sentToDoneMs: succeeded.map((record) => Date.now() - Number(record.attributes.SentTimestamp)),
-      duplicatesInjected: duplicates.length,
-      error,
-    });
+    return undeleted;
   }
 }

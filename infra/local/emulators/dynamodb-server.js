@@ -1,17 +1,11 @@
 // Runs dynalite (DynamoDB) for the local runtime, listening on loopback only.
-// Usage: node dynamodb-server.js <port> [dataDir]; prints "READY <port>" once listening.
+// Usage (forked with an IPC channel): node dynamodb-server.js <port> [dataDir]; sends { ready: port }.
 const dynalite = require('dynalite');
+const { exitWithParent, reportListenError, reportReady } = require('./emulator-child');
 
 const [portArg, dataDir] = process.argv.slice(2);
 const server = dynalite({ path: dataDir || undefined, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
-server.listen(Number(portArg), '127.0.0.1', () => {
-  process.stdout.write(`READY ${server.address().port}\n`);
-});
-server.on('error', (error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+server.on('error', (error) => reportListenError(error, portArg));
+server.listen(Number(portArg), '127.0.0.1', () => reportReady(server.address().port));
+exitWithParent(() => new Promise((resolve) => server.close(() => resolve())));

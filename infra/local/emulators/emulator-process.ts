@@ -1,84 +1,138 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { ChildProcess, fork } from 'node:child_process';
+import { WriteStream, createWriteStream } from 'node:fs';
 import * as path from 'node:path';
-
-export interface EmulatorProcess {
-  readonly name: string;
-  readonly port: number;
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
+import { EventEmitter } from 'node:events';
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
 }
 
-const waitForExit = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+/** emulator-child.js exits with this code when its port is taken. */
+const PORT_IN_USE_EXIT_CODE = 98;
+const STOP_GRACE_MS = 5_000;
+
+export interface EmulatorOptions {
+  readonly name: string;
+  readonly script: string;
+  readonly port: number;
+  readonly portFlag: string;
+  readonly dataDir?: string;
+  readonly logFile: string;
+  readonly startTimeoutMs?: number;
+}
+
+/** Every emulator process alive in this runtime, so that any exit path of the runtime can end them. */
+const liveProcesses = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveProcesses) child.kill('SIGKILL');
+});
+
+const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);
 
 /**
- * Starts an emulator script under the current Node and waits for its "READY <port>" line. Its output
- * goes to `logFile`; a failure to start names the port flag to change.
+ * One emulator (dynalite or fauxqs) as a child process: forked on the project's Node with an IPC
+ * channel (it exits when the channel closes, so it cannot outlive the runtime), in its own process
+ * group (a terminal's Ctrl-C is for the runtime, which stops emulators last). Emits 'crash' with the
+ * reason when it exits without being asked to; `restart()` starts it again on the same port and data.
  */
-export const startEmulator = async (options: {
-  name: string;
-  script: string;
-  port: number;
-  portFlag: string;
-  dataDir?: string;
-  logFile: string;
-  timeoutMs?: number;
-}): Promise<EmulatorProcess> => {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  const args = [options.script, String(options.port), ...(options.dataDir ? [options.dataDir] : [])];
-  const child = spawn(process.execPath, ['--no-warnings', ...args], {
-    cwd: path.dirname(options.script),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr?.pipe(log);
+export class EmulatorProcess extends EventEmitter<{ crash: [string] }> {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private readonly log: WriteStream;
+  private boundPort: number;
 
-  const port = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => fail(`did not start within ${(options.timeoutMs ?? 20_000) / 1000} s`),
-      options.timeoutMs ?? 20_000,
-    );
-    const fail = (reason: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(
-        new EmulatorStartError(
-          `${options.name} ${reason}. If port ${options.port} is taken, pass ${options.portFlag} <port>. Log: ${options.logFile}`,
-        ),
-      );
-    };
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      log.write(chunk);
-      const ready = /READY (\d+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(Number(ready[1]));
-      }
+  private constructor(private readonly options: EmulatorOptions) {
+    super();
+    this.log = createWriteStream(options.logFile, { flags: 'a' });
+    this.boundPort = options.port;
+  }
+
+  static async start(options: EmulatorOptions): Promise<EmulatorProcess> {
+    const emulator = new EmulatorProcess(options);
+    await emulator.launch();
+    return emulator;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get dataDir(): string | undefined {
+    return this.options.dataDir;
+  }
+
+  /** Starts it again on the port it had, on the same data. */
+  async restart(): Promise<void> {
+    await this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    const { options } = this;
+    const args = [String(this.boundPort), ...(options.dataDir ? [options.dataDir] : [])];
+    const child = fork(options.script, args, {
+      cwd: path.dirname(options.script),
+      execArgv: ['--no-warnings'],
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    child.once('exit', (code) => fail(`exited with code ${code} before it was ready`));
-  });
-  child.removeAllListeners('exit');
-  child.stdout?.pipe(log);
+    this.child = child;
+    liveProcesses.add(child);
+    child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
+    child.on('error', (error) => this.log.write(`[runtime] ${options.name}: ${error.message}\n`));
 
-  return {
-    name: options.name,
-    port,
-    endpoint: `http://127.0.0.1:${port}`,
-    async stop() {
+    const timeoutMs = options.startTimeoutMs ?? 20_000;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      const fail = (reason: string) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new EmulatorStartError(`${options.name} ${reason}. Log: ${options.logFile}`));
+      };
+      const timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
+      child.on('message', (message: { ready?: number }) => {
+        if (typeof message?.ready !== 'number') return;
+        clearTimeout(timer);
+        resolve(message.ready);
+      });
+      child.once('exit', (code, signal) => {
+        liveProcesses.delete(child);
+        if (code === PORT_IN_USE_EXIT_CODE) {
+          fail(`cannot listen: port ${this.boundPort} is taken. Stop what uses it, or pass ${options.portFlag} <port>`);
+        } else {
+          fail(`exited before it was ready (${describeExit(code, signal)})`);
+        }
+      });
+    });
+    child.removeAllListeners('exit');
+    child.once('exit', (code, signal) => {
+      liveProcesses.delete(child);
+      if (!this.stopping) this.emit('crash', describeExit(code, signal));
+    });
+  }
+
+  /** SIGTERM, then SIGKILL after a grace period. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await waitForExit(child);
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
       clearTimeout(killer);
-      log.end();
-    },
-  };
-};
+    }
+    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+  }
+}

@@ -1,10 +1,23 @@
 // Runs fauxqs (SQS) for the local runtime. Started as a child process because fauxqs is ESM-only.
-// Usage: node sqs-server.mjs <port> [dataDir]; prints "READY <port>" once listening.
+// Usage (forked with an IPC channel): node sqs-server.mjs <port> [dataDir]; sends { ready: port }.
+import net from 'node:net';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startFauxqs } from 'fauxqs';
 
+const { exitWithParent, reportListenError, reportReady } = createRequire(import.meta.url)('./emulator-child.js');
 const [portArg, dataDir] = process.argv.slice(2);
+
+// fauxqs 2.4.1 always listens on 0.0.0.0, which would put an unauthenticated queue on every
+// network this machine is on. In this process, every listen on "all addresses" binds loopback.
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function listenOnLoopback(...args) {
+  if (args[0] && typeof args[0] === 'object' && ['0.0.0.0', '::', undefined].includes(args[0].host)) {
+    args[0] = { ...args[0], host: '127.0.0.1' };
+  }
+  return listen.apply(this, args);
+};
 
 // fauxqs builds queue URLs as http://sqs.<region>.localhost:<port>/…, a host that does not resolve
 // everywhere, and the AWS SDK sends SQS calls to the QueueUrl's host. URLs on 127.0.0.1 work for
@@ -23,12 +36,11 @@ PersistenceManager.prototype.updateMessageReady = function updateMessageReady(me
   this.markMessageReady.run(messageId);
 };
 
-const server = await startFauxqs({ port: Number(portArg), logger: false, ...(dataDir ? { dataDir } : {}) });
-process.stdout.write(`READY ${server.port}\n`);
-
-const stop = async () => {
-  await server.stop();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+let server;
+try {
+  server = await startFauxqs({ port: Number(portArg), logger: false, ...(dataDir ? { dataDir } : {}) });
+} catch (error) {
+  reportListenError(error, portArg);
+}
+exitWithParent(() => server.stop());
+reportReady(server.port);

@@ -1,19 +1,21 @@
-// Inside one local execution environment (a child process): loads the handler once (INIT), then
-// serves invocations sent by the parent over IPC, like Lambda's runtime API loop.
+// One local execution environment: a plain Node process, no TypeScript compiler in its path.
+// INIT loads the handler once and reports how long it took; then the environment serves one
+// invocation at a time over IPC, like a Lambda runtime pulling from /runtime/invocation/next.
 // NODE_PATH holds the layers' nodejs/node_modules (Lambda's /opt/nodejs/node_modules) and the AWS SDK.
 const path = require('node:path');
+const { performance } = require('node:perf_hooks');
 
-const { LOCAL_HANDLER_DIR, LOCAL_HANDLER } = process.env;
-const [moduleName, exportName] = LOCAL_HANDLER.split('.');
+// Watchdog: the IPC channel closes when the runtime exits, however it exits (kill -9 included).
+process.on('disconnect', () => process.exit(0));
+// The runtime decides when environments stop: a terminal's Ctrl-C must not end in-flight invocations.
+process.on('SIGINT', () => undefined);
 
-let handler;
-let initError;
-try {
-  handler = require(path.join(LOCAL_HANDLER_DIR, moduleName))[exportName];
-  if (typeof handler !== 'function') throw new Error(`${LOCAL_HANDLER} is not a function`);
-} catch (error) {
-  initError = error;
-}
+const send = (message) => {
+  if (!process.connected) process.exit(0);
+  process.send(message, (error) => {
+    if (error) process.exit(0);
+  });
+};
 
 const errorPayload = (error) => ({
   errorType: (error && error.name) || 'Error',
@@ -21,11 +23,47 @@ const errorPayload = (error) => ({
   stack: error && error.stack ? String(error.stack).split('\n') : [],
 });
 
-process.on('message', async ({ id, event, context: contextFields, deadline }) => {
-  if (initError) {
-    process.send({ id, error: { ...errorPayload(initError), errorType: `Runtime.InitError: ${initError.name}` } });
-    return;
+// CloudWatch turns embedded-metric-format log lines into metrics; the runtime reads the same lines
+// of each invocation so that batch summaries can say what the function reports it did.
+let invocationMetrics;
+const collectMetrics = (text) => {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{"_aws"') && !line.includes('"_aws":{')) continue;
+    try {
+      const record = JSON.parse(line);
+      for (const directive of record._aws.CloudWatchMetrics || []) {
+        for (const { Name } of directive.Metrics || []) {
+          const value = record[Name];
+          const sum = Array.isArray(value) ? value.reduce((a, b) => a + b, 0) : Number(value);
+          if (Number.isFinite(sum)) invocationMetrics[Name] = (invocationMetrics[Name] || 0) + sum;
+        }
+      }
+    } catch {
+      // Not an EMF record after all: it stays an ordinary log line.
+    }
   }
+};
+const writeStdout = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  if (invocationMetrics) collectMetrics(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  return writeStdout(chunk, ...rest);
+};
+
+const { LOCAL_HANDLER_DIR, LOCAL_HANDLER } = process.env;
+const [moduleName, exportName] = LOCAL_HANDLER.split('.');
+let handler;
+try {
+  handler = require(path.join(LOCAL_HANDLER_DIR, moduleName))[exportName];
+  if (typeof handler !== 'function') throw new Error(`${LOCAL_HANDLER} is not a function`);
+  send({ type: 'ready', initDurationMs: performance.now() });
+} catch (error) {
+  send({ type: 'init-error', initDurationMs: performance.now(), error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error && error.name}` } });
+}
+
+process.on('message', async (message) => {
+  if (message.type !== 'invoke') return;
+  const { id, event, context: contextFields, timeoutMs } = message;
+  const deadline = Date.now() + timeoutMs;
   const context = {
     ...contextFields,
     callbackWaitsForEmptyEventLoop: true,
@@ -34,11 +72,17 @@ process.on('message', async ({ id, event, context: contextFields, deadline }) =>
     fail: () => undefined,
     succeed: () => undefined,
   };
+  invocationMetrics = {};
+  const started = performance.now();
+  let outcome;
   try {
     const result = await handler(event, context);
-    process.send({ id, result: result === undefined ? null : result });
+    outcome = { ok: true, result: result === undefined ? null : result };
   } catch (error) {
-    process.send({ id, error: errorPayload(error) });
+    outcome = { ok: false, error: errorPayload(error) };
   }
+  const durationMs = performance.now() - started;
+  const metrics = invocationMetrics;
+  invocationMetrics = undefined;
+  send({ type: 'result', id, durationMs, metrics, ...outcome });
 });
-process.send({ ready: true });

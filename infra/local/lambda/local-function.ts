@@ -1,7 +1,8 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { WriteStream } from 'node:fs';
 import * as path from 'node:path';
+import { BudgetMember, EnvironmentBudget } from './environment-budget';
+import { ExecutionEnvironment, InvocationError } from './execution-environment';
 
 export interface LocalFunctionDefinition {
   readonly logicalId: string;
@@ -11,6 +12,8 @@ export interface LocalFunctionDefinition {
   readonly handler: string;
   readonly timeoutSeconds: number;
   readonly memorySizeMb: number;
+  /** The template's ReservedConcurrentExecutions, if any. */
+  readonly reservedConcurrency?: number;
   /** The function's resolved environment plus the local endpoints. */
   readonly environment: Readonly<Record<string, string>>;
   /** Folders mounted like /opt/nodejs/node_modules, in layer order. */
@@ -18,179 +21,300 @@ export interface LocalFunctionDefinition {
   readonly log: WriteStream;
 }
 
-type InvocationResult =
-  | { readonly ok: true; readonly result: unknown; readonly durationMs: number }
-  | {
-      readonly ok: false;
-      readonly error: { readonly errorType: string; readonly errorMessage: string };
-      readonly timedOut: boolean;
-      readonly durationMs: number;
-    };
-
-export type InvokeOutcome = InvocationResult & { readonly coldStart: boolean };
-
-interface ExecutionEnvironment {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
+export interface LocalFunctionOptions {
+  /** Shared by every function of the runtime: the account-style concurrency limit. */
+  readonly budget: EnvironmentBudget;
+  /** Invocations that may wait for an environment; beyond it, invocations are throttled. */
+  readonly maxQueuedInvocations?: number;
+  /** Lambda gives INIT its own limit of 10 s, apart from the function timeout. */
+  readonly initTimeoutMs?: number;
 }
 
-const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
+export type InvokeOutcome = (
+  | { readonly ok: true; readonly result: unknown }
+  | {
+      readonly ok: false;
+      readonly error: InvocationError;
+      readonly timedOut: boolean;
+      /** Refused for lack of concurrency (Lambda's TooManyRequestsException): the function never ran. */
+      readonly throttled: boolean;
+    }
+) & {
+  /** Handler duration as the environment measured it (0 if it never ran). */
+  readonly durationMs: number;
+  readonly coldStart: boolean;
+  /** Summed EMF metric values the invocation logged. */
+  readonly metrics: Readonly<Record<string, number>>;
+};
+
+export interface FunctionUsage {
+  readonly invocations: number;
+  /** Sum of handler durations, each rounded up to 1 ms as Lambda bills them. */
+  readonly durationMs: number;
+  readonly coldStarts: number;
+  /** Sum of INIT durations, which Lambda bills like invoke time (since 2025-08-01). */
+  readonly initDurationMs: number;
+  readonly throttles: number;
+}
+
+interface QueuedInvocation {
+  readonly event: unknown;
+  readonly resolve: (outcome: InvokeOutcome) => void;
+}
+
+export class FunctionStoppedError extends Error {
+  override readonly name = 'FunctionStoppedError';
+}
+
+const DEFAULT_MAX_QUEUED = 1_000;
+const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+const NO_METRICS: Readonly<Record<string, number>> = Object.freeze({});
+
+const failure = (
+  error: InvocationError,
+  fields: { timedOut?: boolean; throttled?: boolean; durationMs?: number; coldStart?: boolean } = {},
+): InvokeOutcome => ({
+  ok: false,
+  error,
+  timedOut: fields.timedOut ?? false,
+  throttled: fields.throttled ?? false,
+  durationMs: fields.durationMs ?? 0,
+  coldStart: fields.coldStart ?? false,
+  metrics: NO_METRICS,
+});
 
 /**
- * Runs a function from its bundled asset the way Lambda does: one execution environment (a Node
- * process) per concurrent invocation, each initialised once and reused; the Timeout enforced by
- * killing the environment, which makes that invocation fail and the next one start cold.
+ * Runs a function from its bundled asset the way Lambda does. Invocations wait in a bounded queue;
+ * environments pull the next one when they are free (warm reuse first). A new environment starts
+ * only while invocations wait and the function's and the machine's concurrency allow it; its INIT
+ * has its own time limit, and the function timeout covers the invoke alone. A timed-out or crashed
+ * environment is discarded and replaced on demand.
  */
-export class LocalFunction {
+export class LocalFunction implements BudgetMember {
+  private readonly queue: QueuedInvocation[] = [];
   private readonly idle: ExecutionEnvironment[] = [];
-  private readonly all = new Set<ExecutionEnvironment>();
-  private inFlight = 0;
-  private drained: (() => void) | undefined;
+  private readonly environments = new Set<ExecutionEnvironment>();
+  private starting = 0;
+  private busy = 0;
+  private accepting = true;
+  private settledWaiters: (() => void)[] = [];
+  private readonly counters = { invocations: 0, durationMs: 0, coldStarts: 0, initDurationMs: 0, throttles: 0 };
 
-  /** Invocations and their summed duration (Lambda bills each rounded up to 1 ms), for cost reports. */
-  readonly usage = { invocations: 0, durationMs: 0 };
-
-  constructor(readonly definition: LocalFunctionDefinition) {}
+  constructor(
+    readonly definition: LocalFunctionDefinition,
+    private readonly options: LocalFunctionOptions,
+  ) {
+    options.budget.join(this);
+  }
 
   get name(): string {
     return this.definition.functionName;
   }
 
-  async invoke(event: unknown): Promise<InvokeOutcome> {
-    this.inFlight += 1;
-    const started = Date.now();
-    const reused = this.idle.pop();
-    const environment = reused ?? this.createEnvironment();
-    const coldStart = !reused;
-    try {
-      const outcome = await this.runInvocation(environment, event, started);
-      this.usage.invocations += 1;
-      this.usage.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
-      return { ...outcome, coldStart };
-    } finally {
-      this.inFlight -= 1;
-      if (this.inFlight === 0) this.drained?.();
+  get usage(): FunctionUsage {
+    return { ...this.counters };
+  }
+
+  /** Environments that exist now (initializing, idle or busy). */
+  get environmentCount(): number {
+    return this.environments.size + this.starting;
+  }
+
+  get unservedInvocations(): number {
+    return Math.max(0, this.queue.length - this.starting);
+  }
+
+  private get concurrencyLimit(): number {
+    return this.definition.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+  }
+
+  invoke(event: unknown): Promise<InvokeOutcome> {
+    if (!this.accepting) {
+      return Promise.resolve(failure({ errorType: 'FunctionStoppedError', errorMessage: `${this.name} is stopping` }, { throttled: true }));
+    }
+    if (this.queue.length >= (this.options.maxQueuedInvocations ?? DEFAULT_MAX_QUEUED)) {
+      this.counters.throttles += 1;
+      return Promise.resolve(failure({ errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, { throttled: true }));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ event, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Takes no new invocations, lets queued and in-flight ones finish, then ends every environment. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    while (this.queue.length > 0 || this.busy > 0 || this.starting > 0) {
+      await new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+    }
+    await Promise.all([...this.environments].map((environment) => environment.shutdown()));
+    this.environments.clear();
+    this.idle.length = 0;
+    this.options.budget.leave(this);
+  }
+
+  evictIdle(): boolean {
+    const environment = this.idle.shift();
+    if (!environment) return false;
+    void environment.shutdown();
+    return true;
+  }
+
+  private settled(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  dispatch(): void {
+    while (this.queue.length > 0 && this.idle.length > 0) {
+      const environment = this.idle.pop() as ExecutionEnvironment;
+      if (!environment.alive) continue;
+      this.run(environment, this.queue.shift() as QueuedInvocation, false);
+    }
+    // Start environments only for invocations no starting environment will take.
+    while (this.queue.length > this.starting && this.environmentCount < this.concurrencyLimit && this.options.budget.tryAcquire(this)) {
+      void this.startEnvironment();
     }
   }
 
-  /** Waits for in-flight invocations, then ends every execution environment. */
-  async stop(): Promise<void> {
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    for (const environment of this.all) environment.child.kill('SIGKILL');
-    this.all.clear();
-    this.idle.length = 0;
+  private async startEnvironment(): Promise<void> {
+    this.starting += 1;
+    const releaseInit = await this.options.budget.initSlot();
+    let environment: ExecutionEnvironment | undefined;
+    try {
+      if (this.queue.length === 0) {
+        // Demand went away while this environment waited for an INIT slot.
+        this.options.budget.release();
+        return;
+      }
+      environment = new ExecutionEnvironment({
+        codeDir: this.definition.codeDir,
+        handler: this.definition.handler,
+        environment: this.processEnvironment(),
+        log: this.definition.log,
+      });
+      const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const initDurationMs = await Promise.race([
+        environment.initialized,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`INIT did not finish within ${initTimeoutMs / 1000} s`)), initTimeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      this.counters.coldStarts += 1;
+      this.counters.initDurationMs += initDurationMs;
+      this.adopt(environment);
+    } catch (error) {
+      environment?.kill();
+      // As on Lambda, the invocation that needed this environment fails with the INIT error.
+      const invocationError = (error as { invocationError?: InvocationError }).invocationError ?? {
+        errorType: 'Runtime.InitError',
+        errorMessage: (error as Error).message,
+      };
+      this.definition.log.write(`[runtime] ${this.name}: ${invocationError.errorType}: ${invocationError.errorMessage}\n`);
+      const waiting = this.queue.shift();
+      if (waiting) {
+        this.counters.invocations += 1;
+        waiting.resolve(failure(invocationError, { coldStart: true }));
+      }
+      this.options.budget.release();
+    } finally {
+      releaseInit();
+      this.starting -= 1;
+      this.dispatch();
+      this.settled();
+    }
   }
 
-  private createEnvironment(): ExecutionEnvironment {
-    const { definition } = this;
-    const child = fork(BOOTSTRAP, [], {
-      cwd: definition.codeDir,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TZ: 'UTC',
-        AWS_LAMBDA_FUNCTION_NAME: definition.functionName,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMb),
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.functionName}`,
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-        LAMBDA_TASK_ROOT: definition.codeDir,
-        ...definition.environment,
-        NODE_PATH: definition.modulePaths.join(path.delimiter),
-        LOCAL_HANDLER_DIR: definition.codeDir,
-        LOCAL_HANDLER: definition.handler,
-      },
-    });
-    // Many environments share one log file: write chunks rather than piping (pipes add listeners each).
-    const writeLog = (chunk: Buffer) => definition.log.write(chunk);
-    child.stdout?.on('data', writeLog);
-    child.stderr?.on('data', writeLog);
-    const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`execution environment exited during init (code ${code})`)));
-    });
-    ready.catch(() => undefined);
-    const environment = { child, ready };
-    this.all.add(environment);
-    child.once('exit', () => {
-      this.all.delete(environment);
+  private adopt(environment: ExecutionEnvironment): void {
+    this.environments.add(environment);
+    void environment.exited.then(() => {
+      this.environments.delete(environment);
       const index = this.idle.indexOf(environment);
       if (index >= 0) this.idle.splice(index, 1);
+      this.options.budget.release();
+      this.dispatch();
+      this.settled();
     });
-    return environment;
+    const next = this.queue.shift();
+    if (next) this.run(environment, next, true);
+    else this.idle.push(environment);
   }
 
-  private runInvocation(
-    environment: ExecutionEnvironment,
-    event: unknown,
-    started: number,
-  ): Promise<InvocationResult> {
+  private run(environment: ExecutionEnvironment, invocation: QueuedInvocation, coldStart: boolean): void {
+    this.busy += 1;
+    void this.invokeOn(environment, invocation.event, coldStart).then((outcome) => {
+      this.busy -= 1;
+      this.counters.invocations += 1;
+      this.counters.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
+      invocation.resolve(outcome);
+      if (environment.alive && this.options.budget.shouldYield(this)) void environment.shutdown();
+      else if (environment.alive) this.idle.push(environment);
+      this.dispatch();
+      this.settled();
+    });
+  }
+
+  private async invokeOn(environment: ExecutionEnvironment, event: unknown, coldStart: boolean): Promise<InvokeOutcome> {
     const { definition } = this;
     const id = randomUUID();
-    // Lambda's timeout clock includes init of a cold environment.
-    const deadline = started + definition.timeoutSeconds * 1000;
-    return new Promise((resolve) => {
-      const finish = (outcome: InvocationResult, keepEnvironment: boolean) => {
-        clearTimeout(timer);
-        environment.child.off('message', onMessage);
-        environment.child.off('exit', onExit);
-        if (keepEnvironment) this.idle.push(environment);
-        else environment.child.kill('SIGKILL');
-        resolve(outcome);
-      };
-      const onMessage = (message: { id?: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-        if (message.id !== id) return;
-        const durationMs = Date.now() - started;
-        if (message.error) finish({ ok: false, error: message.error, timedOut: false, durationMs }, true);
-        else finish({ ok: true, result: message.result, durationMs }, true);
-      };
-      const onExit = (code: number | null) =>
-        finish(
-          {
-            ok: false,
-            error: { errorType: 'Runtime.ExitError', errorMessage: `execution environment exited (code ${code})` },
-            timedOut: false,
-            durationMs: Date.now() - started,
-          },
-          false,
-        );
-      const timer = setTimeout(
-        () =>
-          finish(
-            {
-              ok: false,
-              error: {
-                errorType: 'Sandbox.Timedout',
-                errorMessage: `Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`,
-              },
-              timedOut: true,
-              durationMs: Date.now() - started,
-            },
-            false,
-          ),
-        Math.max(0, deadline - Date.now()),
-      );
-      environment.child.on('message', onMessage);
-      environment.child.once('exit', onExit);
-      environment.ready
-        .then(() =>
-          environment.child.send({
-            id,
-            event,
-            deadline,
-            context: {
-              functionName: definition.functionName,
-              functionVersion: '$LATEST',
-              invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${definition.functionName}`,
-              memoryLimitInMB: String(definition.memorySizeMb),
-              awsRequestId: id,
-              logGroupName: `/aws/lambda/${definition.functionName}`,
-              logStreamName: `local/[$LATEST]${environment.child.pid}`,
-            },
-          }),
-        )
-        .catch(() => undefined);
+    const timeoutMs = definition.timeoutSeconds * 1000;
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
+    const answer = await Promise.race([environment.invoke(id, event, this.contextFor(id, environment), timeoutMs), timedOut]);
+    clearTimeout(timer);
+    if (answer === 'timeout') {
+      environment.kill();
+      return failure(
+        { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds` },
+        { timedOut: true, durationMs: timeoutMs, coldStart },
+      );
+    }
+    if ('exited' in answer) {
+      return failure(
+        { errorType: 'Runtime.ExitError', errorMessage: `execution environment exited (${answer.exited})` },
+        { durationMs: performance.now() - started, coldStart },
+      );
+    }
+    return answer.ok
+      ? { ok: true, result: answer.result, durationMs: answer.durationMs, coldStart, metrics: answer.metrics }
+      : { ok: false, error: answer.error, timedOut: false, throttled: false, durationMs: answer.durationMs, coldStart, metrics: answer.metrics };
+  }
+
+  private contextFor(id: string, environment: ExecutionEnvironment): Record<string, unknown> {
+    const { definition } = this;
+    return {
+      functionName: definition.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${definition.functionName}`,
+      memoryLimitInMB: String(definition.memorySizeMb),
+      awsRequestId: id,
+      logGroupName: `/aws/lambda/${definition.functionName}`,
+      logStreamName: `local/[$LATEST]${environment.pid}`,
+    };
+  }
+
+  private processEnvironment(): Record<string, string> {
+    const { definition } = this;
+    const inherited = Object.fromEntries(
+      ['PATH', 'HOME'].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])),
+    );
+    return {
+      ...inherited,
+      TZ: 'UTC',
+      AWS_LAMBDA_FUNCTION_NAME: definition.functionName,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMb),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.functionName}`,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: definition.codeDir,
+      ...definition.environment,
+      NODE_PATH: definition.modulePaths.join(path.delimiter),
+    };
   }
 }

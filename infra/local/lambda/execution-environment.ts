@@ -1,0 +1,127 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { WriteStream } from 'node:fs';
+import * as path from 'node:path';
+
+export interface InvocationError {
+  readonly errorType: string;
+  readonly errorMessage: string;
+}
+
+/** What the environment answered for one invocation. */
+export type EnvironmentResult =
+  | { readonly ok: true; readonly result: unknown; readonly durationMs: number; readonly metrics: Readonly<Record<string, number>> }
+  | { readonly ok: false; readonly error: InvocationError; readonly durationMs: number; readonly metrics: Readonly<Record<string, number>> };
+
+export interface EnvironmentSpec {
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly log: WriteStream;
+}
+
+type EnvironmentMessage =
+  | { type: 'ready'; initDurationMs: number }
+  | { type: 'init-error'; initDurationMs: number; error: InvocationError }
+  | ({ type: 'result'; id: string } & EnvironmentResult);
+
+const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
+
+/** Every environment process alive in this runtime, so that any exit path of the runtime can end them. */
+const liveProcesses = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveProcesses) child.kill('SIGKILL');
+});
+
+/**
+ * One execution environment: a plain `node` process running bootstrap.js (never the runtime's own
+ * TypeScript loader), in its own process group so a terminal's Ctrl-C reaches only the runtime,
+ * which then decides when the environment stops. It exits by itself when the runtime's IPC channel
+ * closes, so it cannot outlive the runtime.
+ */
+export class ExecutionEnvironment {
+  private readonly child: ChildProcess;
+  private pending: { id: string; resolve: (result: EnvironmentResult | { exited: string }) => void } | undefined;
+  private exitReason: string | undefined;
+  private killed = false;
+  readonly exited: Promise<string>;
+  /** Resolves with the INIT duration, or rejects with the INIT error. */
+  readonly initialized: Promise<number>;
+
+  constructor(spec: EnvironmentSpec) {
+    this.child = fork(BOOTSTRAP, [], {
+      cwd: spec.codeDir,
+      execArgv: [],
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
+    });
+    liveProcesses.add(this.child);
+    // Many environments share one log file: write chunks rather than piping (pipes add listeners each).
+    const writeLog = (chunk: Buffer) => spec.log.write(chunk);
+    this.child.stdout?.on('data', writeLog);
+    this.child.stderr?.on('data', writeLog);
+
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        liveProcesses.delete(this.child);
+        this.exitReason = signal ? `signal ${signal}` : `code ${code}`;
+        this.pending?.resolve({ exited: this.exitReason });
+        this.pending = undefined;
+        resolve(this.exitReason);
+      });
+    });
+    // A failed fork or a failed IPC write: the process is gone or going; 'exit' does the bookkeeping.
+    this.child.on('error', (error) => spec.log.write(`[runtime] environment error: ${error.message}\n`));
+
+    this.initialized = new Promise<number>((resolve, reject) => {
+      this.child.on('message', (message: EnvironmentMessage) => {
+        if (message.type === 'ready') resolve(message.initDurationMs);
+        else if (message.type === 'init-error') reject(Object.assign(new Error(message.error.errorMessage), { invocationError: message.error }));
+        else if (message.type === 'result' && this.pending?.id === message.id) {
+          const { resolve: settle } = this.pending;
+          this.pending = undefined;
+          settle(message);
+        }
+      });
+      void this.exited.then((reason) => reject(new Error(`execution environment exited during INIT (${reason})`)));
+    });
+    this.initialized.catch(() => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** False from the moment it is killed: a dying environment takes no more invocations. */
+  get alive(): boolean {
+    return this.exitReason === undefined && !this.killed;
+  }
+
+  /** Sends one invocation; resolves with its result, or `{ exited }` if the process died first. */
+  invoke(id: string, event: unknown, context: Record<string, unknown>, timeoutMs: number): Promise<EnvironmentResult | { exited: string }> {
+    if (!this.alive) return Promise.resolve({ exited: this.exitReason ?? 'exited' });
+    return new Promise((resolve) => {
+      this.pending = { id, resolve };
+      this.child.send({ type: 'invoke', id, event, context, timeoutMs }, (error) => {
+        if (!error) return;
+        // The channel broke: the process is dying; make sure it is gone so 'exit' settles the call.
+        this.kill();
+      });
+    });
+  }
+
+  kill(): void {
+    if (!this.alive) return;
+    this.killed = true;
+    this.child.kill('SIGKILL');
+  }
+
+  /** Closes the channel (the environment exits by itself), with a forced kill after `graceMs`. */
+  async shutdown(graceMs = 2_000): Promise<void> {
+    if (this.exitReason !== undefined) return;
+    if (this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.kill(), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
