@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemBytes } from '../../infra/local/dynamodb-capacity';
-import type { LocalRuntime, RuntimeUsage } from '../../infra/local/local-runtime';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
 
 /**
  * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing
@@ -14,7 +14,7 @@ export const US_EAST_1_PRICES = {
   httpApiRequest: 1.0 / 1e6,
   /** Lambda requests. */
   lambdaRequest: 0.2 / 1e6,
-  /** Lambda duration on arm64 (first 6 billion GB-s a month). */
+  /** Lambda duration on arm64 (first 6 billion GB-s a month); INIT time is billed at the same rate. */
   lambdaArmGbSecond: 0.0000133334,
   /** SQS standard queue, per request (each 64 KB chunk of payload is one request). */
   sqsRequest: 0.4 / 1e6,
@@ -28,11 +28,24 @@ export const US_EAST_1_PRICES = {
 
 export type Prices = typeof US_EAST_1_PRICES;
 
+/**
+ * What one function did, in Lambda's billing units. Since 2025-08-01 AWS bills the INIT phase of a
+ * cold start (for managed runtimes such as nodejs22.x, too) like handler time, so GB-s counts both.
+ */
+export interface FunctionBilling {
+  readonly invocations: number;
+  /** Billed handler duration, summed (each invocation rounded up to 1 ms). */
+  readonly durationMs: number;
+  /** INIT duration of the cold starts, summed. */
+  readonly initDurationMs: number;
+  readonly memorySizeMb: number;
+}
+
 /** Everything the pipeline did for a number of orders, in billing units. */
 export interface PipelineUsage {
   readonly orders: number;
   readonly apiRequests: number;
-  readonly functions: RuntimeUsage['functions'];
+  readonly functions: Readonly<Record<string, FunctionBilling>>;
   readonly sqsRequests: number;
   readonly dynamoDbReadUnits: number;
   readonly dynamoDbWriteUnits: number;
@@ -43,7 +56,10 @@ export interface PipelineUsage {
 export interface CostBreakdown {
   readonly httpApi: number;
   readonly lambdaRequests: number;
+  /** GB-s of handler time. */
   readonly lambdaDuration: number;
+  /** GB-s of INIT time (cold starts), billed since 2025-08-01. */
+  readonly lambdaInit: number;
   readonly sqs: number;
   readonly dynamoDb: number;
   readonly logs: number;
@@ -55,11 +71,12 @@ export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_E
   const perMillion = (total: number) => (usage.orders === 0 ? 0 : (total * 1e6) / usage.orders);
   const functions = Object.values(usage.functions);
   const invocations = functions.reduce((sum, fn) => sum + fn.invocations, 0);
-  const gbSeconds = functions.reduce((sum, fn) => sum + (fn.durationMs / 1000) * (fn.memorySizeMb / 1024), 0);
+  const gbSeconds = (ms: (fn: FunctionBilling) => number) => functions.reduce((sum, fn) => sum + (ms(fn) / 1000) * (fn.memorySizeMb / 1024), 0);
   const breakdown = {
     httpApi: perMillion(usage.apiRequests * prices.httpApiRequest),
     lambdaRequests: perMillion(invocations * prices.lambdaRequest),
-    lambdaDuration: perMillion(gbSeconds * prices.lambdaArmGbSecond),
+    lambdaDuration: perMillion(gbSeconds((fn) => fn.durationMs) * prices.lambdaArmGbSecond),
+    lambdaInit: perMillion(gbSeconds((fn) => fn.initDurationMs) * prices.lambdaArmGbSecond),
     sqs: perMillion(usage.sqsRequests * prices.sqsRequest),
     dynamoDb: perMillion(usage.dynamoDbWriteUnits * prices.dynamoDbWriteUnit + usage.dynamoDbReadUnits * prices.dynamoDbReadUnit),
     logs: perMillion((usage.logBytes / 1024 ** 3) * prices.logsIngestionGb),
@@ -71,11 +88,11 @@ export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_E
  * The design this project replaces (the seeds): one request and one API Lambda invocation per order,
  * doing a synchronous conditional PutItem; no queue, no consumer. Modelled from this run's figures:
  * the API function's memory and total measured duration (an enqueue and a PutItem are both one round
- * trip; for batch-intake runs this is a lower bound), its log bytes per request times the orders, and
- * the write units of the orders actually stored.
+ * trip; for batch-intake runs this is a lower bound) and its INIT time (the same front, the same cold
+ * starts), its log bytes per request times the orders, and the write units of the orders actually stored.
  */
 export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWriteUnits: number, apiLogBytes: number): PipelineUsage => {
-  const api = usage.functions[apiFunctionId] ?? { invocations: 0, durationMs: 0, memorySizeMb: 0 };
+  const api = usage.functions[apiFunctionId] ?? { invocations: 0, durationMs: 0, initDurationMs: 0, memorySizeMb: 0 };
   const requestsPerOrder = usage.apiRequests === 0 ? 0 : usage.orders / usage.apiRequests;
   return {
     orders: usage.orders,
@@ -90,7 +107,7 @@ export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWr
 
 export const formatCost = (breakdown: CostBreakdown): string =>
   `$${breakdown.total.toFixed(2)} per million orders (HTTP API ${breakdown.httpApi.toFixed(2)}, Lambda requests ${breakdown.lambdaRequests.toFixed(2)}, ` +
-  `Lambda GB-s ${breakdown.lambdaDuration.toFixed(2)}, SQS ${breakdown.sqs.toFixed(2)}, DynamoDB ${breakdown.dynamoDb.toFixed(2)}, logs ${breakdown.logs.toFixed(2)})`;
+  `Lambda GB-s ${breakdown.lambdaDuration.toFixed(2)} + INIT ${breakdown.lambdaInit.toFixed(2)}, SQS ${breakdown.sqs.toFixed(2)}, DynamoDB ${breakdown.dynamoDb.toFixed(2)}, logs ${breakdown.logs.toFixed(2)})`;
 
 /** Bytes a local function has logged (the runtime writes `<dataDir>/logs/<logicalId>.log`). */
 export const logBytesOf = (dataDir: string, logicalId: string): number => {
@@ -114,7 +131,13 @@ export const measuredCostPerMillion = (
   const pipelineUsage: PipelineUsage = {
     orders,
     apiRequests: usage.functions[apiFunctionId]?.invocations ?? 0,
-    functions: usage.functions,
+    // Only what Lambda bills; a runtime that does not count INIT yet reports none.
+    functions: Object.fromEntries(
+      Object.entries(usage.functions).map(([id, fn]) => [
+        id,
+        { invocations: fn.invocations, durationMs: fn.durationMs, initDurationMs: fn.initDurationMs ?? 0, memorySizeMb: fn.memorySizeMb },
+      ]),
+    ),
     sqsRequests: usage.sqsRequests,
     dynamoDbReadUnits: usage.dynamoDbReadUnits,
     dynamoDbWriteUnits: usage.dynamoDbWriteUnits,

@@ -30,8 +30,8 @@ describe('cost per million orders', () => {
     orders: 1000,
     apiRequests: 1000,
     functions: {
-      ApiFunction: { invocations: 1000, durationMs: 20_000, memorySizeMb: 256 },
-      ConsumerFunction: { invocations: 10, durationMs: 3_000, memorySizeMb: 512 },
+      ApiFunction: { invocations: 1000, durationMs: 20_000, initDurationMs: 4_000, memorySizeMb: 256 },
+      ConsumerFunction: { invocations: 10, durationMs: 3_000, initDurationMs: 1_000, memorySizeMb: 512 },
     },
     sqsRequests: 1200,
     dynamoDbReadUnits: 1000,
@@ -44,10 +44,19 @@ describe('cost per million orders', () => {
     expect(cost.httpApi).toBeCloseTo(1.0);
     expect(cost.lambdaRequests).toBeCloseTo(1010 * 0.2 / 1000);
     expect(cost.lambdaDuration).toBeCloseTo(((20 * 0.25 + 3 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
+    expect(cost.lambdaInit).toBeCloseTo(((4 * 0.25 + 1 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
     expect(cost.sqs).toBeCloseTo(1.2 * 0.4);
     expect(cost.dynamoDb).toBeCloseTo(0.625 + 0.125);
     expect(cost.logs).toBeCloseTo(0.5);
-    expect(cost.total).toBeCloseTo(cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.sqs + cost.dynamoDb + cost.logs);
+    expect(cost.total).toBeCloseTo(cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.lambdaInit + cost.sqs + cost.dynamoDb + cost.logs);
+  });
+
+  it('bills the INIT time of cold starts as GB-s on top of handler time (AWS does since 2025-08-01)', () => {
+    const warm = { ...usage, functions: { ApiFunction: { ...usage.functions.ApiFunction, initDurationMs: 0 } } };
+    const cold = { ...usage, functions: { ApiFunction: { ...usage.functions.ApiFunction, initDurationMs: 20_000 } } };
+    // 20 s of INIT at 256 MB doubles the GB-s of 20 s of handler time.
+    expect(costPerMillionOrders(cold).total - costPerMillionOrders(warm).total).toBeCloseTo(costPerMillionOrders(warm).lambdaDuration);
+    expect(costPerMillionOrders(warm).lambdaInit).toBe(0);
   });
 
   it('models the naive design as the API function alone, writing each stored order once', () => {
@@ -57,10 +66,10 @@ describe('cost per million orders', () => {
   });
 
   it('gives the naive design one request and invocation per order even when the run used batch intake', () => {
-    const batched = { ...usage, apiRequests: 40, functions: { ApiFunction: { invocations: 40, durationMs: 4_000, memorySizeMb: 256 } } };
+    const batched = { ...usage, apiRequests: 40, functions: { ApiFunction: { invocations: 40, durationMs: 4_000, initDurationMs: 900, memorySizeMb: 256 } } };
     const naive = naiveUsage(batched, 'ApiFunction', 1000, 40 * 200);
     expect(naive.apiRequests).toBe(1000);
-    expect(naive.functions.ApiFunction).toEqual({ invocations: 1000, durationMs: 4_000, memorySizeMb: 256 });
+    expect(naive.functions.ApiFunction).toEqual({ invocations: 1000, durationMs: 4_000, initDurationMs: 900, memorySizeMb: 256 });
     expect(naive.logBytes).toBe(1000 * 200);
   });
 

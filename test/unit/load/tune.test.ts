@@ -9,8 +9,8 @@ const result = (batchSize: number, p99: number, total: number, problems: string[
   dynamoDbRequestsPer1000: 50,
   sqsRequestsPer1000: 1200,
   acceptedToStoredMs: { p50: p99 / 2, p95: p99, p99, max: p99 },
-  cost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, sqs: 0, dynamoDb: 0, logs: 0, total },
-  naiveCost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, sqs: 0, dynamoDb: 0, logs: 0, total: 2.5 },
+  cost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, lambdaInit: 0, sqs: 0, dynamoDb: 0, logs: 0, total },
+  naiveCost: { httpApi: 1, lambdaRequests: 0.2, lambdaDuration: 0, lambdaInit: 0, sqs: 0, dynamoDb: 0, logs: 0, total: 2.5 },
   problems,
 });
 
