@@ -1,6 +1,24 @@
 // npm run bench: throughput and bundle figures, measured in one run on the local emulators (see the README).
+import { parseArgs } from 'node:util';
+import { HELP, HELP_OPTION, parseCommandLine } from '../infra/ops/cli-options';
 import { BenchReport, Throughput, runBench } from './bench';
 import { formatRows } from './lib/report-format';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --quick       a fifth of the work: rougher figures in under a minute
+  -h, --help    this text
+Measures on fresh local emulators and prints figures; asserts nothing.`;
+
+export interface BenchCliOptions {
+  /** Fraction of the full run's work. */
+  readonly scale: number;
+}
+
+export const parseBenchArgs = (args: string[]): BenchCliOptions | typeof HELP => {
+  const { values } = parseArgs({ args, strict: true, options: { quick: { type: 'boolean', default: false }, help: HELP_OPTION } });
+  if (values.help) return HELP;
+  return { scale: values.quick ? 0.2 : 1 };
+};
 
 const rate = (t: Throughput, unit: string) => `${t.perSecond.toLocaleString('en-US')} ${unit}/s (${t.count} in ${t.seconds} s)`;
 const ratio = (a: Throughput, b: Throughput) => `${(a.perSecond / b.perSecond).toFixed(2)}×`;
@@ -21,13 +39,15 @@ const format = (r: BenchReport): string => {
   return formatRows(rows);
 };
 
-const scale = process.argv.includes('--quick') ? 0.2 : 1;
-runBench((line) => process.stdout.write(`${line}\n`), scale)
-  .then((report) => {
-    process.stdout.write(`\nBenchmark (${new Date().toISOString().slice(0, 10)}, local emulators, one run)\n${format(report)}\n`);
-    process.exit(0);
-  })
-  .catch((error: Error) => {
-    process.stderr.write(`bench failed: ${error.message}\n`);
-    process.exit(1);
-  });
+if (require.main === module) {
+  const { scale } = parseCommandLine(parseBenchArgs, USAGE);
+  runBench((line) => process.stdout.write(`${line}\n`), scale)
+    .then((report) => {
+      process.stdout.write(`\nBenchmark (${new Date().toISOString().slice(0, 10)}, local emulators, one run)\n${format(report)}\n`);
+      process.exit(0);
+    })
+    .catch((error: Error) => {
+      process.stderr.write(`bench failed: ${error.message}\n`);
+      process.exit(1);
+    });
+}

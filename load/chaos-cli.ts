@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError } from '../infra/ops/cli-options';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, runChaos } from './chaos';
 import { formatCost } from './lib/cost-model';
 import { exitWithVerdict, formatRows } from './lib/report-format';
@@ -17,22 +18,28 @@ const FLAGS: Record<string, keyof ChaosOptions> = {
 const USAGE = `Usage: npm run chaos -- [options]   (rates are fractions, e.g. --throttle 0.05)
 ${Object.entries(FLAGS)
   .map(([flag, key]) => `  --${flag.padEnd(12)} default ${DEFAULT_CHAOS[key]}`)
-  .join('\n')}`;
+  .join('\n')}
+  -h, --help     this text`;
 
-const parseOptions = (): ChaosOptions => {
-  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' }])) });
+export const parseChaosArgs = (args: string[]): ChaosOptions | typeof HELP => {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' } as const])), help: HELP_OPTION },
+  });
+  if (values.help) return HELP;
   const options: Record<string, number> = { ...DEFAULT_CHAOS };
   for (const [flag, key] of Object.entries(FLAGS)) {
-    const raw = (values as Record<string, string | undefined>)[flag];
-    if (raw === undefined) continue;
+    const raw = (values as Record<string, string | boolean | undefined>)[flag];
+    if (typeof raw !== 'string') continue;
     const value = Number(raw);
     const isRate = key.endsWith('Rate');
     if (!Number.isFinite(value) || value < 0 || (isRate && value > 1) || (!isRate && !Number.isInteger(value))) {
-      throw new Error(`--${flag} must be ${isRate ? 'a fraction from 0 to 1' : 'a non-negative integer'}, got "${raw}"`);
+      throw new UsageError(`--${flag} must be ${isRate ? 'a fraction from 0 to 1' : 'a non-negative integer'}, got "${raw}"`);
     }
     options[key] = value;
   }
-  if (options.orders < 1 || options.concurrency < 1) throw new Error('--orders and --concurrency must be at least 1');
+  if (options.orders < 1 || options.concurrency < 1) throw new UsageError('--orders and --concurrency must be at least 1');
   return options as unknown as ChaosOptions;
 };
 
@@ -63,19 +70,15 @@ export const formatReport = (report: ChaosReport): string => {
 };
 
 const main = async () => {
-  let options: ChaosOptions;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  const options = parseCommandLine(parseChaosArgs, USAGE);
   const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(`\nChaos run\n${formatReport(report)}\n\n`);
   exitWithVerdict(report.problems);
 };
 
-main().catch((error: Error) => {
-  process.stderr.write(`chaos run failed: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`chaos run failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

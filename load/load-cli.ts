@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { wholeNumberOption } from '../infra/ops/cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../infra/ops/cli-options';
 import { confirmInProduction } from '../infra/ops/confirm-in-production';
 import { confirmByTyping } from '../infra/ops/terminal';
 import { formatCost } from './lib/cost-model';
@@ -20,6 +20,7 @@ const USAGE = `Usage: npm run load -- [options]
                     the stage's throttling limit on a stage)
   --batch K         orders per request: 1 = POST /orders (default), 2..${MAX_BATCH_ORDERS} = POST /orders/batch
   --yes             do not ask before loading prod
+  -h, --help        this text
 Exits 1 if any accepted order is missing, stored twice or changed once the queue has drained.
 On a stage: URL and resources come from its stack outputs (AWS_PROFILE / AWS_REGION pick the account);
 IAM stages are signed with your credentials, JWT stages take a token from $${TOKEN_VARIABLE}.
@@ -30,8 +31,10 @@ interface CliOptions extends LoadOptions {
   readonly yes: boolean;
 }
 
-const parseOptions = (): CliOptions => {
+export const parseLoadArgs = (args: string[]): CliOptions | typeof HELP => {
   const { values } = parseArgs({
+    args,
+    strict: true,
     options: {
       stage: { type: 'string' },
       orders: { type: 'string' },
@@ -40,16 +43,13 @@ const parseOptions = (): CliOptions => {
       rate: { type: 'string' },
       batch: { type: 'string' },
       yes: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+      help: HELP_OPTION,
     },
   });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (values.orders !== undefined && values.duration !== undefined) throw new Error('Give --orders or --duration, not both.');
+  if (values.help) return HELP;
+  if (values.orders !== undefined && values.duration !== undefined) throw new UsageError('Give --orders or --duration, not both.');
   if (values.stage !== undefined && !(STAGE_NAMES as string[]).includes(values.stage)) {
-    throw new Error(`Unknown stage "${values.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
+    throw new UsageError(`Unknown stage "${values.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
   }
   const durationSeconds = wholeNumberOption('duration', values.duration, { max: 3600 });
   return {
@@ -116,13 +116,7 @@ const runOnStage = async (stage: string, options: CliOptions, log: (line: string
 };
 
 const main = async () => {
-  let options: CliOptions;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  const options = parseCommandLine(parseLoadArgs, USAGE);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const report = options.stage ? await runOnStage(options.stage, options, log) : await runLoad(options, log);
   process.stdout.write(`\nLoad run\n${formatReport(report)}\n\n`);
@@ -132,7 +126,9 @@ const main = async () => {
   exitWithVerdict(report.problems);
 };
 
-main().catch((error: Error) => {
-  process.stderr.write(`load run failed: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`load run failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { wholeNumberOption } from '../infra/ops/cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../infra/ops/cli-options';
 import { recommend, runTune, sweepPoints } from './tune';
 import { renderTuneReport } from './tune-report';
 
@@ -13,35 +13,37 @@ const USAGE = `Usage: npm run tune -- [options]
   --orders N              orders per point (default 1000)
   --rate R                requests per second (default 200), the same at every point
   --p99-target-ms MS      latency target for the recommendation (default 5000)
-  --out FILE              HTML report (default .local/reports/tune-<time>.html)`;
+  --out FILE              HTML report (default .local/reports/tune-<time>.html)
+  -h, --help              this text`;
 
 const list = (flag: string, raw: string | undefined, fallback: number[], min: number) => {
   if (raw === undefined) return fallback;
   const values = raw.split(',').map(Number);
-  if (values.some((value) => !Number.isInteger(value) || value < min)) throw new Error(`--${flag} must list whole numbers of at least ${min}, e.g. 10,50 (got "${raw}")`);
+  if (values.some((value) => !Number.isInteger(value) || value < min)) throw new UsageError(`--${flag} must list whole numbers of at least ${min}, e.g. 10,50 (got "${raw}")`);
   return values;
 };
 
+export const parseTuneArgs = (args: string[]) => {
+  const text = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { 'batch-sizes': text, windows: text, concurrency: text, orders: text, rate: text, 'p99-target-ms': text, out: text, help: HELP_OPTION },
+  });
+  if (values.help) return HELP;
+  return {
+    batchSizes: list('batch-sizes', values['batch-sizes'], [10, 50, 100], 1),
+    windows: list('windows', values.windows, [0, 1, 3], 0),
+    concurrencies: list('concurrency', values.concurrency, [2], 2),
+    orders: wholeNumberOption('orders', values.orders) ?? 1000,
+    rate: wholeNumberOption('rate', values.rate) ?? 200,
+    p99TargetMs: wholeNumberOption('p99-target-ms', values['p99-target-ms']) ?? 5000,
+    out: values.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
+  };
+};
+
 const main = async () => {
-  let options;
-  try {
-    const { values } = parseArgs({
-      options: Object.fromEntries(['batch-sizes', 'windows', 'concurrency', 'orders', 'rate', 'p99-target-ms', 'out'].map((flag) => [flag, { type: 'string' }])),
-    });
-    const v = values as Record<string, string | undefined>;
-    options = {
-      batchSizes: list('batch-sizes', v['batch-sizes'], [10, 50, 100], 1),
-      windows: list('windows', v.windows, [0, 1, 3], 0),
-      concurrencies: list('concurrency', v.concurrency, [2], 2),
-      orders: wholeNumberOption('orders', v.orders) ?? 1000,
-      rate: wholeNumberOption('rate', v.rate) ?? 200,
-      p99TargetMs: wholeNumberOption('p99-target-ms', v['p99-target-ms']) ?? 5000,
-      out: v.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
-    };
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  const options = parseCommandLine(parseTuneArgs, USAGE);
   const points = sweepPoints(options.batchSizes, options.windows, options.concurrencies);
   if (points.length === 0) {
     process.stderr.write('No valid setting to try: a batch size above 10 needs a window above 0.\n');
@@ -67,7 +69,9 @@ const main = async () => {
   process.exit(0);
 };
 
-main().catch((error: Error) => {
-  process.stderr.write(`tune run failed: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`tune run failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

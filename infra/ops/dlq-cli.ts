@@ -1,7 +1,7 @@
 // npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and README "Redriving the DLQ".
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { UsageError, wholeNumberOption } from './cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from './cli-options';
 import { confirmMove } from './dlq/confirm-move';
 import { inspectDeadLetters, Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
@@ -25,12 +25,14 @@ Commands:
 
 Where:
   --local           the pipeline "npm start" runs (reads .local/outputs.json; --outputs <file> to change)
-  --stage <name>    a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials`;
+  --stage <name>    a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials
+  -h, --help        this text`;
 
 
-const parse = (argv: string[]) => {
+const parse = (args: string[]) => {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args,
+    strict: true,
     allowPositionals: true,
     options: {
       local: { type: 'boolean', default: false },
@@ -42,11 +44,11 @@ const parse = (argv: string[]) => {
       filter: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      help: HELP_OPTION,
     },
   });
   const [command, ...extra] = positionals;
-  if (values.help) return { command: 'help' as const, values };
+  if (values.help) return HELP;
   if (command !== 'inspect' && command !== 'redrive') throw new UsageError(command ? `Unknown command "${command}".` : 'Name a command: inspect or redrive.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(' ')}.`);
   if (values.local === (values.stage !== undefined)) {
@@ -210,17 +212,7 @@ const explain = (error: unknown, target: { local: boolean; outputs: string }): s
 };
 
 const main = async (): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommandLine(parse, USAGE);
   const { command, values } = parsed;
   try {
     const target = await resolveTarget(values);
