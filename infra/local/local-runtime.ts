@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -197,7 +197,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
             ...overrideFor(options.environmentOverrides, logicalId),
           },
           modulePaths: [...layers, RUNTIME_NODE_MODULES],
-          log: createWriteStream(path.join(logDir, `${logicalId}.log`), { flags: 'a' }),
+          logFile: path.join(logDir, `${logicalId}.log`),
         }, { budget }),
       );
     }

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createEphemeralDir } from '../../infra/local/ephemeral-dir';
 import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/local-runtime';
 import { BatchSummary } from '../../infra/local/sqs-event-source';
 
@@ -21,18 +19,30 @@ export interface LocalPipeline {
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** Starts the dev stage on free ports in a new temporary data directory, removed again by `stop`. */
+/**
+ * Starts the dev stage on free ports in a new temporary data directory, removed again by `stop`,
+ * and on any exit of this process (see createEphemeralDir).
+ */
 export const startLocalPipeline = async (
   dataDirPrefix: string,
   options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
 ): Promise<LocalPipeline> => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), dataDirPrefix));
-  const pipeline = await startPipelineIn(dataDir, options);
+  const dataDir = createEphemeralDir(dataDirPrefix);
+  let pipeline: LocalPipeline;
+  try {
+    pipeline = await startPipelineIn(dataDir.path, options);
+  } catch (error) {
+    dataDir.remove();
+    throw error;
+  }
   return {
     ...pipeline,
     stop: async () => {
-      await pipeline.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await pipeline.stop();
+      } finally {
+        dataDir.remove();
+      }
     },
   };
 };

@@ -68,7 +68,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
     expect(await queueDepth(failing.sqs, failing.outputs.DeadLetterQueueUrl)).toEqual({ visible: ORDER_COUNT, delayed: 0, inFlight: 0 });
     await failing.stop();
 
-    healthy = await new RuntimeHarness({}, failing.dataDir).start();
+    healthy = await failing.onSameData().start();
     const { DeadLetterQueueUrl, QueueUrl } = healthy.outputs;
 
     // Interrupted after its first batch of 10: those are moved, the rest stay in the DLQ, visible.

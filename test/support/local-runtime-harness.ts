@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { orderKey } from '@orders-pipeline/shared';
+import { EphemeralDir, createEphemeralDir } from '../../infra/local/ephemeral-dir';
 import { LocalRuntime, LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { BatchSummary } from '../../infra/local/sqs-event-source';
 import { LocalPipeline, startPipelineIn } from '../../load/lib/local-pipeline';
@@ -12,10 +10,23 @@ import { LocalPipeline, startPipelineIn } from '../../load/lib/local-pipeline';
 export class RuntimeHarness {
   private pipeline?: LocalPipeline;
 
+  private readonly data: EphemeralDir;
+
   constructor(
     private readonly overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
-    readonly dataDir = mkdtempSync(path.join(tmpdir(), 'orders-local-')),
-  ) {}
+    data?: EphemeralDir,
+  ) {
+    this.data = data ?? createEphemeralDir('orders-local-');
+  }
+
+  get dataDir(): string {
+    return this.data.path;
+  }
+
+  /** A harness on the same data (to restart on it), with other overrides. */
+  onSameData(overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {}): RuntimeHarness {
+    return new RuntimeHarness(overrides, this.data);
+  }
 
   async start(): Promise<this> {
     this.pipeline = await startPipelineIn(this.dataDir, this.overrides);
@@ -48,7 +59,7 @@ export class RuntimeHarness {
   }
 
   removeData(): void {
-    rmSync(this.dataDir, { recursive: true, force: true });
+    this.data.remove();
   }
 
   get outputs() {

@@ -47,9 +47,15 @@ export class EnvironmentBudget {
   }
 
   /**
-   * Takes one environment slot if the limit allows it. If not, another function's idle environment
-   * is ended to make room, and the requester is told (through `dispatch`) when a slot frees up.
+   * Each function's fair share of the limit. A function may borrow slots others leave unused; when
+   * one below its share needs a slot back, a borrower gives one up (an idle one at once, a busy one
+   * when its invocation ends), so no function starves and none churns through cold starts.
    */
+  private get share(): number {
+    return Math.max(1, Math.floor(this.maxEnvironments / Math.max(1, this.members.size)));
+  }
+
+  /** Takes one environment slot if the limit allows it; if not, `requester.dispatch` is called when one frees up. */
   tryAcquire(requester: BudgetMember): boolean {
     if (this.environments < this.maxEnvironments) {
       this.environments += 1;
@@ -58,27 +64,29 @@ export class EnvironmentBudget {
     }
     if (!this.wanting.has(requester)) {
       this.wanting.add(requester);
-      for (const member of this.members) if (member !== requester && member.evictIdle()) break;
+      if (requester.environmentCount < this.share) {
+        for (const member of this.members) if (member.environmentCount > this.share && member.evictIdle()) break;
+      }
     }
     return false;
   }
 
   release(): void {
     this.environments = Math.max(0, this.environments - 1);
-    // Fewest environments first, so that a function with none is not starved by a busy one.
+    // Fewest environments first, so that a function below its share gets the slot.
     const waiting = [...this.wanting].sort((a, b) => a.environmentCount - b.environmentCount);
     for (const member of waiting) member.dispatch();
   }
 
   /**
-   * True if `member` should end an environment that just finished instead of reusing it: the
-   * machine is at its limit and a function with fewer environments waits for one.
+   * True if `member` should end an environment that just finished instead of reusing it: it holds
+   * more than its share while another function, below its share, waits for a slot.
    */
   shouldYield(member: BudgetMember): boolean {
-    if (this.environments < this.maxEnvironments) return false;
+    if (this.environments < this.maxEnvironments || member.environmentCount <= this.share) return false;
     for (const other of this.wanting) {
       if (other.unservedInvocations === 0) this.wanting.delete(other);
-      else if (other !== member && other.environmentCount < member.environmentCount) return true;
+      else if (other !== member && other.environmentCount < this.share) return true;
     }
     return false;
   }

@@ -1,5 +1,4 @@
 import { ChildProcess, fork } from 'node:child_process';
-import { WriteStream } from 'node:fs';
 import * as path from 'node:path';
 
 export interface InvocationError {
@@ -16,7 +15,10 @@ export interface EnvironmentSpec {
   readonly codeDir: string;
   readonly handler: string;
   readonly environment: Readonly<Record<string, string>>;
-  readonly log: WriteStream;
+  /** A file descriptor opened for appending: the environment writes its logs there itself, as Lambda's log agent would. */
+  readonly logFd: number;
+  /** Notes of the runtime about this environment. */
+  readonly runtimeLog: (line: string) => void;
 }
 
 type EnvironmentMessage =
@@ -52,14 +54,11 @@ export class ExecutionEnvironment {
       cwd: spec.codeDir,
       execArgv: [],
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Straight into the function's log file: the runtime's event loop never copies log bytes.
+      stdio: ['ignore', spec.logFd, spec.logFd, 'ipc'],
       env: { ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
     });
     liveProcesses.add(this.child);
-    // Many environments share one log file: write chunks rather than piping (pipes add listeners each).
-    const writeLog = (chunk: Buffer) => spec.log.write(chunk);
-    this.child.stdout?.on('data', writeLog);
-    this.child.stderr?.on('data', writeLog);
 
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -71,7 +70,7 @@ export class ExecutionEnvironment {
       });
     });
     // A failed fork or a failed IPC write: the process is gone or going; 'exit' does the bookkeeping.
-    this.child.on('error', (error) => spec.log.write(`[runtime] environment error: ${error.message}\n`));
+    this.child.on('error', (error) => spec.runtimeLog(`environment error: ${error.message}`));
 
     this.initialized = new Promise<number>((resolve, reject) => {
       this.child.on('message', (message: EnvironmentMessage) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { BudgetMember, EnvironmentBudget } from './environment-budget';
 import { ExecutionEnvironment, InvocationError } from './execution-environment';
@@ -18,7 +18,8 @@ export interface LocalFunctionDefinition {
   readonly environment: Readonly<Record<string, string>>;
   /** Folders mounted like /opt/nodejs/node_modules, in layer order. */
   readonly modulePaths: readonly string[];
-  readonly log: WriteStream;
+  /** Where the function's environments write their output (appended). */
+  readonly logFile: string;
 }
 
 export interface LocalFunctionOptions {
@@ -99,12 +100,18 @@ export class LocalFunction implements BudgetMember {
   private accepting = true;
   private settledWaiters: (() => void)[] = [];
   private readonly counters = { invocations: 0, durationMs: 0, coldStarts: 0, initDurationMs: 0, throttles: 0 };
+  private readonly logFd: number;
 
   constructor(
     readonly definition: LocalFunctionDefinition,
     private readonly options: LocalFunctionOptions,
   ) {
+    this.logFd = openSync(definition.logFile, 'a');
     options.budget.join(this);
+  }
+
+  private runtimeLog(line: string): void {
+    writeSync(this.logFd, `[local runtime] ${this.name}: ${line}\n`);
   }
 
   get name(): string {
@@ -152,6 +159,7 @@ export class LocalFunction implements BudgetMember {
     this.environments.clear();
     this.idle.length = 0;
     this.options.budget.leave(this);
+    closeSync(this.logFd);
   }
 
   evictIdle(): boolean {
@@ -193,7 +201,8 @@ export class LocalFunction implements BudgetMember {
         codeDir: this.definition.codeDir,
         handler: this.definition.handler,
         environment: this.processEnvironment(),
-        log: this.definition.log,
+        logFd: this.logFd,
+        runtimeLog: (line) => this.runtimeLog(line),
       });
       const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
@@ -213,7 +222,7 @@ export class LocalFunction implements BudgetMember {
         errorType: 'Runtime.InitError',
         errorMessage: (error as Error).message,
       };
-      this.definition.log.write(`[runtime] ${this.name}: ${invocationError.errorType}: ${invocationError.errorMessage}\n`);
+      this.runtimeLog(`${invocationError.errorType}: ${invocationError.errorMessage}`);
       const waiting = this.queue.shift();
       if (waiting) {
         this.counters.invocations += 1;
