@@ -110,8 +110,10 @@ export class LocalFunction implements BudgetMember {
     options.budget.join(this);
   }
 
+  private logOpen = true;
+
   private runtimeLog(line: string): void {
-    writeSync(this.logFd, `[local runtime] ${this.name}: ${line}\n`);
+    if (this.logOpen) writeSync(this.logFd, `[local runtime] ${this.name}: ${line}\n`);
   }
 
   get name(): string {
@@ -149,8 +151,15 @@ export class LocalFunction implements BudgetMember {
     });
   }
 
+  private stopped: Promise<void> | undefined;
+
   /** Takes no new invocations, lets queued and in-flight ones finish, then ends every environment. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopped ??= this.drainAndEnd();
+    return this.stopped;
+  }
+
+  private async drainAndEnd(): Promise<void> {
     this.accepting = false;
     while (this.queue.length > 0 || this.busy > 0 || this.starting > 0) {
       await new Promise<void>((resolve) => this.settledWaiters.push(resolve));
@@ -159,6 +168,7 @@ export class LocalFunction implements BudgetMember {
     this.environments.clear();
     this.idle.length = 0;
     this.options.budget.leave(this);
+    this.logOpen = false;
     closeSync(this.logFd);
   }
 
