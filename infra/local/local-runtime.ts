@@ -61,6 +61,8 @@ export interface LocalRuntime {
    * emulator died and could not be restarted (the runtime is then of no use: stop it).
    */
   readonly events: EventEmitter<RuntimeEvents>;
+  /** Process ids of the emulators as they run now (they change when one is restarted). */
+  emulatorPids(): { readonly dynamodb: number; readonly sqs: number };
   /** Requests the functions and the event-source pollers sent, by `<service>:<Operation>`. */
   requestCounts(): Record<string, number>;
   /** What AWS would bill for the run so far: invocations and durations per function, SQS requests, DynamoDB units. */
@@ -282,6 +284,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       certificateFile: tls.certFile,
       logDir,
       events,
+      emulatorPids: () => ({ dynamodb: dynamodbEmulator.pid ?? 0, sqs: sqsEmulator.pid ?? 0 }),
       requestCounts: () => Object.fromEntries([...dynamodbCounter.counts, ...sqsCounter.counts]),
       usage: () => ({
         functions: Object.fromEntries(
