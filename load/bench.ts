@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import autocannon from 'autocannon';
 import { buildSync } from 'esbuild';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { buildOrderMessage, chunk, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
+import { generateLoad } from './lib/load-generator';
 import { startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 
@@ -44,29 +44,18 @@ const timed = async (count: number, work: () => Promise<void>): Promise<Throughp
 const orderMessages = (runId: string, count: number) =>
   Array.from({ length: count }, (_, index) => buildOrderMessage(generateOrder(runId, index), new Date()));
 
-/** Orders per second through the HTTP front, autocannon with `connections` connections. */
+/** Orders per second the HTTP front accepted, from autocannon (in a worker thread) with `connections` connections. */
 const intake = async (apiUrl: string, runId: string, orders: number, perRequest: number, connections: number): Promise<Throughput> => {
-  let next = 0;
-  const requests = Math.ceil(orders / perRequest);
-  return timed(orders, async () => {
-    await autocannon({
-      url: apiUrl,
-      // autocannon refuses more connections than requests.
-      connections: Math.min(connections, requests),
-      amount: requests,
-      requests: [
-        {
-          method: 'POST',
-          path: perRequest > 1 ? '/orders/batch' : '/orders',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => {
-            const batch = Array.from({ length: perRequest }, () => generateOrder(runId, next++));
-            return { ...request, body: JSON.stringify(perRequest > 1 ? { orders: batch } : batch[0]) };
-          },
-        },
-      ],
-    });
+  const result = await generateLoad({
+    url: apiUrl,
+    runId,
+    orders,
+    ordersPerRequest: perRequest,
+    connections,
+    auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
   });
+  const seconds = Math.max(0.001, result.seconds);
+  return { count: result.accepted.length, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(result.accepted.length / seconds) };
 };
 
 const sqsEvent = (bodies: readonly string[], queueArn: string): SQSEvent => ({

@@ -1,9 +1,7 @@
-import autocannon from 'autocannon';
-import { OrderRequest } from '../shared-layer/src';
+import { generateLoad, resultMaps } from './lib/load-generator';
 import { LoadTarget, LocalMeasurements } from './lib/load-target';
 import { localLoadTarget } from './lib/local-load-target';
-import { generateOrder } from './lib/order-generator';
-import { LatencySummary, summarizeLatencies } from './lib/percentiles';
+import { LatencySummary } from './lib/percentiles';
 import { Verification, verificationProblems } from './lib/pipeline-checks';
 
 export interface LoadOptions {
@@ -50,9 +48,6 @@ export interface LoadReport {
   readonly problems: readonly string[];
 }
 
-/** autocannon's per-connection context. */
-type RequestContext = { orderIds?: string[] };
-
 /** A load run on a fresh local pipeline (stopped afterwards). */
 export const runLoad = async (options: LocalLoadOptions, log: (line: string) => void): Promise<LoadReport> => {
   log('starting the local runtime ...');
@@ -65,72 +60,40 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
 };
 
 /**
- * Drives a target with autocannon, then checks end to end that every accepted order is stored
+ * Drives a target with autocannon (in a worker thread), then checks end to end that every accepted order is stored
  * exactly once, and (locally) prices what the run did.
  */
 export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (line: string) => void): Promise<LoadReport> => {
   const runId = `load-${Date.now().toString(36)}`;
   const rate = options.rate ?? target.defaultRate;
-  const sent = new Map<string, OrderRequest>();
-  const answered = new Set<string>();
-  const accepted = new Map<string, OrderRequest>();
-  const statusCounts: Record<string, number> = {};
-  const latencies: number[] = [];
   const batchRoute = options.ordersPerRequest > 1;
   const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
-  let nextOrder = 0;
-
-  const started = Date.now();
-  const path = batchRoute ? '/orders/batch' : '/orders';
   log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`);
-  const autocannonOptions: autocannon.Options = {
-    url: target.apiUrl,
-    // autocannon refuses more connections than requests.
-    connections: Math.min(options.connections, requestCount ?? options.connections),
-    // autocannon rejects an undefined duration: pass one only for a timed run.
-    ...(options.durationSeconds ? { duration: options.durationSeconds } : { amount: requestCount }),
-    overallRate: rate,
-    // Each response carries the orderIds of that request's orders; nothing is matched by position.
-    requests: [
-      {
-        method: 'POST',
-        path,
-        // One request in flight per connection: its context remembers which orders that request carried.
-        setupRequest: (request, context) => {
-          const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - nextOrder) }, () => generateOrder(runId, nextOrder++));
-          for (const order of orders) sent.set(order.orderId, order);
-          (context as RequestContext).orderIds = orders.map((order) => order.orderId);
-          const body = JSON.stringify(batchRoute ? { orders } : orders[0]);
-          return { ...request, headers: target.requestHeaders({ method: 'POST', path, body }), body };
-        },
-        onResponse: (status, body, context) => {
-          statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-          for (const id of (context as RequestContext).orderIds ?? []) answered.add(id);
-          if (status !== 202 && status !== 207) return;
-          const parsed = JSON.parse(body) as { orderId?: string; results?: { status: string; orderId?: string }[] };
-          const ids = parsed.results ? parsed.results.filter((r) => r.status === 'ACCEPTED').map((r) => r.orderId ?? '') : [parsed.orderId ?? ''];
-          for (const id of ids) {
-            const order = sent.get(id);
-            if (order) accepted.set(id, order);
-          }
-        },
+  let lastTick = { requests: 0, elapsedMs: 0 };
+  const result = await generateLoad(
+    {
+      url: target.apiUrl,
+      runId,
+      orders: options.orders,
+      ordersPerRequest: options.ordersPerRequest,
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      rate,
+      auth: target.requestAuth(),
+    },
+    {
+      auth: () => target.requestAuth(),
+      onProgress: (now) => {
+        const perSecond = Math.round(((now.requests - lastTick.requests) * 1000) / Math.max(1, now.elapsedMs - lastTick.elapsedMs));
+        log(`  ${Math.round(now.elapsedMs / 1000)} s: ${now.requests}${requestCount ? `/${requestCount}` : ''} requests (${perSecond}/s), ${now.accepted} orders accepted`);
+        lastTick = now;
       },
-    ],
-  };
-  const run = new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(autocannonOptions, (error, result) => (error ? reject(error) : resolve(result)));
-    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
-  });
-  let lastTick = Date.now();
-  let lastCount = 0;
-  const progress = setInterval(() => {
-    const now = Date.now();
-    log(`  ${Math.round((now - started) / 1000)} s: ${latencies.length}${requestCount ? `/${requestCount}` : ''} requests (${Math.round(((latencies.length - lastCount) * 1000) / (now - lastTick))}/s), ${accepted.size} orders accepted`);
-    lastTick = now;
-    lastCount = latencies.length;
-  }, 2_000);
-  const result = await run.finally(() => clearInterval(progress));
-  const sendSeconds = (Date.now() - started) / 1000;
+    },
+  );
+  const { sent, accepted } = resultMaps(result);
+  const answered = new Set(result.answered);
+  const { statusCounts } = result;
+  const sendSeconds = Math.max(0.001, result.seconds);
 
   log('waiting for the queue to drain, then checking the table ...');
   const settleStarted = Date.now();
@@ -155,9 +118,9 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
     options,
     rate,
     seconds: Math.round(sendSeconds * 10) / 10,
-    requests: latencies.length,
-    requestsPerSecond: Math.round(latencies.length / sendSeconds),
-    latencyMs: summarizeLatencies(latencies),
+    requests: result.requests,
+    requestsPerSecond: Math.round(result.requests / sendSeconds),
+    latencyMs: result.latencyMs,
     statusCounts,
     accepted: accepted.size,
     stored: stored.length,

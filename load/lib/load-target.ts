@@ -1,6 +1,7 @@
 import { OrderRequest } from '../../shared-layer/src';
 import { CostBreakdown } from './cost-model';
 import { LatencySummary } from './percentiles';
+import { RequestAuth } from './request-auth';
 import { StoredOrderItem, Verification } from './pipeline-checks';
 
 /** What a run found once the pipeline had settled. */
@@ -30,8 +31,8 @@ export interface LoadTarget {
   readonly apiUrl: string;
   /** Requests per second to send at when the run names none (a stage's throttling limit). */
   readonly defaultRate?: number;
-  /** Headers for one request, authorization included; synchronous because autocannon builds requests synchronously. */
-  requestHeaders(request: { readonly method: string; readonly path: string; readonly body: string }): Record<string, string>;
+  /** How requests are authorized now (credentials renew during a run: the run asks again). */
+  requestAuth(): RequestAuth;
   /** Waits for the pipeline to settle, then compares its table with what the API accepted. */
   settle(runId: string, sent: ReadonlyMap<string, OrderRequest>, accepted: ReadonlyMap<string, OrderRequest>, log: (line: string) => void): Promise<Settlement>;
   /** Local only. */

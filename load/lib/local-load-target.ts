@@ -6,7 +6,7 @@ import { startLocalPipeline } from './local-pipeline';
 import { summarizeLatencies } from './percentiles';
 import { settleAndVerify } from './pipeline-checks';
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const JSON_AUTH = { type: 'headers', headers: { 'content-type': 'application/json' } } as const;
 
 /** A fresh local pipeline (dev stage, embedded emulators) as a load target; it counts everything the run does. */
 export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log'> = {}): Promise<LoadTarget> => {
@@ -15,7 +15,7 @@ export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventS
   return {
     label: 'local',
     apiUrl: runtime.apiUrl,
-    requestHeaders: () => JSON_HEADERS,
+    requestAuth: () => JSON_AUTH,
     settle: async (runId, _sent, accepted, log) => {
       const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
       const after = (await queueDepth(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl)).visible;

@@ -6,7 +6,8 @@ import { ApiAuth, getStageConfig } from '../../infra/config/stages';
 import { OpsError } from '../../infra/ops/ops-error';
 import { queueDepth, readStackOutputs } from '../../infra/ops/pipeline-target';
 import { LoadTarget } from './load-target';
-import { RefreshingCredentials, SigningCredentials, signRequestSync } from './sigv4-sync';
+import { RequestAuth } from './request-auth';
+import { RefreshingCredentials, SigningCredentials } from './sigv4-sync';
 import { waitForStoredOrders } from './stage-checks';
 
 /** Environment variable that carries the bearer token for a stage with JWT auth (kept off the command line and out of shell history). */
@@ -29,30 +30,28 @@ export interface StageLoadOptions {
 /** execute-api hosts name their region: <id>.execute-api.<region>.amazonaws.com. */
 export const regionOfApiUrl = (apiUrl: string): string | undefined => /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(new URL(apiUrl).host)?.[1];
 
-type Authorizer = (request: { method: string; path: string; body: string }) => Record<string, string>;
-
-/** How requests to a stage are authorized, from the auth its config gives the API. */
+/** How requests to a stage are authorized, from the auth its config gives the API; `auth()` carries the newest credentials. */
 export const requestAuthorizer = async (
   stage: string,
   auth: ApiAuth,
   apiUrl: string,
   aws: { region: () => Promise<string>; credentials: () => Promise<SigningCredentials>; bearerToken?: string },
-): Promise<{ authorize: Authorizer; stop: () => void }> => {
+): Promise<{ auth: () => RequestAuth; stop: () => void }> => {
   const json = { 'content-type': 'application/json' };
-  if (auth.type === 'none') return { authorize: () => json, stop: () => undefined };
+  if (auth.type === 'none') return { auth: () => ({ type: 'headers', headers: json }), stop: () => undefined };
   if (auth.type === 'jwt') {
     const token = aws.bearerToken ?? process.env[TOKEN_VARIABLE];
     if (!token) {
       throw new OpsError(`Stage ${stage} accepts JWTs from ${auth.issuer} (audience ${auth.audience.join(', ')}): put one in ${TOKEN_VARIABLE} and retry.`);
     }
     const headers = { ...json, authorization: `Bearer ${token}` };
-    return { authorize: () => headers, stop: () => undefined };
+    return { auth: () => ({ type: 'headers', headers }), stop: () => undefined };
   }
   const region = regionOfApiUrl(apiUrl) ?? (await aws.region());
   const credentials = await RefreshingCredentials.start(aws.credentials);
   const host = new URL(apiUrl).host;
   return {
-    authorize: ({ method, path, body }) => signRequestSync({ method, host, path, headers: json, body }, { credentials: credentials.current(), region, service: 'execute-api' }),
+    auth: () => ({ type: 'sigv4', headers: json, host, region, credentials: credentials.current() }),
     stop: () => credentials.stop(),
   };
 };
@@ -74,7 +73,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
   const sqs = options.sqs ?? new SQSClient({});
   const documents = options.documents ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const deadLettersBefore = (await queueDepth(sqs, deadLetterQueueUrl)).visible;
-  const { authorize, stop } = await requestAuthorizer(stage, config.api.auth, apiUrl, {
+  const { auth, stop } = await requestAuthorizer(stage, config.api.auth, apiUrl, {
     region: () => cloudFormation.config.region(),
     credentials: options.credentials ?? (() => cloudFormation.config.credentials()),
     bearerToken: options.bearerToken,
@@ -83,7 +82,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
     label: stage,
     apiUrl: apiUrl.replace(/\/$/, ''),
     defaultRate: config.api.throttlingRateLimit,
-    requestHeaders: authorize,
+    requestAuth: auth,
     settle: async (_runId, sent, accepted, log) => {
       const { drained, stored, verification } = await waitForStoredOrders({
         documents,

@@ -1,4 +1,5 @@
 import { OpsError } from '../../../infra/ops/ops-error';
+import { requestHeaders } from '../../../load/lib/request-auth';
 import { regionOfApiUrl, requestAuthorizer, TOKEN_VARIABLE } from '../../../load/lib/stage-load-target';
 
 const aws = {
@@ -21,13 +22,13 @@ describe('requestAuthorizer', () => {
   });
 
   it('sends plain JSON to an open stage', async () => {
-    const { authorize } = await requestAuthorizer('dev', { type: 'none' }, 'https://x.execute-api.us-east-1.amazonaws.com', aws);
-    expect(authorize(request)).toEqual({ 'content-type': 'application/json' });
+    const { auth } = await requestAuthorizer('dev', { type: 'none' }, 'https://x.execute-api.us-east-1.amazonaws.com', aws);
+    expect(requestHeaders(auth(), request)).toEqual({ 'content-type': 'application/json' });
   });
 
   it('signs for an IAM stage in the region of its API, not of the SDK settings', async () => {
-    const { authorize, stop } = await requestAuthorizer('staging', { type: 'iam' }, 'https://x.execute-api.eu-west-1.amazonaws.com', aws);
-    const headers = authorize(request);
+    const { auth, stop } = await requestAuthorizer('staging', { type: 'iam' }, 'https://x.execute-api.eu-west-1.amazonaws.com', aws);
+    const headers = requestHeaders(auth(), request);
     stop();
     expect(headers.host).toBe('x.execute-api.eu-west-1.amazonaws.com');
     expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
@@ -38,7 +39,7 @@ describe('requestAuthorizer', () => {
     await expect(requestAuthorizer('prod', auth, 'https://x', aws)).rejects.toThrow(OpsError);
     await expect(requestAuthorizer('prod', auth, 'https://x', aws)).rejects.toThrow(/ORDERS_API_TOKEN.*|issuer\.example\.com/);
     process.env[TOKEN_VARIABLE] = 'eyJ.token';
-    const { authorize } = await requestAuthorizer('prod', auth, 'https://x', aws);
-    expect(authorize(request).authorization).toBe('Bearer eyJ.token');
+    const authorizer = await requestAuthorizer('prod', auth, 'https://x', aws);
+    expect(requestHeaders(authorizer.auth(), request).authorization).toBe('Bearer eyJ.token');
   });
 });
