@@ -9,6 +9,7 @@ import { EnvironmentBudget } from './lambda/environment-budget';
 import { routesFromTemplate, startHttpApi } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 import { FunctionUsage, LocalFunction } from './lambda/local-function';
+import { assertPortsFree } from './ports';
 import { provisionResources } from './provision';
 import { RequestCounter } from './request-counter';
 import { BatchSummary, SqsEventSource } from './sqs-event-source';
@@ -96,6 +97,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   };
   const events = new EventEmitter<RuntimeEvents>();
 
+  await assertPortsFree([
+    { port: options.ports.http, flag: '--api-port', what: 'HTTP API' },
+    { port: options.ports.https, flag: '--https-port', what: 'HTTPS API' },
+    { port: options.ports.dynamodb, flag: '--dynamodb-port', what: 'DynamoDB' },
+    { port: options.ports.sqs, flag: '--sqs-port', what: 'SQS' },
+  ]);
   try {
     log(`synthesizing stage ${options.stage} ...`);
     const assembly = synthesizeStage(options.stage, path.join(dataDir, 'cdk.out', options.stage));
