@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resourcesOfType, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess } from './emulators/emulator-process';
+import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { routesFromTemplate, startHttpApi } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
@@ -75,9 +76,6 @@ export interface RuntimeEvents {
   batch: [BatchSummary];
   fatal: [Error];
 }
-
-/** An emulator that dies is restarted on its port and data this many times a minute, then the runtime gives up. */
-const MAX_RESTARTS_PER_MINUTE = 3;
 
 const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
   Object.entries(overrides ?? {}).find(([prefix]) => logicalId.startsWith(prefix))?.[1];
@@ -307,27 +305,4 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
-};
-
-/**
- * Restarts an emulator that died on its port and data (functions and pollers retry meanwhile), at
- * most MAX_RESTARTS_PER_MINUTE times a minute; past that, or if it will not start, reports `fatal`.
- */
-const superviseEmulator = (emulator: EmulatorProcess, log: (line: string) => void, fatal: (error: Error) => void) => {
-  const restarts: number[] = [];
-  emulator.on('crash', (reason) => {
-    const now = Date.now();
-    while (restarts.length > 0 && now - restarts[0] > 60_000) restarts.shift();
-    if (restarts.length >= MAX_RESTARTS_PER_MINUTE) {
-      log(`${emulator.name} exited (${reason}) ${restarts.length + 1} times within a minute: giving up`);
-      fatal(new Error(`${emulator.name} keeps exiting (${reason}); see its log in the logs folder`));
-      return;
-    }
-    restarts.push(now);
-    log(`${emulator.name} exited unexpectedly (${reason}): restarting it on port ${emulator.port}, data kept${emulator.dataDir ? ` (${emulator.dataDir})` : ''}`);
-    emulator.restart().then(
-      () => log(`${emulator.name} is back on port ${emulator.port}`),
-      (error: Error) => fatal(new Error(`${emulator.name} exited (${reason}) and could not be restarted: ${error.message}`)),
-    );
-  });
 };
