@@ -174,6 +174,13 @@ Ctrl-C stops (in-flight batches finish first). One line per consumer batch follo
   };
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // A bug in the runtime must not leave a half-dead runtime: say so, stop in order, exit 1.
+  const onBug = (error: unknown) => {
+    process.stderr.write(`\nnpm start hit an unexpected error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    void shutdown('unexpected error', 1);
+  };
+  process.on('uncaughtException', onBug);
+  process.on('unhandledRejection', onBug);
   runtime.events.on('fatal', (error) => {
     process.stderr.write(`\nnpm start cannot go on: ${error.message}\n`);
     void shutdown('emulator failure', 1);

@@ -46,6 +46,8 @@ export class RequestCounter {
         if (!response.headersSent) response.writeHead(502);
         response.end();
       });
+      // A function's client gave up (timeout, environment killed): drop the upstream call with it.
+      request.on('error', () => upstream.destroy());
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
