@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HELP, HELP_OPTION, parseCommandLine, UsageError } from '../infra/ops/cli-options';
-import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, runChaos } from './chaos';
+import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, PartialChaosReport, runChaos } from './chaos';
+import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatCost } from './lib/cost-model';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 
@@ -69,9 +70,24 @@ export const formatReport = (report: ChaosReport): string => {
   return formatRows(rows);
 };
 
+const formatPartialReport = (partial: PartialChaosReport): string =>
+  formatRows([
+    ['stopped while', partial.stoppedWhile],
+    ['orders posted', partial.posted],
+    ['orders accepted (202) / not', `${partial.accepted} / ${partial.rejected}`],
+    ['poison messages sent', partial.poisonSent],
+    ['consumer invocations so far', partial.consumerBatches],
+    ['run time', `${partial.seconds} s`],
+    ['not done', 'the check that every accepted order is stored once, the DLQ check, cost'],
+  ]);
+
 const main = async () => {
   const options = parseCommandLine(parseChaosArgs, USAGE);
-  const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`));
+  const interrupt = onInterrupt();
+  const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch((error: unknown) => {
+    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `\nChaos run interrupted\n${formatPartialReport(error.partial as PartialChaosReport)}\n`);
+    throw error;
+  });
   process.stdout.write(`\nChaos run\n${formatReport(report)}\n\n`);
   exitWithVerdict(report.problems);
 };

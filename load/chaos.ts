@@ -5,6 +5,7 @@ import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../sh
 import { startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
+import { throwIfInterrupted } from './lib/interrupt';
 import { Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
@@ -86,12 +87,24 @@ const sumEmfMetrics = (logFile: string): Record<string, number> => {
   return sums;
 };
 
+/** What an interrupted chaos run had done (RunInterrupted's partial). */
+export interface PartialChaosReport {
+  readonly stoppedWhile: 'starting' | 'posting' | 'settling';
+  readonly seconds: number;
+  readonly posted: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly poisonSent: number;
+  readonly consumerBatches: number;
+}
+
 /**
  * Sends orders through the local pipeline while DynamoDB misbehaves, the event source delivers
  * duplicates and poison messages arrive; waits until everything settles; then checks that every
- * accepted order is stored exactly once and unchanged.
+ * accepted order is stored exactly once and unchanged. When `signal` aborts, it stops posting and
+ * throws RunInterrupted with a PartialChaosReport, after stopping the pipeline.
  */
-export const runChaos = async (options: ChaosOptions, log: (line: string) => void): Promise<ChaosReport> => {
+export const runChaos = async (options: ChaosOptions, log: (line: string) => void, signal?: AbortSignal): Promise<ChaosReport> => {
   const started = Date.now();
   const runId = `chaos-${Date.now().toString(36)}`;
   log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
@@ -115,13 +128,26 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
   try {
     const accepted = new Map<string, OrderRequest>();
     let rejected = 0;
+    let posted = 0;
+    let poisonQueued = 0;
+    const partial = (stoppedWhile: PartialChaosReport['stoppedWhile']) => (): PartialChaosReport => ({
+      stoppedWhile,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      posted,
+      accepted: accepted.size,
+      rejected,
+      poisonSent: poisonQueued,
+      consumerBatches: batches.length,
+    });
+    throwIfInterrupted(signal, partial('starting'));
     const orders = Array.from({ length: options.orders }, (_, i) => generateOrder(runId, i));
     log(`posting ${options.orders} orders with ${options.concurrency} connections ...`);
     const poisonSent = Math.round(options.orders * options.poisonRate);
     const poisonEvery = poisonSent > 0 ? Math.floor(options.orders / poisonSent) : Infinity;
-    let poisonQueued = 0;
     const poisonPrefix = `${runId}-poison-`;
     await forEachConcurrently(orders, options.concurrency, async (order, index) => {
+      if (signal?.aborted) return;
+      posted += 1;
       const response = await fetch(`${runtime.apiUrl}/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -139,8 +165,10 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       if ((index + 1) % Math.max(1, Math.floor(options.orders / 5)) === 0) log(`  posted ${index + 1}/${options.orders}`);
     });
 
+    throwIfInterrupted(signal, partial('posting'));
     log('waiting for the pipeline to settle ...');
-    const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
+    const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log, signal);
+    throwIfInterrupted(signal, partial('settling'));
 
     const deadLettered: Record<string, number> = {};
     const poisonTagsDeadLettered = new Set<string>();

@@ -6,10 +6,11 @@ import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } fr
 import { confirmInProduction } from '../infra/ops/confirm-in-production';
 import { confirmByTyping } from '../infra/ops/terminal';
 import { formatCost } from './lib/cost-model';
+import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 import { LatencySummary } from './lib/percentiles';
 import { stageLoadTarget, TOKEN_VARIABLE } from './lib/stage-load-target';
-import { LoadOptions, LoadReport, runLoad, runLoadOn } from './load';
+import { LoadOptions, LoadReport, PartialLoadReport, runLoad, runLoadOn } from './load';
 
 const USAGE = `Usage: npm run load -- [options]
   --stage NAME      load a deployed stage (${STAGE_NAMES.join(', ')}) instead of a fresh local pipeline
@@ -93,7 +94,19 @@ const formatReport = (report: LoadReport): string => {
   return formatRows(rows);
 };
 
-const runOnStage = async (stage: string, options: CliOptions, log: (line: string) => void): Promise<LoadReport> => {
+const formatPartialReport = (partial: PartialLoadReport): string =>
+  formatRows([
+    ['target', partial.target],
+    ['stopped while', partial.stoppedWhile],
+    ['requests answered', `${partial.requests} in ${partial.seconds} s`],
+    ['orders sent', partial.ordersSent],
+    ['orders accepted', partial.accepted],
+    ...(partial.statusCounts ? [['status counts', Object.entries(partial.statusCounts).map(([status, count]) => `${status}: ${count}`).join(', ') || 'none'] as [string, string]] : []),
+    ...(partial.latencyMs ? [['request latency', ms(partial.latencyMs)] as [string, string]] : []),
+    ['not done', 'the check that every accepted order is stored once, accept → stored latency, cost'],
+  ]);
+
+const confirmStage = async (stage: string, options: CliOptions): Promise<void> => {
   const what = options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} test orders`;
   const confirmed = await confirmInProduction('load-test', `Send ${what} to ${stage}? They stay in its orders table.`, {
     production: stage === 'prod',
@@ -106,10 +119,13 @@ const runOnStage = async (stage: string, options: CliOptions, log: (line: string
     process.stdout.write('Not confirmed: nothing sent.\n');
     process.exit(1);
   }
+};
+
+const runOnStage = async (stage: string, options: CliOptions, log: (line: string) => void, signal: AbortSignal): Promise<LoadReport> => {
   log(`reading stack outputs of ${stage} ...`);
   const target = await stageLoadTarget(stage);
   try {
-    return await runLoadOn(target, options, log);
+    return await runLoadOn(target, options, log, signal);
   } finally {
     await target.stop();
   }
@@ -117,8 +133,16 @@ const runOnStage = async (stage: string, options: CliOptions, log: (line: string
 
 const main = async () => {
   const options = parseCommandLine(parseLoadArgs, USAGE);
+  if (options.stage) await confirmStage(options.stage, options);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const report = options.stage ? await runOnStage(options.stage, options, log) : await runLoad(options, log);
+  const interrupt = onInterrupt();
+  let report: LoadReport;
+  try {
+    report = options.stage ? await runOnStage(options.stage, options, log, interrupt.signal) : await runLoad(options, log, interrupt.signal);
+  } catch (error) {
+    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `\nLoad run interrupted\n${formatPartialReport(error.partial as PartialLoadReport)}\n`);
+    throw error;
+  }
   process.stdout.write(`\nLoad run\n${formatReport(report)}\n\n`);
   if (options.stage) {
     process.stdout.write(`The ${report.stored} orders this run stored stay in ${options.stage}'s orders table (orderIds start with "${report.runId}-").\n`);

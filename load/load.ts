@@ -1,4 +1,5 @@
-import { generateLoad, resultMaps } from './lib/load-generator';
+import { throwIfInterrupted } from './lib/interrupt';
+import { generateLoad, LoadProgress, LoadResult, resultMaps } from './lib/load-generator';
 import { LoadTarget, LocalMeasurements } from './lib/load-target';
 import { localLoadTarget } from './lib/local-load-target';
 import { LatencySummary } from './lib/percentiles';
@@ -48,12 +49,46 @@ export interface LoadReport {
   readonly problems: readonly string[];
 }
 
-/** A load run on a fresh local pipeline (stopped afterwards). */
-export const runLoad = async (options: LocalLoadOptions, log: (line: string) => void): Promise<LoadReport> => {
+/** What an interrupted load run had measured (RunInterrupted's partial). */
+export interface PartialLoadReport {
+  readonly target: string;
+  readonly stoppedWhile: 'starting' | 'sending' | 'settling';
+  readonly seconds: number;
+  /** Requests answered. */
+  readonly requests: number;
+  readonly ordersSent: number;
+  readonly accepted: number;
+  /** Known once the load generator has reported its results (not from its progress counts alone). */
+  readonly statusCounts?: Readonly<Record<string, number>>;
+  readonly latencyMs?: LatencySummary;
+}
+
+const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile'], measured?: LoadResult | LoadProgress): PartialLoadReport => {
+  if (!measured) return { target, stoppedWhile, seconds: 0, requests: 0, ordersSent: 0, accepted: 0 };
+  if ('elapsedMs' in measured) {
+    return { target, stoppedWhile, seconds: Math.round(measured.elapsedMs / 100) / 10, requests: measured.requests, ordersSent: measured.ordersSent, accepted: measured.accepted };
+  }
+  return {
+    target,
+    stoppedWhile,
+    seconds: Math.round(measured.seconds * 10) / 10,
+    requests: measured.requests,
+    ordersSent: measured.sent.length,
+    accepted: measured.accepted.length,
+    statusCounts: measured.statusCounts,
+    latencyMs: measured.latencyMs,
+  };
+};
+
+/**
+ * A load run on a fresh local pipeline (stopped afterwards). When `signal` aborts, it stops sending
+ * and throws RunInterrupted with a PartialLoadReport, after stopping the pipeline.
+ */
+export const runLoad = async (options: LocalLoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
   log('starting the local runtime ...');
   const target = await localLoadTarget({ eventSourceOverrides: options.consumer, log: options.verbose ? log : undefined });
   try {
-    return await runLoadOn(target, options, log);
+    return await runLoadOn(target, options, log, signal);
   } finally {
     await target.stop();
   }
@@ -63,13 +98,14 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
  * Drives a target with autocannon (in a worker thread), then checks end to end that every accepted order is stored
  * exactly once, and (locally) prices what the run did.
  */
-export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (line: string) => void): Promise<LoadReport> => {
+export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
+  throwIfInterrupted(signal, () => partialOf(target.label, 'starting'));
   const runId = `load-${Date.now().toString(36)}`;
   const rate = options.rate ?? target.defaultRate;
   const batchRoute = options.ordersPerRequest > 1;
   const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
   log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`);
-  let lastTick = { requests: 0, elapsedMs: 0 };
+  let lastTick: LoadProgress = { requests: 0, ordersSent: 0, accepted: 0, elapsedMs: 0 };
   const result = await generateLoad(
     {
       url: target.apiUrl,
@@ -82,6 +118,7 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
       auth: target.requestAuth(),
     },
     {
+      signal,
       auth: () => target.requestAuth(),
       onProgress: (now) => {
         const perSecond = Math.round(((now.requests - lastTick.requests) * 1000) / Math.max(1, now.elapsedMs - lastTick.elapsedMs));
@@ -89,7 +126,12 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
         lastTick = now;
       },
     },
-  );
+  ).catch((error: unknown) => {
+    // A generator that would not stop leaves its last progress counts.
+    throwIfInterrupted(signal, () => partialOf(target.label, 'sending', lastTick));
+    throw error;
+  });
+  throwIfInterrupted(signal, () => partialOf(target.label, 'sending', result));
   const { sent, accepted } = resultMaps(result);
   const answered = new Set(result.answered);
   const { statusCounts } = result;
@@ -97,7 +139,8 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
 
   log('waiting for the queue to drain, then checking the table ...');
   const settleStarted = Date.now();
-  const { drained, stored, verification, deadLetterMessages } = await target.settle(runId, sent, accepted, log);
+  const { drained, stored, verification, deadLetterMessages } = await target.settle(runId, sent, accepted, log, signal);
+  throwIfInterrupted(signal, () => partialOf(target.label, 'settling', result));
   // A timed run stops with a request in flight on each connection: the server may have taken those
   // orders though their answer never came. They are reported, not counted against the pipeline.
   const cutOff = new Set([...sent.keys()].filter((id) => !answered.has(id)));

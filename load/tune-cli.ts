@@ -3,7 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../infra/ops/cli-options';
-import { recommend, runTune, sweepPoints } from './tune';
+import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
+import { formatRows } from './lib/report-format';
+import { PartialTune, recommend, runTune, sweepPoints, TuneResult } from './tune';
 import { renderTuneReport } from './tune-report';
 
 const USAGE = `Usage: npm run tune -- [options]
@@ -42,6 +44,24 @@ export const parseTuneArgs = (args: string[]) => {
   };
 };
 
+const setting = (point: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number }) =>
+  `batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency}`;
+
+const formatPartialTune = (partial: PartialTune): string => {
+  const done = (result: TuneResult): [string, string] => [
+    setting(result),
+    `accept→stored p99 ${result.acceptedToStoredMs.p99} ms, $${result.cost.total.toFixed(3)} per million${result.problems.length > 0 ? `, ${result.problems.length} problem(s)` : ''}`,
+  ];
+  const current = partial.interrupted;
+  const rows: [string, string][] = [
+    ...partial.completed.map(done),
+    ...(current
+      ? [[setting(current.point), `stopped while ${current.load.stoppedWhile}: ${current.load.requests} requests answered, ${current.load.accepted} orders accepted in ${current.load.seconds} s`] as [string, string]]
+      : []),
+  ];
+  return `\nTune sweep interrupted after ${partial.completed.length} of ${partial.points} settings (no report written, no recommendation)\n${rows.length > 0 ? `${formatRows(rows)}\n` : ''}`;
+};
+
 const main = async () => {
   const options = parseCommandLine(parseTuneArgs, USAGE);
   const points = sweepPoints(options.batchSizes, options.windows, options.concurrencies);
@@ -51,7 +71,13 @@ const main = async () => {
   }
   const description = `${options.orders} orders per point at ${options.rate} requests/s (POST /orders, 10 connections).`;
   process.stdout.write(`Sweeping ${points.length} settings; ${description}\n`);
-  const results = await runTune(points, { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1 }, (line) => process.stdout.write(`${line}\n`));
+  const interrupt = onInterrupt();
+  const results = await runTune(points, { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1 }, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch(
+    (error: unknown) => {
+      if (error instanceof RunInterrupted) exitInterrupted(interrupt, formatPartialTune(error.partial as PartialTune));
+      throw error;
+    },
+  );
   const recommended = recommend(results, options.p99TargetMs);
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, renderTuneReport(results, recommended, { p99TargetMs: options.p99TargetMs, description, date: new Date() }));

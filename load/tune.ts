@@ -1,6 +1,7 @@
 import { CostBreakdown } from './lib/cost-model';
 import { LatencySummary } from './lib/percentiles';
-import { LoadOptions, LoadReport, runLoad } from './load';
+import { RunInterrupted, throwIfInterrupted } from './lib/interrupt';
+import { LoadOptions, LoadReport, PartialLoadReport, runLoad } from './load';
 import { LocalMeasurements } from './lib/load-target';
 
 export interface TunePoint {
@@ -46,16 +47,34 @@ export const toTuneResult = (point: TunePoint, report: LoadReport & { measured: 
   problems: report.problems,
 });
 
-/** Runs the same load once per point, each on a fresh local pipeline. */
+/** What an interrupted sweep had measured (RunInterrupted's partial). */
+export interface PartialTune {
+  readonly points: number;
+  readonly completed: readonly TuneResult[];
+  /** The point whose run the signal stopped, and what that run had measured. */
+  readonly interrupted?: { readonly point: TunePoint; readonly load: PartialLoadReport };
+}
+
+/**
+ * Runs the same load once per point, each on a fresh local pipeline. When `signal` aborts, the
+ * current run stops and RunInterrupted carries a PartialTune.
+ */
 export const runTune = async (
   points: readonly TunePoint[],
   load: LoadOptions,
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<TuneResult[]> => {
   const results: TuneResult[] = [];
   for (const [index, point] of points.entries()) {
+    throwIfInterrupted(signal, (): PartialTune => ({ points: points.length, completed: results }));
     log(`[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`);
-    const report = await runLoad({ ...load, consumer: point }, () => undefined);
+    const report = await runLoad({ ...load, consumer: point }, () => undefined, signal).catch((error: unknown) => {
+      if (error instanceof RunInterrupted) {
+        throw new RunInterrupted<PartialTune>({ points: points.length, completed: results, interrupted: { point, load: error.partial as PartialLoadReport } });
+      }
+      throw error;
+    });
     if (!report.measured) throw new Error('a local load run returned no measurements');
     const result = toTuneResult(point, { ...report, measured: report.measured });
     results.push(result);

@@ -34,7 +34,14 @@ export interface LoadTarget {
   /** How requests are authorized now (credentials renew during a run: the run asks again). */
   requestAuth(): RequestAuth;
   /** Waits for the pipeline to settle, then compares its table with what the API accepted. */
-  settle(runId: string, sent: ReadonlyMap<string, OrderRequest>, accepted: ReadonlyMap<string, OrderRequest>, log: (line: string) => void): Promise<Settlement>;
+  settle(
+    runId: string,
+    sent: ReadonlyMap<string, OrderRequest>,
+    accepted: ReadonlyMap<string, OrderRequest>,
+    log: (line: string) => void,
+    /** Aborted: stop waiting and return what was found so far. */
+    signal?: AbortSignal,
+  ): Promise<Settlement>;
   /** Local only. */
   measure?(acceptedOrders: number, stored: readonly StoredOrderItem[]): LocalMeasurements;
   stop(): Promise<void>;

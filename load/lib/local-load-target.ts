@@ -16,8 +16,8 @@ export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventS
     label: 'local',
     apiUrl: runtime.apiUrl,
     requestAuth: () => JSON_AUTH,
-    settle: async (runId, _sent, accepted, log) => {
-      const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log);
+    settle: async (runId, _sent, accepted, log, signal) => {
+      const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log, signal);
       const after = (await queueDepth(pipeline.sqs, runtime.outputs.DeadLetterQueueUrl)).visible;
       return { drained: quiesced, stored, verification, deadLetterMessages: { before: 0, after } };
     },

@@ -16,10 +16,12 @@ export const waitForQuiescence = async (options: {
   quietMs: number;
   timeoutMs: number;
   progress: (queued: number, inFlight: number) => void;
+  /** Aborted: stop waiting (returns false). */
+  signal?: AbortSignal;
 }): Promise<boolean> => {
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = 0;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !options.signal?.aborted) {
     const { visible, delayed, inFlight } = await queueDepth(options.sqs, options.queueUrl);
     const waiting = visible + delayed;
     if (waiting === 0 && inFlight === 0 && Date.now() - options.lastBatchAt() >= options.quietMs) return true;
@@ -108,6 +110,8 @@ export const settleAndVerify = async (
   runId: string,
   accepted: ReadonlyMap<string, OrderRequest>,
   log: (line: string) => void,
+  /** Aborted: stop waiting and check what is stored so far. */
+  signal?: AbortSignal,
 ): Promise<{ quiesced: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
   const { outputs } = pipeline.runtime;
   const quiesced = await waitForQuiescence({
@@ -117,7 +121,9 @@ export const settleAndVerify = async (
     quietMs: 2_000,
     timeoutMs: 10 * 60_000,
     progress: (queued, inFlight) => log(`  queue: ${queued} waiting, ${inFlight} in flight; ${pipeline.batches.length} batches so far`),
+    signal,
   });
-  const stored = await scanOrders(pipeline.documents, outputs.OrdersTableName, runId);
+  // Interrupted: the caller reports what it sent instead, so the scan is not worth the wait.
+  const stored = signal?.aborted ? [] : await scanOrders(pipeline.documents, outputs.OrdersTableName, runId);
   return { quiesced, stored, verification: verifyStoredOrders(accepted, stored) };
 };

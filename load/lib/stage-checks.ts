@@ -44,6 +44,8 @@ export interface StoredOrdersWait {
   readonly pollMs: number;
   readonly timeoutMs: number;
   readonly log: (line: string) => void;
+  /** Aborted: stop looking and return what was found so far. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,14 +72,14 @@ export const waitForStoredOrders = async (wait: StoredOrdersWait): Promise<{ dra
       drained = true;
       break;
     }
-    if (Date.now() - started >= wait.timeoutMs) break;
+    if (Date.now() - started >= wait.timeoutMs || wait.signal?.aborted) break;
     if (Date.now() - lastReport >= 5_000) {
       wait.log(`  ${found.size}/${wait.accepted.size} accepted orders stored; queue: ${waiting} waiting, ${inFlight} in flight`);
       lastReport = Date.now();
     }
     await sleep(wait.pollMs);
   }
-  const neverAccepted = [...wait.sent.keys()].filter((id) => !wait.accepted.has(id));
+  const neverAccepted = wait.signal?.aborted ? [] : [...wait.sent.keys()].filter((id) => !wait.accepted.has(id));
   for (const item of await fetchOrderItems(wait.documents, wait.tableName, neverAccepted)) found.set(item.orderId, item);
   const stored = [...found.values()];
   return { drained, stored, verification: verifyStoredOrders(wait.accepted, stored) };

@@ -83,7 +83,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
     apiUrl: apiUrl.replace(/\/$/, ''),
     defaultRate: config.api.throttlingRateLimit,
     requestAuth: auth,
-    settle: async (_runId, sent, accepted, log) => {
+    settle: async (_runId, sent, accepted, log, signal) => {
       const { drained, stored, verification } = await waitForStoredOrders({
         documents,
         tableName,
@@ -95,6 +95,7 @@ export const stageLoadTarget = async (stage: string, options: StageLoadOptions =
         pollMs: options.pollMs ?? 2_000,
         timeoutMs: options.timeoutMs ?? 15 * 60_000,
         log,
+        signal,
       });
       const after = (await queueDepth(sqs, deadLetterQueueUrl)).visible;
       return { drained, stored, verification, deadLetterMessages: { before: deadLettersBefore, after } };
