@@ -1,53 +1,105 @@
-// npm run bench: throughput and bundle figures, measured in one run on the local emulators (see the README).
+// npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see the README).
 import { parseArgs } from 'node:util';
 import { HELP, HELP_OPTION, parseCommandLine } from '../infra/ops/cli-options';
-import { BenchReport, Throughput, runBench } from './bench';
+import { BenchReport, PartialBench, Throughput, runBench } from './bench';
+import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick       a fifth of the work: rougher figures in under a minute
+  --json        print one JSON object on stdout (progress goes to stderr)
   -h, --help    this text
-Measures on fresh local emulators and prints figures; asserts nothing.`;
+Measures on fresh local emulators and prints figures with their targets; asserts nothing.`;
 
 export interface BenchCliOptions {
   /** Fraction of the full run's work. */
   readonly scale: number;
+  readonly json: boolean;
 }
 
 export const parseBenchArgs = (args: string[]): BenchCliOptions | typeof HELP => {
-  const { values } = parseArgs({ args, strict: true, options: { quick: { type: 'boolean', default: false }, help: HELP_OPTION } });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: HELP_OPTION },
+  });
   if (values.help) return HELP;
-  return { scale: values.quick ? 0.2 : 1 };
+  return { scale: values.quick ? 0.2 : 1, json: values.json };
 };
 
-const rate = (t: Throughput, unit: string) => `${t.perSecond.toLocaleString('en-US')} ${unit}/s (${t.count} in ${t.seconds} s)`;
-const ratio = (a: Throughput, b: Throughput) => `${(a.perSecond / b.perSecond).toFixed(2)}×`;
+const number = (value: number) => value.toLocaleString('en-US');
+const rate = (t: Throughput, unit: string) => `${number(t.perSecond)} ${unit}/s (${t.count} in ${t.seconds} s)`;
+const times = (a: Throughput, b: Throughput) => `${(a.perSecond / b.perSecond).toFixed(2)}×`;
+const verdict = (value: number, target: number) => `target ≤ ${number(target)} ms: ${value <= target ? 'met' : 'missed'}`;
 
-const format = (r: BenchReport): string => {
-  const rows: [string, string][] = [
-    ['floor: SendMessage (20 concurrent)', rate(r.floors.sendMessage, 'messages')],
-    ['floor: SendMessageBatch (10 per call, 20 concurrent)', rate(r.floors.sendMessageBatch, 'messages')],
-    ['floor: BatchWriteItem (25 per call, 8 concurrent)', rate(r.floors.batchWriteItem, 'items')],
-    ['intake: POST /orders (20 connections)', `${rate(r.intake.single, 'orders')} = ${ratio(r.intake.single, r.floors.sendMessage)} the SendMessage floor`],
-    ['intake: POST /orders/batch, 25 per request (8 connections)', `${rate(r.intake.batch, 'orders')} = ${ratio(r.intake.batch, r.floors.sendMessageBatch)} the SendMessageBatch floor`],
-    ['consumer: ours (100 records per event)', `${rate(r.consumer.ours, 'orders')} = ${ratio(r.consumer.ours, r.floors.batchWriteItem)} the BatchWriteItem floor`],
-    ['consumer: naive conditional PutItem per message', rate(r.consumer.naive, 'orders')],
-    ['consumer: ours / naive', ratio(r.consumer.ours, r.consumer.naive)],
-    ['layer size', `${Math.round(r.layerBytes / 1024)} KB`],
-    ...r.bundles.map((b): [string, string] => [`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]),
-  ];
-  return formatRows(rows);
+/** The table of whatever the run measured; an interrupted run has only some of it. */
+export const formatBench = (r: Partial<BenchReport>): string => {
+  const rows: [string, string][] = [];
+  if (r.floors) {
+    rows.push(
+      ['floor: SendMessage (20 concurrent)', rate(r.floors.sendMessage, 'messages')],
+      ['floor: SendMessageBatch (10 per call, 20 concurrent)', rate(r.floors.sendMessageBatch, 'messages')],
+      ['floor: BatchWriteItem (25 per call, 8 concurrent)', rate(r.floors.batchWriteItem, 'items')],
+    );
+  }
+  if (r.intake && r.floors) {
+    rows.push(
+      ['intake: POST /orders (20 connections)', `${rate(r.intake.single, 'orders')} = ${times(r.intake.single, r.floors.sendMessage)} the SendMessage floor`],
+      ['intake: POST /orders/batch, 25 per request (8 connections)', `${rate(r.intake.batch, 'orders')} = ${times(r.intake.batch, r.floors.sendMessageBatch)} the SendMessageBatch floor`],
+    );
+  }
+  if (r.latency) {
+    const l = r.latency;
+    rows.push([
+      `accept → stored at ${l.ordersPerSecond} orders/s (batch size ${l.batchSize}, window ${l.maxBatchingWindowSeconds} s)`,
+      `p50 ${number(l.p50Ms)} ms (${verdict(l.p50Ms, l.targetMs.p50)}), p99 ${number(l.p99Ms)} ms (${verdict(l.p99Ms, l.targetMs.p99)}); ${l.samples} orders`,
+    ]);
+  }
+  if (r.consumer && r.floors) {
+    const c = r.consumer;
+    rows.push(
+      ['consumer: ours (100 records per event)', `${rate(c.ours, 'orders')} = ${times(c.ours, r.floors.batchWriteItem)} the BatchWriteItem floor`],
+      ['consumer: emulator ceiling (same requests, raw SDK)', rate(c.emulatorCeiling, 'orders')],
+      ['consumer: ours / emulator ceiling', times(c.ours, c.emulatorCeiling)],
+      ['consumer: naive conditional PutItem per message', rate(c.naive, 'orders')],
+      ['consumer: ours / naive', times(c.ours, c.naive)],
+    );
+  }
+  if (r.warmInvoke) {
+    const w = r.warmInvoke;
+    rows.push([`warm invoke, empty handler (${number(w.invokes)} in turn)`, `p50 ${w.p50Ms} ms (target ≤ ${w.targetP50Ms} ms: ${w.p50Ms <= w.targetP50Ms ? 'met' : 'missed'}), p99 ${w.p99Ms} ms`]);
+  }
+  if (r.layerBytes !== undefined) rows.push(['layer size', `${Math.round(r.layerBytes / 1024)} KB`]);
+  for (const b of r.bundles ?? []) rows.push([`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]);
+  if (r.seconds !== undefined) rows.push(['elapsed', `${r.seconds} s`]);
+  return rows.length > 0 ? formatRows(rows) : '  (nothing measured yet)';
+};
+
+const main = async () => {
+  const { scale, json } = parseCommandLine(parseBenchArgs, USAGE);
+  const out = (text: string) => process.stdout.write(text);
+  // With --json, stdout carries the JSON object alone.
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const interrupt = onInterrupt();
+  const date = new Date().toISOString().slice(0, 10);
+  const report = await runBench(log, scale, interrupt.signal).catch((error: unknown) => {
+    if (!(error instanceof RunInterrupted)) throw error;
+    const partial = error.partial as PartialBench;
+    return exitInterrupted(
+      interrupt,
+      json
+        ? `${JSON.stringify({ interrupted: true, date, quick: scale < 1, ...partial }, null, 2)}\n`
+        : `\nBenchmark interrupted during ${partial.stoppedDuring} (${date}, local emulators; the phases finished so far)\n${formatBench(partial)}\n`,
+    );
+  });
+  if (json) out(`${JSON.stringify({ date, quick: scale < 1, ...report }, null, 2)}\n`);
+  else out(`\nBenchmark (${date}, local emulators, one run${scale < 1 ? ', --quick' : ''})\n${formatBench(report)}\n`);
+  process.exit(0);
 };
 
 if (require.main === module) {
-  const { scale } = parseCommandLine(parseBenchArgs, USAGE);
-  runBench((line) => process.stdout.write(`${line}\n`), scale)
-    .then((report) => {
-      process.stdout.write(`\nBenchmark (${new Date().toISOString().slice(0, 10)}, local emulators, one run)\n${format(report)}\n`);
-      process.exit(0);
-    })
-    .catch((error: Error) => {
-      process.stderr.write(`bench failed: ${error.message}\n`);
-      process.exit(1);
-    });
+  main().catch((error: Error) => {
+    process.stderr.write(`bench failed: ${error.message}\n`);
+    process.exit(1);
+  });
 }

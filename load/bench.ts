@@ -1,17 +1,29 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { buildOrderMessage, chunk, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
+import { OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
+import { EnvironmentBudget } from '../infra/local/lambda/environment-budget';
+import { LocalFunction } from '../infra/local/lambda/local-function';
+import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
-import { startLocalPipeline } from './lib/local-pipeline';
+import { LocalPipeline, startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
+import { summarizeLatencies } from './lib/percentiles';
+import { waitForQuiescence } from './lib/pipeline-checks';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
+
+/** The consumer setting the latency figure is measured at, and its targets (window + 300 ms, window + 1 s). */
+export const LATENCY_SETTING = { batchSize: 100, maxBatchingWindowSeconds: 1, ordersPerSecond: 100 } as const;
+export const LATENCY_TARGETS_MS = { p50: 1_300, p99: 2_000 } as const;
+/** Local runtime overhead of one warm invoke of an empty handler. */
+export const WARM_INVOKE_TARGET_P50_MS = 2;
 
 export interface Throughput {
   readonly count: number;
@@ -26,13 +38,51 @@ export interface BundleFigures {
   readonly initMs: number;
 }
 
+/** Accept → stored (SQS took the message → the consumer batch holding it succeeded) on a paced run. */
+export interface AcceptToStored {
+  readonly ordersPerSecond: number;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Orders stored during the run, one sample each. */
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly targetMs: { readonly p50: number; readonly p99: number };
+}
+
+/** The local runtime's own time per warm invoke of an empty handler (IPC, queueing, bookkeeping). */
+export interface WarmInvoke {
+  readonly invokes: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly targetP50Ms: number;
+}
+
 export interface BenchReport {
   readonly floors: { readonly sendMessage: Throughput; readonly sendMessageBatch: Throughput; readonly batchWriteItem: Throughput };
   readonly intake: { readonly single: Throughput; readonly batch: Throughput };
-  readonly consumer: { readonly ours: Throughput; readonly naive: Throughput };
+  readonly latency: AcceptToStored;
+  /**
+   * ours: the real handler in-process; emulatorCeiling: its request pattern (consistent BatchGetItem of
+   * 100 keys, then 4 BatchWriteItem of 25) with the raw SDK and nothing else; naive: a conditional PutItem per message.
+   */
+  readonly consumer: { readonly ours: Throughput; readonly emulatorCeiling: Throughput; readonly naive: Throughput };
+  readonly warmInvoke: WarmInvoke;
   readonly layerBytes: number;
   readonly bundles: readonly BundleFigures[];
+  readonly ratios: {
+    readonly singleIntakeVsSendMessage: number;
+    readonly batchIntakeVsSendMessageBatch: number;
+    readonly consumerVsBatchWriteItem: number;
+    readonly consumerVsEmulatorCeiling: number;
+    readonly consumerVsNaive: number;
+  };
+  /** The whole run, start-up included. */
+  readonly seconds: number;
 }
+
+/** What an interrupted benchmark had measured (RunInterrupted's partial): the phases it finished, and the one the signal came in. */
+export type PartialBench = { -readonly [K in keyof BenchReport]?: BenchReport[K] } & { stoppedDuring: string; seconds: number };
 
 const timed = async (count: number, work: () => Promise<void>): Promise<Throughput> => {
   const started = process.hrtime.bigint();
@@ -41,21 +91,137 @@ const timed = async (count: number, work: () => Promise<void>): Promise<Throughp
   return { count, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(count / seconds) };
 };
 
+const ratio = (a: Throughput, b: Throughput) => Math.round((a.perSecond / b.perSecond) * 100) / 100;
+const ms = (value: number) => Math.round(value * 100) / 100;
+
 const orderMessages = (runId: string, count: number) =>
   Array.from({ length: count }, (_, index) => buildOrderMessage(generateOrder(runId, index), new Date()));
 
 /** Orders per second the HTTP front accepted, from autocannon (in a worker thread) with `connections` connections. */
-const intake = async (apiUrl: string, runId: string, orders: number, perRequest: number, connections: number): Promise<Throughput> => {
-  const result = await generateLoad({
-    url: apiUrl,
-    runId,
-    orders,
-    ordersPerRequest: perRequest,
-    connections,
-    auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
-  });
+const intake = async (apiUrl: string, runId: string, orders: number, perRequest: number, connections: number, maxSeconds: number, signal?: AbortSignal): Promise<Throughput> => {
+  const result = await generateLoad(
+    {
+      url: apiUrl,
+      runId,
+      orders,
+      ordersPerRequest: perRequest,
+      connections,
+      maxSeconds,
+      auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
+    },
+    { signal },
+  );
   const seconds = Math.max(0.001, result.seconds);
   return { count: result.accepted.length, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(result.accepted.length / seconds) };
+};
+
+/** Waits until the pipeline's queue is empty and its consumer quiet, so the next phase has the emulators to itself. */
+const drain = (pipeline: LocalPipeline, signal?: AbortSignal) =>
+  waitForQuiescence({
+    sqs: pipeline.sqs,
+    queueUrl: pipeline.runtime.outputs.QueueUrl,
+    lastBatchAt: pipeline.lastBatchAt,
+    quietMs: 1_500,
+    timeoutMs: 3 * 60_000,
+    progress: () => undefined,
+    signal,
+  });
+
+/** Orders paced through the whole pipeline; accept → stored of every one the consumer stored. */
+const acceptToStored = async (pipeline: LocalPipeline, runId: string, orders: number, signal?: AbortSignal): Promise<AcceptToStored> => {
+  const firstBatch = pipeline.batches.length;
+  await generateLoad(
+    {
+      url: pipeline.runtime.apiUrl,
+      runId,
+      orders,
+      ordersPerRequest: 1,
+      connections: 50,
+      rate: LATENCY_SETTING.ordersPerSecond,
+      evenPace: true,
+      auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
+    },
+    { signal },
+  );
+  await drain(pipeline, signal);
+  const samples = pipeline.batches
+    .slice(firstBatch)
+    .filter((batch) => batch.functionName.includes('Consumer'))
+    .flatMap((batch) => batch.sentToDoneMs);
+  const { p50, p99 } = summarizeLatencies(samples);
+  return {
+    ordersPerSecond: LATENCY_SETTING.ordersPerSecond,
+    batchSize: LATENCY_SETTING.batchSize,
+    maxBatchingWindowSeconds: LATENCY_SETTING.maxBatchingWindowSeconds,
+    samples: samples.length,
+    p50Ms: p50,
+    p99Ms: p99,
+    targetMs: LATENCY_TARGETS_MS,
+  };
+};
+
+/** Our consumer's request pattern with the raw SDK: consistent BatchGetItem of the 100 keys (orderId only), then BatchWriteItem in 25s. */
+const emulatorCeiling = (documents: DynamoDBDocumentClient, table: string, events: readonly (readonly OrderMessage[])[], signal?: AbortSignal) => async () => {
+  for (const messages of events) {
+    if (signal?.aborted) return;
+    await documents.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: messages.map((message) => orderKey(message.order.orderId)),
+            ProjectionExpression: '#orderId',
+            ExpressionAttributeNames: { '#orderId': 'orderId' },
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    await Promise.all(
+      chunk(messages, 25).map((group) =>
+        documents.send(new BatchWriteCommand({ RequestItems: { [table]: group.map((message) => ({ PutRequest: { Item: toOrderItem(message) } })) } })),
+      ),
+    );
+  }
+};
+
+/** Sequential warm invokes of an empty handler through LocalFunction, timed from the caller's side. */
+const warmInvokeOverhead = async (invokes: number, signal?: AbortSignal): Promise<WarmInvoke> => {
+  const codeDir = mkdtempSync(path.join(tmpdir(), 'orders-bench-empty-'));
+  let fn: LocalFunction | undefined;
+  try {
+    writeFileSync(path.join(codeDir, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
+    fn = new LocalFunction(
+      {
+        logicalId: 'BenchEmptyFunction',
+        functionName: 'bench-empty',
+        codeDir,
+        handler: 'index.handler',
+        timeoutSeconds: 3,
+        memorySizeMb: 128,
+        environment: {},
+        modulePaths: [],
+        logFile: path.join(codeDir, 'function.log'),
+      },
+      { budget: new EnvironmentBudget(1, 1) },
+    );
+    // The first invoke starts the environment (cold); the next ones let both sides' code warm up.
+    for (let i = 0; i < 50; i += 1) {
+      const outcome = await fn.invoke({});
+      if (!outcome.ok) throw new Error(`the empty handler failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+    }
+    const samples: number[] = [];
+    for (let i = 0; i < invokes && !signal?.aborted; i += 1) {
+      const started = process.hrtime.bigint();
+      const outcome = await fn.invoke({});
+      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (!outcome.ok || outcome.coldStart) throw new Error('a warm invoke of the empty handler failed or started cold');
+    }
+    const { p50, p99 } = summarizeLatencies(samples);
+    return { invokes: samples.length, p50Ms: ms(p50), p99Ms: ms(p99), targetP50Ms: WARM_INVOKE_TARGET_P50_MS };
+  } finally {
+    await fn?.stop();
+    rmSync(codeDir, { recursive: true, force: true });
+  }
 };
 
 const sqsEvent = (bodies: readonly string[], queueArn: string): SQSEvent => ({
@@ -103,7 +269,7 @@ const directorySize = (dir: string): number =>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Bundle size and module init time of each function, from the dev stage's synthesized assets. */
-const bundleFigures = (outdir: string): { layerBytes: number; bundles: BundleFigures[] } => {
+const bundleFigures = (outdir: string, samples: number): { layerBytes: number; bundles: BundleFigures[] } => {
   const assembly = synthesizeStage('dev', outdir);
   const [, layer] = resourcesOfType(assembly.template, 'AWS::Lambda::LayerVersion')[0];
   const layerDir = assembly.assetDir(layer.Properties?.Content ?? {});
@@ -129,48 +295,73 @@ const bundleFigures = (outdir: string): { layerBytes: number; bundles: BundleFig
     return {
       function: logicalId.replace(/[0-9A-F]{8}$/, ''),
       bundleBytes: statSync(file).size,
-      initMs: Math.round(median(Array.from({ length: 5 }, () => requireMs(file))) * 10) / 10,
+      initMs: Math.round(median(Array.from({ length: samples }, () => requireMs(file))) * 10) / 10,
     };
   });
   return { layerBytes: directorySize(layerDir), bundles };
 };
 
-/** Every figure of the benchmark, measured in one run on one set of emulators. */
-export const runBench = async (log: (line: string) => void, scale = 1): Promise<BenchReport> => {
+/**
+ * Every figure of the benchmark, measured in one run on one set of emulators, at `scale` of the full
+ * work. When `signal` aborts, the phase at hand stops and RunInterrupted carries a PartialBench.
+ */
+export const runBench = async (log: (line: string) => void, scale = 1, signal?: AbortSignal): Promise<BenchReport> => {
+  const started = Date.now();
   const runId = `bench-${Date.now().toString(36)}`;
+  const n = (count: number) => Math.max(100, Math.round(count * scale));
+  let current = 'start-up';
+  const report: PartialBench = { stoppedDuring: current, seconds: 0 };
+  signal?.addEventListener('abort', () => (report.stoppedDuring = current), { once: true });
+  const phase = (name: string) => {
+    throwIfInterrupted(signal, () => ({ ...report, seconds: Math.round((Date.now() - started) / 100) / 10 }));
+    current = name;
+    log(`${name} ...`);
+  };
   log('starting the local runtime ...');
-  const pipeline = await startLocalPipeline('orders-bench-');
+  // The dev stage's consumer settings, stated here because the latency figure and its targets depend on them.
+  const pipeline = await startLocalPipeline('orders-bench-', {
+    eventSourceOverrides: { batchSize: LATENCY_SETTING.batchSize, maxBatchingWindowSeconds: LATENCY_SETTING.maxBatchingWindowSeconds },
+  });
   const { runtime, sqs, documents } = pipeline;
   const table = runtime.outputs.OrdersTableName;
-  const n = (count: number) => Math.max(100, Math.round(count * scale));
   try {
     // A queue nobody consumes, so the floors measure SQS alone.
     const floorQueue = runtime.outputs.DeadLetterQueueUrl;
-    log('floor: SendMessage ...');
+    phase('floor: SendMessage');
     const sendBodies = orderMessages(`${runId}-send`, n(2000)).map(serializeOrderMessage);
     const sendMessage = await timed(sendBodies.length, () =>
       forEachConcurrently(sendBodies, 20, async (body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: floorQueue, MessageBody: body })))),
     );
-    log('floor: SendMessageBatch ...');
+    phase('floor: SendMessageBatch');
     const batchBodies = chunk(orderMessages(`${runId}-sendbatch`, n(5000)).map(serializeOrderMessage), 10);
     const sendMessageBatch = await timed(n(5000), () =>
       forEachConcurrently(batchBodies, 20, async (bodies) => {
         await sqs.send(new SendMessageBatchCommand({ QueueUrl: floorQueue, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }));
       }),
     );
-    log('floor: BatchWriteItem ...');
+    phase('floor: BatchWriteItem');
     const items = chunk(orderMessages(`${runId}-floor`, n(5000)).map(toOrderItem), 25);
     const batchWriteItem = await timed(n(5000), () =>
       forEachConcurrently(items, 8, async (group) => {
         await documents.send(new BatchWriteCommand({ RequestItems: { [table]: group.map((Item) => ({ PutRequest: { Item } })) } }));
       }),
     );
+    report.floors = { sendMessage, sendMessageBatch, batchWriteItem };
 
-    log('intake: POST /orders and POST /orders/batch ...');
-    const single = await intake(runtime.apiUrl, `${runId}-single`, n(2000), 1, 20);
-    const batch = await intake(runtime.apiUrl, `${runId}-batch`, n(5000), 25, 8);
+    // Each intake phase is bounded in time, so a slow front cannot stretch the run.
+    const intakeSeconds = Math.max(5, Math.round(30 * scale));
+    phase('intake: POST /orders');
+    const single = await intake(runtime.apiUrl, `${runId}-single`, n(2000), 1, 20, intakeSeconds, signal);
+    phase('intake: POST /orders/batch');
+    const batch = await intake(runtime.apiUrl, `${runId}-batch`, n(5000), 25, 8, intakeSeconds, signal);
+    report.intake = { single, batch };
 
-    log('consumer: ours (in-process, 100 records per event) vs a per-message conditional PutItem consumer ...');
+    phase('draining the intake orders');
+    await drain(pipeline, signal);
+    phase(`accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`);
+    report.latency = await acceptToStored(pipeline, `${runId}-latency`, n(2000), signal);
+
+    phase('consumer: ours (in-process, 100 records per event)');
     process.env.ORDERS_TABLE_NAME = table;
     process.env.DEAD_LETTER_QUEUE_URL = runtime.outputs.DeadLetterQueueUrl;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = runtime.outputs.DynamoDbEndpoint;
@@ -184,22 +375,48 @@ export const runBench = async (log: (line: string) => void, scale = 1): Promise<
     const ourEvents = chunk(orderMessages(`${runId}-ours`, n(5000)).map(serializeOrderMessage), 100);
     const ours = await timed(n(5000), async () => {
       for (const bodies of ourEvents) {
+        if (signal?.aborted) return;
         const { batchItemFailures } = await handler(sqsEvent(bodies, 'arn:aws:sqs:us-east-1:000000000000:bench'), context());
         if (batchItemFailures.length > 0) throw new Error(`our consumer failed ${batchItemFailures.length} records in the benchmark`);
       }
     });
+    phase('consumer: emulator ceiling (the same requests, raw SDK)');
+    const ceiling = await timed(n(5000), emulatorCeiling(documents, table, chunk(orderMessages(`${runId}-ceiling`, n(5000)), 100), signal));
+    phase('consumer: naive conditional PutItem per message');
     const naiveEvents = chunk(orderMessages(`${runId}-naive`, n(5000)), 100);
     const naive = await timed(n(5000), async () => {
       for (const messages of naiveEvents) {
+        if (signal?.aborted) return;
         for (const message of messages) {
           await documents.send(new PutCommand({ TableName: table, Item: toOrderItem(message), ConditionExpression: 'attribute_not_exists(PK)' }));
         }
       }
     });
+    phase('warm invoke overhead (empty handler)');
+    report.consumer = { ours, emulatorCeiling: ceiling, naive };
+    report.warmInvoke = await warmInvokeOverhead(n(2000), signal);
 
-    log('bundles: synthesizing dev and timing module init ...');
-    const { layerBytes, bundles } = bundleFigures(path.join(pipeline.dataDir, 'bench-cdk.out'));
-    return { floors: { sendMessage, sendMessageBatch, batchWriteItem }, intake: { single, batch }, consumer: { ours, naive }, layerBytes, bundles };
+    phase('bundles: synthesizing dev and timing module init');
+    const { layerBytes, bundles } = bundleFigures(path.join(pipeline.dataDir, 'bench-cdk.out'), scale < 1 ? 3 : 5);
+    throwIfInterrupted(signal, () => ({ ...report, seconds: Math.round((Date.now() - started) / 100) / 10 }));
+    const { floors, intake: intakeFigures, latency, consumer, warmInvoke } = report as Required<PartialBench>;
+    return {
+      floors,
+      intake: intakeFigures,
+      latency,
+      consumer,
+      warmInvoke,
+      layerBytes,
+      bundles,
+      ratios: {
+        singleIntakeVsSendMessage: ratio(intakeFigures.single, floors.sendMessage),
+        batchIntakeVsSendMessageBatch: ratio(intakeFigures.batch, floors.sendMessageBatch),
+        consumerVsBatchWriteItem: ratio(consumer.ours, floors.batchWriteItem),
+        consumerVsEmulatorCeiling: ratio(consumer.ours, consumer.emulatorCeiling),
+        consumerVsNaive: ratio(consumer.ours, consumer.naive),
+      },
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
   } finally {
     await pipeline.stop();
   }

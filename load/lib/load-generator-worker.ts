@@ -1,103 +1,197 @@
 // The load generator's worker thread (started by load-generator.ts through load-generator-worker.js).
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import type { OrderRequest } from '../../shared-layer/src';
-import type { FromGenerator, LoadGeneratorOptions, LoadResult, ToGenerator } from './load-generator';
+import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';
 import { generateOrder } from './order-generator';
 import { summarizeLatencies } from './percentiles';
 import { RequestAuth, requestHeaders } from './request-auth';
 
+interface OutgoingOrders {
+  readonly orderIds: string[];
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+/** Everything a run does per request: the orders it sends, and what each answer says about them. */
+class Bookkeeping {
+  readonly path: string;
+  /** Undefined for a timed run. */
+  readonly requestCount?: number;
+  auth: RequestAuth;
+  stoppedEarly = false;
+  private readonly sent = new Map<string, OrderRequest>();
+  private readonly accepted = new Map<string, OrderRequest>();
+  private readonly answered: string[] = [];
+  private readonly statusCounts: Record<string, number> = {};
+  private readonly latencies: number[] = [];
+  private nextOrder = 0;
+  private readonly started = performance.now();
+  private lastAnswerAt = this.started;
+
+  constructor(private readonly options: LoadGeneratorOptions) {
+    this.path = options.ordersPerRequest > 1 ? '/orders/batch' : '/orders';
+    this.requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
+    this.auth = options.auth;
+  }
+
+  nextRequest(): OutgoingOrders {
+    const { options } = this;
+    const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - this.nextOrder) }, () => generateOrder(options.runId, this.nextOrder++));
+    for (const order of orders) this.sent.set(order.orderId, order);
+    const body = JSON.stringify(options.ordersPerRequest > 1 ? { orders } : orders[0]);
+    return { orderIds: orders.map((order) => order.orderId), body, headers: requestHeaders(this.auth, { method: 'POST', path: this.path, body }) };
+  }
+
+  /** Each answer carries the orderIds of that request's orders; nothing is matched by position. */
+  answer(status: number, body: string, orderIds: readonly string[]): void {
+    this.statusCounts[status] = (this.statusCounts[status] ?? 0) + 1;
+    this.answered.push(...orderIds);
+    if (status !== 202 && status !== 207) return;
+    const parsed = JSON.parse(body) as { orderId?: string; results?: { status: string; orderId?: string }[] };
+    const ids = parsed.results ? parsed.results.filter((r) => r.status === 'ACCEPTED').map((r) => r.orderId ?? '') : [parsed.orderId ?? ''];
+    for (const id of ids) {
+      const order = this.sent.get(id);
+      if (order) this.accepted.set(id, order);
+    }
+  }
+
+  latency(ms: number): void {
+    this.latencies.push(ms);
+    this.lastAnswerAt = performance.now();
+  }
+
+  progress(): LoadProgress {
+    return { requests: this.latencies.length, ordersSent: this.sent.size, accepted: this.accepted.size, elapsedMs: performance.now() - this.started };
+  }
+
+  result(errors: number): LoadResult {
+    return {
+      requests: this.latencies.length,
+      sent: [...this.sent],
+      accepted: [...this.accepted],
+      answered: this.answered,
+      statusCounts: this.statusCounts,
+      latencyMs: summarizeLatencies(this.latencies),
+      errors,
+      seconds: Math.round(this.lastAnswerAt - this.started) / 1000,
+      stoppedEarly: this.stoppedEarly,
+    };
+  }
+}
+
+interface Engine {
+  /** Resolves with the count of connection-level errors once sending is over. */
+  readonly done: Promise<number>;
+  stop(): void;
+}
+
 /** autocannon's per-connection context: one request in flight per connection, and the orders it carries. */
 type RequestContext = { orderIds?: string[] };
 
+/** autocannon: closed loop over `connections`; with a rate, each connection sends its share at the start of every second. */
+const autocannonEngine = (options: LoadGeneratorOptions, books: Bookkeeping): Engine => {
+  let instance: autocannon.Instance | undefined;
+  const done = new Promise<number>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url: options.url,
+        // autocannon refuses more connections than requests.
+        connections: Math.min(options.connections, books.requestCount ?? options.connections),
+        // autocannon rejects an undefined duration: pass one only for a timed run.
+        ...(options.durationSeconds ? { duration: options.durationSeconds } : { amount: books.requestCount }),
+        overallRate: options.rate,
+        requests: [
+          {
+            method: 'POST',
+            path: books.path,
+            setupRequest: (request, context) => {
+              const { orderIds, body, headers } = books.nextRequest();
+              (context as RequestContext).orderIds = orderIds;
+              return { ...request, headers, body };
+            },
+            onResponse: (status, body, context) => books.answer(status, body, (context as RequestContext).orderIds ?? []),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result.errors)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => books.latency(responseTimeMs));
+  });
+  return { done, stop: () => instance?.stop() };
+};
+
+/**
+ * Open loop at an even `rate`: request i leaves at i / rate seconds, whatever the answers do (at
+ * most `connections` in flight), so arrivals are as smooth as a steady stream of clients.
+ */
+const evenPaceEngine = (options: LoadGeneratorOptions, books: Bookkeeping): Engine => {
+  let stopped = false;
+  const send = async (): Promise<boolean> => {
+    const { orderIds, body, headers } = books.nextRequest();
+    const started = performance.now();
+    try {
+      const response = await fetch(`${options.url}${books.path}`, { method: 'POST', headers, body });
+      const text = await response.text();
+      books.latency(performance.now() - started);
+      books.answer(response.status, text, orderIds);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const done = (async () => {
+    const rate = options.rate ?? 1;
+    const endAt = options.durationSeconds ? performance.now() + options.durationSeconds * 1000 : Infinity;
+    const inFlight = new Set<Promise<boolean>>();
+    let errors = 0;
+    const startedAt = performance.now();
+    for (let i = 0; !stopped && i < (books.requestCount ?? Infinity); i += 1) {
+      const due = startedAt + (i * 1000) / rate;
+      if (due >= endAt) break;
+      if (due > performance.now()) await sleep(due - performance.now());
+      while (inFlight.size >= options.connections) await Promise.race(inFlight);
+      if (stopped) break;
+      const request: Promise<boolean> = send().then((ok) => {
+        inFlight.delete(request);
+        if (!ok) errors += 1;
+        return ok;
+      });
+      inFlight.add(request);
+    }
+    await Promise.all(inFlight);
+    return errors;
+  })();
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
+};
+
 const run = (options: LoadGeneratorOptions, port: MessagePort): void => {
   const post = (message: FromGenerator) => port.postMessage(message);
-  let auth: RequestAuth = options.auth;
-  const sent = new Map<string, OrderRequest>();
-  const accepted = new Map<string, OrderRequest>();
-  const answered: string[] = [];
-  const statusCounts: Record<string, number> = {};
-  const latencies: number[] = [];
-  const batchRoute = options.ordersPerRequest > 1;
-  const path = batchRoute ? '/orders/batch' : '/orders';
-  const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
-  let nextOrder = 0;
-  let stoppedEarly = false;
-  const started = performance.now();
-  let lastAnswerAt = started;
-
-  let ticker: NodeJS.Timeout | undefined;
-  let cap: NodeJS.Timeout | undefined;
-  const progress = () => ({ requests: latencies.length, ordersSent: sent.size, accepted: accepted.size, elapsedMs: performance.now() - started });
-  const instance = autocannon(
-    {
-      url: options.url,
-      // autocannon refuses more connections than requests.
-      connections: Math.min(options.connections, requestCount ?? options.connections),
-      // autocannon rejects an undefined duration: pass one only for a timed run.
-      ...(options.durationSeconds ? { duration: options.durationSeconds } : { amount: requestCount }),
-      overallRate: options.rate,
-      // Each response carries the orderIds of that request's orders; nothing is matched by position.
-      requests: [
-        {
-          method: 'POST',
-          path,
-          setupRequest: (request, context) => {
-            const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - nextOrder) }, () => generateOrder(options.runId, nextOrder++));
-            for (const order of orders) sent.set(order.orderId, order);
-            (context as RequestContext).orderIds = orders.map((order) => order.orderId);
-            const body = JSON.stringify(batchRoute ? { orders } : orders[0]);
-            return { ...request, headers: requestHeaders(auth, { method: 'POST', path, body }), body };
-          },
-          onResponse: (status, body, context) => {
-            statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-            answered.push(...((context as RequestContext).orderIds ?? []));
-            if (status !== 202 && status !== 207) return;
-            const parsed = JSON.parse(body) as { orderId?: string; results?: { status: string; orderId?: string }[] };
-            const ids = parsed.results ? parsed.results.filter((r) => r.status === 'ACCEPTED').map((r) => r.orderId ?? '') : [parsed.orderId ?? ''];
-            for (const id of ids) {
-              const order = sent.get(id);
-              if (order) accepted.set(id, order);
-            }
-          },
-        },
-      ],
-    },
-    (error, result) => {
-      clearInterval(ticker);
-      clearTimeout(cap);
-      if (error) {
-        post({ type: 'failed', message: error.message });
-        return;
-      }
-      const final: LoadResult = {
-        requests: latencies.length,
-        sent: [...sent],
-        accepted: [...accepted],
-        answered,
-        statusCounts,
-        latencyMs: summarizeLatencies(latencies),
-        errors: result.errors,
-        seconds: Math.round(lastAnswerAt - started) / 1000,
-        stoppedEarly,
-      };
-      post({ type: 'done', result: final });
-    },
-  );
-  instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
-    latencies.push(responseTimeMs);
-    lastAnswerAt = performance.now();
-  });
+  const books = new Bookkeeping(options);
+  const engine = options.evenPace ? evenPaceEngine(options, books) : autocannonEngine(options, books);
   const stop = () => {
-    stoppedEarly = true;
-    instance.stop();
+    books.stoppedEarly = true;
+    engine.stop();
   };
-  ticker = setInterval(() => post({ type: 'progress', progress: progress() }), options.progressMs ?? 2_000);
-  if (options.maxSeconds) cap = setTimeout(stop, options.maxSeconds * 1000);
+  const ticker = setInterval(() => post({ type: 'progress', progress: books.progress() }), options.progressMs ?? 2_000);
+  const cap = options.maxSeconds ? setTimeout(stop, options.maxSeconds * 1000) : undefined;
   port.on('message', (message: ToGenerator) => {
-    if (message.type === 'auth') auth = message.auth;
+    if (message.type === 'auth') books.auth = message.auth;
     else stop();
+  });
+  engine.done.then(
+    (errors) => post({ type: 'done', result: books.result(errors) }),
+    (error: Error) => post({ type: 'failed', message: error.message }),
+  ).finally(() => {
+    clearInterval(ticker);
+    clearTimeout(cap);
   });
 };
 

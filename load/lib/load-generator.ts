@@ -21,6 +21,12 @@ export interface LoadGeneratorOptions {
   readonly maxSeconds?: number;
   /** Requests per second over all connections. */
   readonly rate?: number;
+  /**
+   * Send at an even `rate` (request i at i / rate s, up to `connections` in flight) instead of with
+   * autocannon, whose rate lets each connection send its share at the start of every second: bursts
+   * that fill a consumer batch at once and flatter any figure that depends on arrival times.
+   */
+  readonly evenPace?: boolean;
   readonly auth: RequestAuth;
   readonly progressMs?: number;
 }
@@ -73,10 +79,10 @@ const WORKER_ENTRY = path.join(__dirname, 'load-generator-worker.js');
 const STOP_GRACE_MS = 10_000;
 
 /**
- * Runs autocannon in a worker thread, so the client does not compete with a local runtime for this
- * thread's event loop: orders, request set-up and response bookkeeping all happen in the worker,
- * which reports counts every `progressMs` and everything it measured at the end. The worker is
- * terminated on every path out.
+ * Runs autocannon (or the even pacer) in a worker thread, so the client does not compete with a
+ * local runtime for this thread's event loop: orders, request set-up and response bookkeeping all
+ * happen in the worker, which reports counts every `progressMs` and everything it measured at the
+ * end. The worker is terminated on every path out.
  */
 export const generateLoad = async (options: LoadGeneratorOptions, hooks: LoadHooks = {}): Promise<LoadResult> => {
   const worker = new Worker(WORKER_ENTRY, { workerData: options });

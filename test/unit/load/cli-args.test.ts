@@ -7,8 +7,9 @@ import { parseTuneArgs } from '../../../load/tune-cli';
 
 describe('bench arguments', () => {
   it('runs the full benchmark by default and a fifth of it with --quick', () => {
-    expect(parseBenchArgs([])).toMatchObject({ scale: 1 });
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ scale: 0.2 });
+    expect(parseBenchArgs([])).toEqual({ scale: 1, json: false });
+    expect(parseBenchArgs(['--quick'])).toEqual({ scale: 0.2, json: false });
+    expect(parseBenchArgs(['--json', '--quick'])).toEqual({ scale: 0.2, json: true });
   });
 
   it('asks for the usage with --help or -h instead of running', () => {

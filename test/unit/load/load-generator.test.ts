@@ -54,12 +54,13 @@ describe('generateLoad (autocannon in a worker thread)', () => {
   let intake: FakeIntake;
   afterEach(() => intake.stop());
 
-  it('reports every order sent, answered and accepted, by id, for single and batch intake', async () => {
+  it('reports every order sent, answered and accepted, by id, for single and batch intake, with autocannon or evenly paced', async () => {
     intake = new FakeIntake();
     const url = await intake.start();
 
     const single = await generateLoad(options(url));
     const batch = await generateLoad(options(url, { runId: 'batch', orders: 50, ordersPerRequest: 10 }));
+    const paced = await generateLoad(options(url, { evenPace: true, rate: 400 }));
 
     expect(single.requests).toBe(40);
     expect(single.sent.map(([id]) => id).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `unit-${i}`).sort());
@@ -70,6 +71,8 @@ describe('generateLoad (autocannon in a worker thread)', () => {
     expect(batch.statusCounts).toEqual({ 207: 5 });
     expect(batch.accepted).toHaveLength(45);
     expect(new Map(batch.sent).get('batch-3')).toEqual(new Map(batch.accepted).get('batch-3'));
+    expect(paced).toMatchObject({ requests: 40, statusCounts: { 202: 36, 422: 4 }, errors: 0, stoppedEarly: false });
+    expect(paced.accepted).toHaveLength(36);
   }, 30_000);
 
   it('signs the requests after a renewal with the renewed authorization', async () => {
