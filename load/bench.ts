@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
 import { EnvironmentBudget } from '../infra/local/lambda/environment-budget';
@@ -60,7 +60,12 @@ export interface WarmInvoke {
 
 export interface BenchReport {
   readonly floors: { readonly sendMessage: Throughput; readonly sendMessageBatch: Throughput; readonly batchWriteItem: Throughput };
-  readonly intake: { readonly single: Throughput; readonly batch: Throughput };
+  /**
+   * single and batch: through the HTTP front, environments warmed up first. handlerCeiling: our API
+   * handler in this process (logs off), 20 requests at a time straight to SQS: what single intake
+   * would reach with no HTTP front, IPC or environments at all.
+   */
+  readonly intake: { readonly single: Throughput; readonly batch: Throughput; readonly handlerCeiling: Throughput };
   readonly latency: AcceptToStored;
   /**
    * ours: the real handler in-process; emulatorCeiling: its request pattern (consistent BatchGetItem of
@@ -72,6 +77,7 @@ export interface BenchReport {
   readonly bundles: readonly BundleFigures[];
   readonly ratios: {
     readonly singleIntakeVsSendMessage: number;
+    readonly singleIntakeVsHandlerCeiling: number;
     readonly batchIntakeVsSendMessageBatch: number;
     readonly consumerVsBatchWriteItem: number;
     readonly consumerVsEmulatorCeiling: number;
@@ -184,6 +190,47 @@ const emulatorCeiling = (documents: DynamoDBDocumentClient, table: string, event
   }
 };
 
+/** The API handler in this process, `concurrency` single-order requests at a time: intake without the HTTP front, IPC or environments. */
+const apiHandlerCeiling = async (runId: string, orders: number, concurrency: number, signal?: AbortSignal): Promise<Throughput> => {
+  const handler = loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('api');
+  const events = Array.from({ length: orders }, (_, index) => apiEvent(JSON.stringify(generateOrder(runId, index))));
+  let accepted = 0;
+  const throughput = await timed(orders, () =>
+    forEachConcurrently(events, concurrency, async (event) => {
+      if (signal?.aborted) return;
+      const response = await handler(event, { ...context(), functionName: 'bench-api' } as Context);
+      if (response.statusCode !== 202) throw new Error(`the API handler answered ${response.statusCode} in the benchmark: ${response.body}`);
+      accepted += 1;
+    }),
+  );
+  return { ...throughput, count: accepted, perSecond: Math.round(accepted / Math.max(0.001, throughput.seconds)) };
+};
+
+const apiEvent = (body: string): APIGatewayProxyEventV2 => {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: 'POST /orders',
+    rawPath: '/orders',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: '127.0.0.1',
+      domainPrefix: 'bench',
+      http: { method: 'POST', path: '/orders', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: `bench-${Math.random().toString(36).slice(2)}`,
+      routeKey: 'POST /orders',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+};
+
 /** Sequential warm invokes of an empty handler through LocalFunction, timed from the caller's side. */
 const warmInvokeOverhead = async (invokes: number, signal?: AbortSignal): Promise<WarmInvoke> => {
   const codeDir = mkdtempSync(path.join(tmpdir(), 'orders-bench-empty-'));
@@ -241,12 +288,12 @@ const sqsEvent = (bodies: readonly string[], queueArn: string): SQSEvent => ({
 const context = (): Context =>
   ({ functionName: 'bench-consumer', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 }) as unknown as Context;
 
-/** The real consumer handler, bundled with the layer source inlined so it runs in this process. */
-const loadConsumerHandler = (): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
+/** A real handler, bundled with the layer source inlined so it runs in this process (its env must be set first). */
+const loadHandler = <Event, Result>(functionDir: 'api' | 'consumer'): ((event: Event, context: Context) => Promise<Result>) => {
   // Inside the project, so that the SDK (left external, as on Lambda) resolves from its node_modules.
-  const outfile = path.join(PROJECT_ROOT, '.local', 'bench', 'consumer-bench.js');
+  const outfile = path.join(PROJECT_ROOT, '.local', 'bench', `${functionDir}-bench.js`);
   buildSync({
-    entryPoints: [path.join(PROJECT_ROOT, 'functions', 'consumer', 'handler.ts')],
+    entryPoints: [path.join(PROJECT_ROOT, 'functions', functionDir, 'handler.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -350,18 +397,9 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
 
     // Each intake phase is bounded in time, so a slow front cannot stretch the run.
     const intakeSeconds = Math.max(5, Math.round(30 * scale));
-    phase('intake: POST /orders');
-    const single = await intake(runtime.apiUrl, `${runId}-single`, n(2000), 1, 20, intakeSeconds, signal);
-    phase('intake: POST /orders/batch');
-    const batch = await intake(runtime.apiUrl, `${runId}-batch`, n(5000), 25, 8, intakeSeconds, signal);
-    report.intake = { single, batch };
-
-    phase('draining the intake orders');
-    await drain(pipeline, signal);
-    phase(`accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`);
-    report.latency = await acceptToStored(pipeline, `${runId}-latency`, n(2000), signal);
-
-    phase('consumer: ours (in-process, 100 records per event)');
+    // Functions run in-process below; their environment, as the runtime would give it.
+    process.env.QUEUE_URL = floorQueue;
+    process.env.IDEMPOTENCY_TABLE_NAME = 'bench-unused-without-idempotency-key';
     process.env.ORDERS_TABLE_NAME = table;
     process.env.DEAD_LETTER_QUEUE_URL = runtime.outputs.DeadLetterQueueUrl;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = runtime.outputs.DynamoDbEndpoint;
@@ -371,7 +409,24 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
     process.env.AWS_REGION ??= 'us-east-1';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const handler = loadConsumerHandler();
+
+    phase('intake ceiling: our API handler in-process, 20 at a time, straight to SQS');
+    const handlerCeiling = await apiHandlerCeiling(`${runId}-ceiling-api`, n(2000), 20, signal);
+    phase('intake: warming up the API function');
+    await intake(runtime.apiUrl, `${runId}-warmup`, 200, 1, 20, intakeSeconds, signal);
+    phase('intake: POST /orders');
+    const single = await intake(runtime.apiUrl, `${runId}-single`, n(2000), 1, 20, intakeSeconds, signal);
+    phase('intake: POST /orders/batch');
+    const batch = await intake(runtime.apiUrl, `${runId}-batch`, n(5000), 25, 8, intakeSeconds, signal);
+    report.intake = { single, batch, handlerCeiling };
+
+    phase('draining the intake orders');
+    await drain(pipeline, signal);
+    phase(`accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`);
+    report.latency = await acceptToStored(pipeline, `${runId}-latency`, n(2000), signal);
+
+    phase('consumer: ours (in-process, 100 records per event)');
+    const handler = loadHandler<SQSEvent, SQSBatchResponse>('consumer');
     const ourEvents = chunk(orderMessages(`${runId}-ours`, n(5000)).map(serializeOrderMessage), 100);
     const ours = await timed(n(5000), async () => {
       for (const bodies of ourEvents) {
@@ -410,6 +465,7 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
       bundles,
       ratios: {
         singleIntakeVsSendMessage: ratio(intakeFigures.single, floors.sendMessage),
+        singleIntakeVsHandlerCeiling: ratio(intakeFigures.single, intakeFigures.handlerCeiling),
         batchIntakeVsSendMessageBatch: ratio(intakeFigures.batch, floors.sendMessageBatch),
         consumerVsBatchWriteItem: ratio(consumer.ours, floors.batchWriteItem),
         consumerVsEmulatorCeiling: ratio(consumer.ours, consumer.emulatorCeiling),
