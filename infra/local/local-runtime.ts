@@ -12,7 +12,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError,
 import { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { provisionResources } from './provision';
-import { RequestCounter } from './request-counter';
+import { CountingProxies } from './counting-proxies';
 import { BatchSummary, SqsEventSource } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
@@ -134,13 +134,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stoppables.push({ stop: async () => (dynamodb.destroy(), sqs.destroy()) });
 
     // Functions reach the emulators through counting proxies; the runtime itself talks to them directly.
-    const [dynamodbCounter, sqsCounter] = await Promise.all([
-      RequestCounter.start('dynamodb', new URL(dynamodbEmulator.endpoint)),
-      RequestCounter.start('sqs', new URL(sqsEmulator.endpoint)),
-    ]);
-    stoppables.push(dynamodbCounter, sqsCounter);
+    const proxies = await CountingProxies.start(
+      { dynamodb: dynamodbEmulator.endpoint, sqs: sqsEmulator.endpoint },
+      path.join(dataDir, 'runtime'),
+    );
+    stoppables.push(proxies);
     // Lambda's SQS pollers are billed to the account like any client: theirs go through the counter too.
-    const pollerSqs = new SQSClient({ ...clientConfig, endpoint: sqsCounter.endpoint, useQueueUrlAsEndpoint: false });
+    const pollerSqs = new SQSClient({ ...clientConfig, endpoint: proxies.endpoints.sqs, useQueueUrlAsEndpoint: false });
     stoppables.push({ stop: async () => pollerSqs.destroy() });
 
     const resources = await provisionResources({
@@ -199,8 +199,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
             AWS_DEFAULT_REGION: LOCAL_REGION,
             AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
             AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-            AWS_ENDPOINT_URL_DYNAMODB: dynamodbCounter.endpoint,
-            AWS_ENDPOINT_URL_SQS: sqsCounter.endpoint,
+            AWS_ENDPOINT_URL_DYNAMODB: proxies.endpoints.dynamodb,
+            AWS_ENDPOINT_URL_SQS: proxies.endpoints.sqs,
             ...overrideFor(options.environmentOverrides, logicalId),
           },
           modulePaths: [...layers, RUNTIME_NODE_MODULES],
@@ -290,14 +290,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       logDir,
       events,
       emulatorPids: () => ({ dynamodb: dynamodbEmulator.pid ?? 0, sqs: sqsEmulator.pid ?? 0 }),
-      requestCounts: () => Object.fromEntries([...dynamodbCounter.counts, ...sqsCounter.counts]),
+      requestCounts: () => proxies.requestCounts(),
       usage: () => ({
         functions: Object.fromEntries(
           [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
         ),
-        sqsRequests: sqsCounter.billed.sqsRequests,
-        dynamoDbReadUnits: dynamodbCounter.billed.readUnits,
-        dynamoDbWriteUnits: dynamodbCounter.billed.writeUnits,
+        sqsRequests: proxies.billed().sqsRequests,
+        dynamoDbReadUnits: proxies.billed().readUnits,
+        dynamoDbWriteUnits: proxies.billed().writeUnits,
       }),
       stop: stopAll,
     };

@@ -1,27 +1,18 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { requestUnitsOf } from './dynamodb-capacity';
+import { SharedCounts } from './shared-counts';
 
 /** SQS bills every 64 KB chunk of a request's payload as one request. */
 const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
 
-/** What the requests through one counter would cost on AWS, in billing units. */
-export interface BilledUsage {
-  /** SQS: requests in 64 KB chunks. */
-  sqsRequests: number;
-  /** DynamoDB on-demand request units. */
-  readUnits: number;
-  writeUnits: number;
-}
-
 /**
  * A pass-through HTTP proxy in front of an emulator that counts requests by operation
- * (`<service>:<Operation>`, from the X-Amz-Target header of the AWS JSON protocols). Functions talk
- * to the emulators through it, so the counts are what the code really sent, crashed invocations included.
+ * (`<service>:<Operation>`, from the X-Amz-Target header of the AWS JSON protocols) and what AWS would
+ * bill for them. Functions talk to the emulators through it, so the counts are what the code really
+ * sent, crashed invocations included.
  */
 export class RequestCounter {
-  readonly counts = new Map<string, number>();
-  readonly billed: BilledUsage = { sqsRequests: 0, readUnits: 0, writeUnits: 0 };
   private readonly agent = new http.Agent({ keepAlive: true });
 
   private constructor(
@@ -29,14 +20,13 @@ export class RequestCounter {
     readonly endpoint: string,
   ) {}
 
-  static async start(service: string, target: URL): Promise<RequestCounter> {
-    let counter: RequestCounter | undefined;
+  static async start(service: string, target: URL, counts: SharedCounts): Promise<RequestCounter> {
+    let agent: http.Agent | undefined;
     const server = http.createServer((request, response) => {
-      const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop();
-      const key = `${service}:${operation}`;
-      counter?.counts.set(key, (counter.counts.get(key) ?? 0) + 1);
+      const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop() ?? 'unknown';
+      counts.count(`${service}:${operation}`);
       const upstream = http.request(
-        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers, agent: counter?.agent },
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers, agent },
         (upstreamResponse) => {
           response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
           upstreamResponse.pipe(response);
@@ -55,22 +45,13 @@ export class RequestCounter {
       });
       request.on('end', () => {
         upstream.end();
-        counter?.bill(service, operation ?? 'unknown', Buffer.concat(chunks));
+        bill(counts, service, operation, Buffer.concat(chunks));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    counter = new RequestCounter(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const counter = new RequestCounter(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    agent = counter.agent;
     return counter;
-  }
-
-  private bill(service: string, operation: string, body: Buffer): void {
-    if (service === 'sqs') {
-      this.billed.sqsRequests += Math.max(1, Math.ceil(body.byteLength / SQS_BILLING_CHUNK_BYTES));
-    } else if (service === 'dynamodb') {
-      const units = requestUnitsOf(operation, body.toString('utf8'));
-      this.billed.readUnits += units.readUnits;
-      this.billed.writeUnits += units.writeUnits;
-    }
   }
 
   async stop(): Promise<void> {
@@ -81,3 +62,11 @@ export class RequestCounter {
     this.agent.destroy();
   }
 }
+
+const bill = (counts: SharedCounts, service: string, operation: string, body: Buffer): void => {
+  if (service === 'sqs') {
+    counts.bill({ sqsRequests: Math.max(1, Math.ceil(body.byteLength / SQS_BILLING_CHUNK_BYTES)) });
+  } else if (service === 'dynamodb') {
+    counts.bill(requestUnitsOf(operation, body.toString('utf8')));
+  }
+};
