@@ -27,6 +27,16 @@ const fill = (budget: EnvironmentBudget, member: FakeMember, count: number) => {
   }
 };
 
+/** A budget shared by an API and a consumer function, as the local runtime has them. */
+const twoFunctions = (limit: number) => {
+  const budget = new EnvironmentBudget(limit, 1);
+  const api = new FakeMember();
+  const consumer = new FakeMember();
+  budget.join(api);
+  budget.join(consumer);
+  return { budget, api, consumer };
+};
+
 describe('EnvironmentBudget', () => {
   it('grants slots up to the machine-wide limit and refuses the next one', () => {
     const budget = new EnvironmentBudget(3, 1);
@@ -40,11 +50,7 @@ describe('EnvironmentBudget', () => {
   });
 
   it('ends an idle environment of a function above its share when one below its share is refused', () => {
-    const budget = new EnvironmentBudget(4, 1);
-    const api = new FakeMember();
-    const consumer = new FakeMember();
-    budget.join(api);
-    budget.join(consumer);
+    const { budget, api, consumer } = twoFunctions(4);
     fill(budget, api, 4);
     api.idle = 1;
 
@@ -54,11 +60,7 @@ describe('EnvironmentBudget', () => {
   });
 
   it('does not take environments from a function within its share', () => {
-    const budget = new EnvironmentBudget(4, 1);
-    const api = new FakeMember();
-    const consumer = new FakeMember();
-    budget.join(api);
-    budget.join(consumer);
+    const { budget, api, consumer } = twoFunctions(4);
     fill(budget, api, 2);
     fill(budget, consumer, 2);
     api.idle = 2;
@@ -71,11 +73,7 @@ describe('EnvironmentBudget', () => {
   });
 
   it('asks a busy borrower to give up an environment while a starved function waits, and wakes the starved one on release', () => {
-    const budget = new EnvironmentBudget(4, 1);
-    const api = new FakeMember();
-    const consumer = new FakeMember();
-    budget.join(api);
-    budget.join(consumer);
+    const { budget, api, consumer } = twoFunctions(4);
     fill(budget, api, 4);
     consumer.unservedInvocations = 1;
     budget.tryAcquire(consumer);
@@ -89,11 +87,7 @@ describe('EnvironmentBudget', () => {
   });
 
   it('forgets a waiting function once nothing of it waits', () => {
-    const budget = new EnvironmentBudget(2, 1);
-    const api = new FakeMember();
-    const consumer = new FakeMember();
-    budget.join(api);
-    budget.join(consumer);
+    const { budget, api, consumer } = twoFunctions(2);
     fill(budget, api, 2);
     consumer.unservedInvocations = 1;
     budget.tryAcquire(consumer);
