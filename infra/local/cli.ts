@@ -150,7 +150,7 @@ orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) 
 
 Try it:
   curl -i -X POST ${runtime.apiUrl}/orders -H 'content-type: application/json' -d @${sample}
-  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \\
+  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url ${outputs.DynamoDbEndpoint} dynamodb scan --table-name ${outputs.OrdersTableName}
 
 Ctrl-C stops (in-flight batches finish first). One line per consumer batch follows.
