@@ -7,7 +7,8 @@ import { formatRows } from './lib/report-format';
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick       a fifth of the work: rougher figures in under a minute
-  --json        print one JSON object on stdout (progress goes to stderr)
+  --json        print one JSON object on stdout (progress goes to stderr);
+                run as \`npm run -s bench -- --json\` so npm's banner stays off stdout
   -h, --help    this text
 Measures on fresh local emulators and prints figures with their targets; asserts nothing.`;
 
