@@ -72,6 +72,17 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** fauxqs needs node:sqlite (Node 22.5+), and Lambda runs nodejs22.x: the runtime runs on the Node it was started with. */
+const assertNodeVersion = () => {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 5)) {
+    throw new Error(
+      `The local runtime needs Node 22.5 or newer; this is Node ${process.versions.node}. ` +
+        'Run it through the npm scripts (npm start, npm run load, ...): they use the Node 22 that npm ci installs.',
+    );
+  }
+};
+
 export interface RuntimeEvents {
   batch: [BatchSummary];
   fatal: [Error];
@@ -95,6 +106,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   };
   const events = new EventEmitter<RuntimeEvents>();
 
+  assertNodeVersion();
   await assertPortsFree([
     { port: options.ports.http, flag: '--api-port', what: 'HTTP API' },
     { port: options.ports.https, flag: '--https-port', what: 'HTTPS API' },
