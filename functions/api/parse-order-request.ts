@@ -12,9 +12,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem };
 
-// application/json, with or without parameters such as "; charset=utf-8".
-const isJsonMediaType = (contentType: string | undefined): boolean =>
-  contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+// application/json, with no charset or charset=utf-8 (JSON is UTF-8; another charset would be misread).
+const isJsonMediaType = (contentType: string | undefined): boolean => {
+  const [mediaType, ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
+  if (mediaType !== 'application/json') return false;
+  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+};
 
 const headerValue = (event: APIGatewayProxyEventV2, name: string): string | undefined =>
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
@@ -23,6 +27,10 @@ const headerValue = (event: APIGatewayProxyEventV2, name: string): string | unde
 const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<object> => {
   const contentType = headerValue(event, 'content-type');
   if (!isJsonMediaType(contentType)) return { ok: false, problem: problems.unsupportedMediaType(contentType) };
+  const contentEncoding = headerValue(event, 'content-encoding');
+  if (contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity') {
+    return { ok: false, problem: problems.unsupportedContentEncoding(contentEncoding) };
+  }
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (body.byteLength > MAX_BODY_BYTES) return { ok: false, problem: problems.payloadTooLarge(body.byteLength, MAX_BODY_BYTES) };
   let json: unknown;

@@ -17,7 +17,13 @@ export const problems = {
     type: problemType('unsupported-media-type'),
     title: 'Unsupported Media Type',
     status: 415,
-    detail: `Send the order as JSON with "content-type: application/json" (received ${received ? `"${received}"` : 'no content-type'}).`,
+    detail: `Send the order as UTF-8 JSON with "content-type: application/json" (received ${received ? `"${received}"` : 'no content-type'}).`,
+  }),
+  unsupportedContentEncoding: (received: string): Problem => ({
+    type: problemType('unsupported-media-type'),
+    title: 'Unsupported Media Type',
+    status: 415,
+    detail: `Send the body uncompressed, without a content-encoding header (received "content-encoding: ${received}").`,
   }),
   payloadTooLarge: (bytes: number, limit: number): Problem => ({
     type: problemType('payload-too-large'),

@@ -31,6 +31,23 @@ describe('order intake API (local runtime, dev stage)', () => {
     expect(response.status).toBe(202);
   });
 
+  it('stores emoji and other characters above U+FFFF exactly as sent (the emulator would refuse them unescaped)', async () => {
+    const order = sampleOrder({ orderId: 'intake-emoji', customerId: 'café 😀', items: [{ sku: '𝄞-1', quantity: 1, unitPrice: 1 }] });
+
+    const response = await post('/orders', order);
+    const stored = await eventually('the emoji order stored', () => harness.storedOrder('intake-emoji'), 30_000);
+
+    expect(response.status).toBe(202);
+    expect(stored).toMatchObject({ customerId: 'café 😀', items: [{ sku: '𝄞-1', quantity: 1, unitPrice: 1 }] });
+  }, 40_000);
+
+  it('rejects with 400 and the field a character SQS cannot carry, instead of failing to enqueue it', async () => {
+    const response = await post('/orders', sampleOrder({ orderId: 'intake-ffff', customerId: 'cust\uffff' }));
+
+    expect(response.status).toBe(400);
+    expect((await jsonOf(response)).errors).toContainEqual(expect.objectContaining({ pointer: '/customerId' }));
+  });
+
   it('replays the first response for the same Idempotency-Key and body, enqueuing once; 422 for another body', async () => {
     const before = sendMessageCalls();
     const key = { 'idempotency-key': 'intake-key-1' };

@@ -6,11 +6,23 @@ export const MAX_ORDER_LINES = 100;
 // ICU's list of ISO 4217 codes: rejects well-formed but unknown codes such as "ABC".
 const ISO_4217_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 
+// What an SQS message body may not contain (its allowed set is #x9 | #xA | #xD | #x20-#xD7FF |
+// #xE000-#xFFFD | #x10000-#x10FFFF): SQS would refuse the message on every retry.
+const SQS_FORBIDDEN_CHARACTER =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True if SQS can carry the string: no lone surrogate, no control character but tab, CR and LF, no U+FFFE/U+FFFF. */
+export const isCarriableText = (text: string): boolean => !SQS_FORBIDDEN_CHARACTER.test(text);
+
 const boundedString = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
-    .min(1, { error: `${field} must not be empty` })
-    .max(64, { error: `${field} must be at most 64 characters` });
+    .min(1, { error: `${field} must not be empty`, abort: true })
+    .max(64, { error: `${field} must be at most 64 characters` })
+    .refine((text) => text.trim().length > 0, { error: `${field} must not be blank`, abort: true })
+    .refine(isCarriableText, {
+      error: `${field} must not contain control characters (other than tab, CR and LF), U+FFFE, U+FFFF or unpaired surrogates`,
+    });
 
 export const orderLineSchema = z.strictObject({
   sku: boundedString('sku'),

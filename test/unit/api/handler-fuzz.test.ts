@@ -2,7 +2,7 @@ import { SQSClient, SendMessageBatchCommand, SendMessageBatchCommandInput, SendM
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { MAX_ORDER_LINES, ORDER_ID_PATTERN, OrderRequest, parseOrderMessage } from '@orders-pipeline/shared';
+import { MAX_ORDER_LINES, ORDER_ID_PATTERN, OrderRequest, isCarriableText, parseOrderMessage } from '@orders-pipeline/shared';
 import { handler } from '../../../functions/api/handler';
 import { MAX_BODY_BYTES } from '../../../functions/api/parse-order-request';
 import { fakeContext } from '../../support/lambda-context';
@@ -20,8 +20,13 @@ let sentInBatches: SendMessageBatchCommandInput[] = [];
 /** "<case kind> <status>" → count, printed so a run shows what it covered. */
 const outcomes: Record<string, number> = {};
 
-// Strings as clients really send them: any Unicode, including astral characters and lone surrogates.
-const text = (max: number) => fc.string({ unit: 'binary', minLength: 1, maxLength: max }).filter((s) => s.length <= max);
+// Valid strings as clients really send them: any Unicode SQS can carry, astral characters (emoji) included.
+const text = (max: number) =>
+  fc.string({ unit: 'binary', minLength: 1, maxLength: max }).filter((s) => s.length <= max && s.trim() !== '' && isCarriableText(s));
+
+/** Characters no SQS message may carry: C0 controls but tab/CR/LF, U+FFFE, U+FFFF, unpaired surrogates. */
+const UNCARRIABLE = ['\u0000', '\u0001', '\u000b', '\u001f', '\ufffe', '\uffff', '\ud800', '\udbff', '\udc00', '\udfff'];
+const TEXT_POINTERS = ['/customerId', '/items/0/sku'];
 
 const orderLine = fc.record({
   sku: text(64),
@@ -72,6 +77,7 @@ type Case =
   | { kind: 'mutated'; body: unknown; pointer: string }
   | { kind: 'missing'; body: unknown; pointer: string }
   | { kind: 'unknown-field'; body: unknown; pointer: string }
+  | { kind: 'uncarriable'; body: unknown; pointer: string }
   | { kind: 'any-json'; body: unknown }
   | { kind: 'not-json'; raw: string };
 
@@ -100,6 +106,17 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
         // defineProperty, so that "__proto__" becomes an own field as JSON.parse makes it.
         Object.defineProperty(resolve(body, tokensOf(container)).value, key, { value, enumerable: true });
         return { kind: 'unknown-field', body, pointer: `${container}/${escapeToken(key)}` };
+      }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validOrder, fc.constantFrom(...TEXT_POINTERS), fc.constantFrom(...UNCARRIABLE), fc.nat())
+      .map(([order, pointer, character, at]): Case => {
+        const current = resolve(order, tokensOf(pointer)).value as string;
+        const position = at % (current.length + 1);
+        const value = `${current.slice(0, position)}${character}${current.slice(position)}`;
+        return { kind: 'uncarriable', body: withValueAt(order, pointer, value), pointer };
       }),
   },
   { weight: 1, arbitrary: fc.jsonValue().map((body): Case => ({ kind: 'any-json', body })) },
@@ -153,6 +170,7 @@ describe('API handler under fuzzing', () => {
           expect(message.order).toEqual({ ...JSON.parse(raw), orderId: body.orderId });
           expect(fuzzCase.kind).not.toBe('missing');
           expect(fuzzCase.kind).not.toBe('unknown-field');
+          expect(fuzzCase.kind).not.toBe('uncarriable');
           return;
         }
         expect(sent).toHaveLength(before);
@@ -171,7 +189,7 @@ describe('API handler under fuzzing', () => {
         }
         const pointers: string[] = body.errors.map((error: { pointer: string }) => error.pointer);
         if (fuzzCase.kind === 'mutated') expect(pointers.some((p) => p === fuzzCase.pointer || p.startsWith(`${fuzzCase.pointer}/`))).toBe(true);
-        if (fuzzCase.kind === 'missing' || fuzzCase.kind === 'unknown-field') expect(pointers).toContain(fuzzCase.pointer);
+        if (fuzzCase.kind === 'missing' || fuzzCase.kind === 'unknown-field' || fuzzCase.kind === 'uncarriable') expect(pointers).toContain(fuzzCase.pointer);
         if (fuzzCase.kind === 'valid') throw new Error(`a valid order was rejected: ${response.body}`);
       }),
       { numRuns: RUNS },

@@ -54,6 +54,11 @@ describe('api handler', () => {
   it.each([
     ['a non-JSON content type', () => post(sampleOrder(), { 'content-type': 'text/plain' }), 415],
     ['no content type', () => post(sampleOrder(), {}), 415],
+    ['a charset other than UTF-8', () => post(sampleOrder(), { 'content-type': 'application/json; charset=utf-16' }), 415],
+    ['a compressed body', () => post(sampleOrder(), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 415],
+    ['a whitespace-only customerId', () => post({ ...sampleOrder(), customerId: '   ' }), 400],
+    ['a NUL character in a sku', () => post({ ...sampleOrder(), items: [{ sku: 'SKU\u0000', quantity: 1, unitPrice: 1 }] }), 400],
+    ['U+FFFE in customerId, which SQS cannot carry', () => post({ ...sampleOrder(), customerId: 'cust\ufffe' }), 400],
     ['a body over 64 KB', () => post({ ...sampleOrder(), pad: 'x'.repeat(70_000) }), 413],
     ['malformed JSON', () => post('{"customerId": '), 400],
     ['a JSON array instead of an order', () => post([sampleOrder()]), 400],

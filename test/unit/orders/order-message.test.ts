@@ -20,6 +20,16 @@ const parseError = (body: string): Error => {
 };
 
 describe('order message', () => {
+  it('writes characters above U+FFFF as escapes, so every SQS takes the body, and reads them back exactly', () => {
+    const order = sampleOrder({ customerId: 'café 😀', items: [{ sku: '𝄞-1', quantity: 1, unitPrice: 1 }] });
+
+    const body = serializeOrderMessage(buildOrderMessage(order, acceptedAt));
+
+    expect([...body].every((character) => (character.codePointAt(0) ?? 0) <= 0xfffd)).toBe(true);
+    expect(body).toContain('\\ud83d\\ude00');
+    expect(parseOrderMessage(body).order).toEqual(order);
+  });
+
   it('round-trips an order through the queue body unchanged', () => {
     const message = buildOrderMessage(sampleOrder(), acceptedAt);
     expect(parseOrderMessage(serializeOrderMessage(message))).toEqual({
