@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { CfnTemplate, resourcesOfType } from './cloud-assembly';
 import { LocalFunction } from './lambda/local-function';
@@ -117,6 +118,29 @@ const send = (response: http.ServerResponse, status: number, body: unknown, head
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
+/** The front's own answers (no function ran): RFC 9457 problem+json with the status API Gateway gives. */
+const problemBody = (status: number, detail: string): string =>
+  JSON.stringify({ type: 'about:blank', title: http.STATUS_CODES[status] ?? 'Error', status, detail });
+
+const sendProblem = (response: http.ServerResponse, status: number, detail: string, headers: Record<string, string> = {}) => {
+  const body = problemBody(status, detail);
+  response.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  response.end(body);
+};
+
+/** Requests Node's parser refuses (headers over its limit, malformed lines) never reach a handler: answer them here. */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = problemBody(status, status === 431 ? 'The request headers are too large.' : `The request is not valid HTTP (${error.code ?? error.message}).`);
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+};
+
 export interface HttpApiServer {
   readonly url: string;
   readonly httpsUrl: string;
@@ -133,20 +157,27 @@ export const startHttpApi = async (options: {
 }): Promise<HttpApiServer> => {
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      sendProblem(response, 400, `The request target ${JSON.stringify(request.url)} is not a valid path.`, { 'apigw-requestid': requestId });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
       if (size > MAX_PAYLOAD_BYTES) {
-        send(response, 413, { message: 'Request Entity Too Large' });
+        sendProblem(response, 413, `The body is over the HTTP API's limit of ${MAX_PAYLOAD_BYTES / (1024 * 1024)} MB.`, { 'apigw-requestid': requestId });
         return;
       }
       chunks.push(chunk as Buffer);
     }
     const matched = matchRoute(options.routes, request.method ?? 'GET', url.pathname);
     if (!matched) {
-      send(response, 404, { message: 'Not Found' }, { 'apigw-requestid': requestId });
+      const routes = options.routes.map((route) => route.routeKey).join(', ');
+      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routes}.`, { 'apigw-requestid': requestId });
       return;
     }
     if (matched.route.authorizationType !== 'NONE') {
@@ -204,6 +235,7 @@ export const startHttpApi = async (options: {
 
   const httpServer = http.createServer(listener);
   const httpsServer = https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener);
+  for (const server of [httpServer, httpsServer]) server.on('clientError', answerClientError);
   const listen = (server: http.Server, port: number, flag: string) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>

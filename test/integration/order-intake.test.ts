@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import * as path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sampleOrder } from '../support/fixtures';
@@ -22,6 +23,20 @@ describe('order intake API (local runtime, dev stage)', () => {
     });
   // Response bodies are checked field by field below.
   const jsonOf = async (response: Response): Promise<any> => response.json();
+  /** A request fetch would refuse to send as written. */
+  const rawRequest = (text: string): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(new URL(harness.runtime.apiUrl).port), '127.0.0.1', () => socket.end(text));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const [head, body] = answer.split('\r\n\r\n');
+        const [statusLine, ...headerLines] = head.split('\r\n');
+        const headers = new Headers(headerLines.map((line) => line.split(/:\s*/, 2) as [string, string]));
+        resolve(new Response(body, { status: Number(statusLine.split(' ')[1]), headers }));
+      });
+    });
   const sendMessageCalls = () => harness.runtime.requestCounts()['sqs:SendMessage'] ?? 0;
   const { orderId: _omitted, ...orderWithoutId } = sampleOrder();
 
@@ -99,6 +114,18 @@ describe('order intake API (local runtime, dev stage)', () => {
     await eventually('both valid orders in DynamoDB', async () => (await harness.storedOrder('intake-batch-0')) && harness.storedOrder('intake-batch-2'));
     expect(await harness.storedOrder('intake-batch-1')).toBeUndefined();
   }, 30_000);
+
+  it.each([
+    ['an unknown route', () => fetch(`${harness.runtime.apiUrl}/nope`), 404],
+    ['a request target that is not a path', () => rawRequest('POST //[ HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n'), 400],
+    ['headers over the limit', () => fetch(`${harness.runtime.apiUrl}/orders`, { method: 'POST', headers: { 'x-big': 'a'.repeat(20_000) } }), 431],
+  ])('answers %s from the front with problem+json', async (_case, send, status) => {
+    const response = await send();
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await jsonOf(response)).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  });
 
   it('serves the committed OpenAPI document at GET /openapi.json', async () => {
     const response = await fetch(`${harness.runtime.apiUrl}/openapi.json`);
