@@ -6,6 +6,7 @@ import {
   validateOrderRequest,
   validateSchema,
 } from '@orders-pipeline/shared';
+import { duplicateKeyPointers } from './duplicate-keys';
 import { Problem, problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -33,11 +34,16 @@ const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<ob
   }
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (body.byteLength > MAX_BODY_BYTES) return { ok: false, problem: problems.payloadTooLarge(body.byteLength, MAX_BODY_BYTES) };
+  const text = body.toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     return { ok: false, problem: problems.malformedJson(error instanceof Error ? error.message : 'unparseable') };
+  }
+  const duplicates = duplicateKeyPointers(text);
+  if (duplicates.length > 0) {
+    return { ok: false, problem: problems.invalidOrder(duplicates.map((pointer) => ({ pointer, detail: 'this field appears more than once in its object; send it once' }))) };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, problem: problems.invalidOrder([{ pointer: '', detail: `the body must be a JSON object describing ${what}` }]) };

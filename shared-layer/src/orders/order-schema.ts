@@ -72,7 +72,8 @@ export type ValidationResult<T> =
 const escapePointerToken = (token: PropertyKey): string =>
   String(token).replaceAll('~', '~0').replaceAll('/', '~1');
 
-const toPointer = (path: readonly PropertyKey[]): string =>
+/** RFC 6901 JSON pointer of a path of object keys and array indexes. */
+export const toPointer = (path: readonly PropertyKey[]): string =>
   path.map((token) => `/${escapePointerToken(token)}`).join('');
 
 /** Flattens zod issues into one entry per offending field; unknown keys get a pointer each. */

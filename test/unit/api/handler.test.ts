@@ -81,6 +81,13 @@ describe('api handler', () => {
     expect(pointers).toEqual(['/customerId', '/extra', '/items/0/quantity']);
   });
 
+  it('refuses a body that names a field twice, pointing at the repeat, instead of keeping the last value', async () => {
+    const response = await post('{"customerId":"cust-42","currency":"USD","items":[{"sku":"SKU-1","quantity":1,"quantity":900,"unitPrice":1}]}');
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).errors).toEqual([{ pointer: '/items/0/quantity', detail: 'this field appears more than once in its object; send it once' }]);
+  });
+
   it('answers 503 with Retry-After, never 202, when the queue refuses the message', async () => {
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
 
