@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { getStageConfig } from '../config/stages';
-import { OrdersPipelineStack, stackNameFor } from '../stacks/orders-pipeline-stack';
+import { addStage } from '../stage-app';
 
 export interface CfnResource {
   readonly Type: string;
@@ -25,11 +24,10 @@ export interface StageAssembly {
  * `outdir`, and reads the template and built assets back from the cloud assembly.
  */
 export const synthesizeStage = (stageName: string, outdir: string): StageAssembly => {
-  const config = getStageConfig(stageName);
   // The template checks CDK runs on every synth (a WebAssembly rule engine) cost seconds of CPU per start
   // and change nothing in the template; `npm run synth` and `cdk synth` still run them.
   const app = new App({ outdir, builtinCloudFormationValidation: false });
-  const stack = new OrdersPipelineStack(app, stackNameFor(config.stageName), { config });
+  const { stack } = addStage(app, stageName);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   return {

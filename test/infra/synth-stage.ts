@@ -1,8 +1,7 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { StageConfig, StageName, getStageConfig } from '../../infra/config/stages';
-import { OrdersPipelineStack, stackNameFor } from '../../infra/stacks/orders-pipeline-stack';
+import { StageConfig, StageName } from '../../infra/config/stages';
+import { addStage } from '../../infra/stage-app';
 
 export interface SynthesizedStage {
   readonly config: StageConfig;
@@ -13,14 +12,12 @@ export interface SynthesizedStage {
 
 const cache = new Map<StageName, SynthesizedStage>();
 
-/** Synthesizes one stage the way infra/bin/app.ts does, cdk-nag included; cached per test file. */
+/** Synthesizes one stage as it deploys (addStage: tags and cdk-nag included); cached per test file. */
 export const synthStage = (stage: StageName): SynthesizedStage => {
   const cached = cache.get(stage);
   if (cached) return cached;
   const app = new App();
-  const config = getStageConfig(stage);
-  const stack = new OrdersPipelineStack(app, stackNameFor(stage), { config });
-  Aspects.of(app).add(new AwsSolutionsChecks());
+  const { config, stack } = addStage(app, stage);
   const synthesized = { config, app, stack, template: Template.fromStack(stack) };
   cache.set(stage, synthesized);
   return synthesized;
