@@ -1,4 +1,4 @@
-// npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see the README).
+// npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see docs/load-and-cost.md).
 import { parseArgs } from 'node:util';
 import { HELP, HELP_OPTION, parseCommandLine } from '../infra/ops/cli-options';
 import { BenchReport, PartialBench, Throughput, runBench } from './bench';

@@ -1,4 +1,4 @@
-// npm run tune -- [options]: sweeps consumer batch settings under the same load; see USAGE and the README.
+// npm run tune -- [options]: sweeps consumer batch settings under the same load; see USAGE and docs/load-and-cost.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -50,7 +50,7 @@ const RETRYABLE_ERROR_NAMES = new Set([
 const orderIdOf = (message: OrderMessage): string => message.order.orderId;
 
 /**
- * Stores the orders of concurrently processed records, first write wins (see README, "Exactly once"):
+ * Stores the orders of concurrently processed records, first write wins (see docs/design.md, "Consumer: exactly once"):
  * each record awaits its own promise (DataLoader style), and one flush per batch
  *   1. de-duplicates by orderId (the first copy counts),
  *   2. looks the orders up with BatchGetItem (≤ 100 per call) and skips those already stored,

@@ -25,7 +25,7 @@ Ctrl-C or SIGTERM stops: new requests are refused, requests and batches in fligh
 exits 0. A second Ctrl-C stops at once. If an emulator dies it is restarted on the same data; if
 it keeps dying, npm start stops and exits 1.
 
-Fault injection (see README "Fault injection"):
+Fault injection (see docs/design.md, "Fault injection"):
   ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   passed to the consumer
   ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice`;
 

@@ -1,4 +1,4 @@
-// npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and README "Redriving the DLQ".
+// npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and docs/operations.md, "Redriving the DLQ".
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from './cli-options';

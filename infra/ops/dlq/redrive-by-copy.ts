@@ -28,7 +28,7 @@ export interface RedriveByCopyOptions {
   readonly dryRun?: boolean;
   /** Messages per second, at most. */
   readonly ratePerSecond?: number;
-  /** Stops after the batch in hand; nothing is lost (see README, "Redriving the DLQ"). */
+  /** Stops after the batch in hand; nothing is lost (see docs/operations.md, "Redriving the DLQ"). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RedriveProgress) => void;
   /** How long received messages stay invisible while this run holds them. */

@@ -3,7 +3,7 @@ import { InvalidOrderMessageError } from '../errors';
 import { OrderMessage } from './order-message';
 
 /**
- * Orders table item (see README, "Data model"). The key is derived from orderId alone, so every
+ * Orders table item (see docs/design.md, "Data model"). The key is derived from orderId alone, so every
  * delivery of the same order addresses the same item: a redelivery can never create a second one.
  */
 export interface OrderItem {

@@ -35,7 +35,7 @@ export const orderLineSchema = z.strictObject({
     .min(0, { error: 'unitPrice must not be negative' }),
 });
 
-/** The public order contract (see README, "The order"). */
+/** The public order contract (see docs/api.md, "The order"). */
 export const orderSchema = z.strictObject({
   orderId: z
     .string({ error: 'orderId must be a string' })

@@ -1,5 +1,5 @@
 /**
- * The one place Powertools is instantiated. Powertools lives only in the layer (see README,
+ * The one place Powertools is instantiated. Powertools lives only in the layer (see docs/design.md,
  * "Where Powertools lives"): functions import it from here, so there is one copy per process and
  * its internal `instanceof` checks hold. Service name and namespace come from the env variables
  * Powertools itself reads: POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL.
