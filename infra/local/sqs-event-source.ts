@@ -6,6 +6,7 @@ import {
   SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
@@ -97,7 +98,6 @@ export const failedRecordIds = (
   return { failed };
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const POLL_BACKOFF_MS = { first: 100, max: 5_000 };
 

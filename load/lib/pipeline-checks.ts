@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { OrderRequest, sleep } from '../../shared-layer/src';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OrderRequest } from '../../shared-layer/src';
 import { queueDepth } from '../../infra/ops/pipeline-target';
 import type { LocalPipeline } from './local-pipeline';
 

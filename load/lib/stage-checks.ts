@@ -1,6 +1,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, OrderRequest, chunk, fullJitterDelayMs, orderKey, sleep } from '../../shared-layer/src';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src';
 import { forEachConcurrently } from './order-generator';
 import { queueDepth } from '../../infra/ops/pipeline-target';
 import { StoredOrderItem, Verification, verifyStoredOrders } from './pipeline-checks';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CancelMessageMoveTaskCommand,
   ListMessageMoveTasksCommand,
@@ -31,14 +32,9 @@ export interface MoveTaskResult extends MoveTaskProgress {
 
 const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
-const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleepUnlessAborted = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleep(ms, undefined, { signal }).catch(() => undefined);
 
 const progressOf = (task: ListMessageMoveTasksResultEntry): MoveTaskResult => ({
   status: task.Status ?? 'UNKNOWN',

@@ -5,7 +5,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { sleep } from '../../../shared-layer/src/retry/backoff';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages } from './held-messages';
 
