@@ -303,14 +303,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       events,
       emulatorPids: () => ({ dynamodb: dynamodbEmulator.pid ?? 0, sqs: sqsEmulator.pid ?? 0 }),
       requestCounts: () => proxies.requestCounts(),
-      usage: () => ({
-        functions: Object.fromEntries(
-          [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
-        ),
-        sqsRequests: proxies.billed().sqsRequests,
-        dynamoDbReadUnits: proxies.billed().readUnits,
-        dynamoDbWriteUnits: proxies.billed().writeUnits,
-      }),
+      usage: () => {
+        const billed = proxies.billed();
+        return {
+          functions: Object.fromEntries(
+            [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
+          ),
+          sqsRequests: billed.sqsRequests,
+          dynamoDbReadUnits: billed.readUnits,
+          dynamoDbWriteUnits: billed.writeUnits,
+        };
+      },
       stop: stopAll,
     };
   } catch (error) {
