@@ -98,7 +98,6 @@ export const failedRecordIds = (
   return { failed };
 };
 
-
 const POLL_BACKOFF_MS = { first: 100, max: 5_000 };
 
 const describeError = (error: unknown): string => {

@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { WriteStream, createWriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
+import { endWithRuntime } from '../end-with-runtime';
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
@@ -21,11 +22,6 @@ export interface EmulatorOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** Every emulator process alive in this runtime, so that any exit path of the runtime can end them. */
-const liveProcesses = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of liveProcesses) child.kill('SIGKILL');
-});
 
 const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);
 
@@ -88,12 +84,13 @@ export class EmulatorProcess extends EventEmitter<{ crash: [string] }> {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
-    liveProcesses.add(child);
+    endWithRuntime(child);
     child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.log.write(chunk));
     child.on('error', (error) => this.log.write(`[runtime] ${options.name}: ${error.message}\n`));
 
     const timeoutMs = options.startTimeoutMs ?? 20_000;
+    let exitBeforeReady: (code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
     this.boundPort = await new Promise<number>((resolve, reject) => {
       const fail = (reason: string) => {
         clearTimeout(timer);
@@ -106,18 +103,17 @@ export class EmulatorProcess extends EventEmitter<{ crash: [string] }> {
         clearTimeout(timer);
         resolve(message.ready);
       });
-      child.once('exit', (code, signal) => {
-        liveProcesses.delete(child);
+      exitBeforeReady = (code, signal) => {
         if (code === PORT_IN_USE_EXIT_CODE) {
           fail(`cannot listen: port ${this.boundPort} is taken. Stop what uses it, or pass ${options.portFlag} <port>`);
         } else {
           fail(`exited before it was ready (${describeExit(code, signal)})`);
         }
-      });
+      };
+      child.once('exit', exitBeforeReady);
     });
-    child.removeAllListeners('exit');
+    child.off('exit', exitBeforeReady);
     child.once('exit', (code, signal) => {
-      liveProcesses.delete(child);
       if (!this.stopping) this.emit('crash', describeExit(code, signal));
     });
   }

@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
+import { endWithRuntime } from '../end-with-runtime';
 
 export interface InvocationError {
   readonly errorType: string;
@@ -28,11 +29,6 @@ type EnvironmentMessage =
 
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
 
-/** Every environment process alive in this runtime, so that any exit path of the runtime can end them. */
-const liveProcesses = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of liveProcesses) child.kill('SIGKILL');
-});
 
 /**
  * One execution environment: a plain `node` process running bootstrap.js (never the runtime's own
@@ -58,11 +54,10 @@ export class ExecutionEnvironment {
       stdio: ['ignore', spec.logFd, spec.logFd, 'ipc'],
       env: { ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
     });
-    liveProcesses.add(this.child);
+    endWithRuntime(this.child);
 
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        liveProcesses.delete(this.child);
         this.exitReason = signal ? `signal ${signal}` : `code ${code}`;
         this.pending?.resolve({ exited: this.exitReason });
         this.pending = undefined;
