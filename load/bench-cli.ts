@@ -1,6 +1,6 @@
 // npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see docs/load-and-cost.md).
 import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine } from '../infra/ops/cli-options';
+import { HELP, HELP_OPTION, parseCommandLine } from '../ops/cli-kit/program';
 import { BenchReport, PartialBench, Throughput, runBench } from './bench';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';

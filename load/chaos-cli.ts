@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError } from '../infra/ops/cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError } from '../ops/cli-kit/program';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, PartialChaosReport, runChaos } from './chaos';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatCost } from './lib/cost-model';

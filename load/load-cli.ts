@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../infra/ops/cli-options';
-import { confirmInProduction } from '../infra/ops/confirm-in-production';
-import { confirmByTyping } from '../infra/ops/terminal';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../ops/cli-kit/program';
+import { confirmInProduction } from '../ops/cli-kit/confirm-in-production';
+import { confirmByTyping } from '../ops/cli-kit/terminal';
 import { formatCost } from './lib/cost-model';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../infra/ops/cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../ops/cli-kit/program';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
 import { PartialTune, recommend, runTune, sweepPoints, TuneResult } from './tune';

@@ -1,4 +1,4 @@
-import { queueDepth } from '../../infra/ops/pipeline-target';
+import { queueDepth } from '../../ops/pipeline-target';
 import { LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { measuredCostPerMillion } from './cost-model';
 import { LoadTarget } from './load-target';

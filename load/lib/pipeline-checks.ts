@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderRequest } from '../../shared-layer/src';
-import { queueDepth } from '../../infra/ops/pipeline-target';
+import { queueDepth } from '../../ops/pipeline-target';
 import type { LocalPipeline } from './local-pipeline';
 
 /**

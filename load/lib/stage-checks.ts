@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src';
 import { forEachConcurrently } from './order-generator';
-import { queueDepth } from '../../infra/ops/pipeline-target';
+import { queueDepth } from '../../ops/pipeline-target';
 import { StoredOrderItem, Verification, verifyStoredOrders } from './pipeline-checks';
 
 /** Attempts per BatchGetItem chunk before a read is given up (throttled keys come back as UnprocessedKeys). */

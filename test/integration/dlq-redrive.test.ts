@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { OrderRequest } from '@orders-pipeline/shared';
-import { inspectDeadLetters } from '../../infra/ops/dlq/inspect';
-import { MAX_RECEIVES_REASON } from '../../infra/ops/dlq/dead-letter-view';
-import { redriveByCopy } from '../../infra/ops/dlq/redrive-by-copy';
-import { queueDepth } from '../../infra/ops/pipeline-target';
+import { inspectDeadLetters } from '../../ops/dlq/inspect';
+import { MAX_RECEIVES_REASON } from '../../ops/dlq/dead-letter-view';
+import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';
+import { queueDepth } from '../../ops/pipeline-target';
 import { scanOrders, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
@@ -93,7 +93,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
     // The operator runs the CLI again: the 10 are copied a second time.
     const { stdout } = await promisify(execFile)(
       path.join(PROJECT_ROOT, 'node_modules', '.bin', 'ts-node'),
-      ['--transpile-only', 'infra/ops/dlq-cli.ts', 'redrive', '--local', '--outputs', healthy.runtime.outputsFile],
+      ['--transpile-only', 'ops/dlq-cli.ts', 'redrive', '--local', '--outputs', healthy.runtime.outputsFile],
       { cwd: PROJECT_ROOT },
     );
     expect(stdout).toMatch(/moved 10, skipped 0, failed 0/);
@@ -116,7 +116,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
 
 describe('npm run dlq (command line)', () => {
   const dlq = (...args: string[]) =>
-    promisify(execFile)(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'infra/ops/dlq-cli.ts', ...args], { cwd: PROJECT_ROOT }).then(
+    promisify(execFile)(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'ops/dlq-cli.ts', ...args], { cwd: PROJECT_ROOT }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
     );

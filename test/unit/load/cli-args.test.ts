@@ -1,4 +1,4 @@
-import { HELP } from '../../../infra/ops/cli-options';
+import { HELP } from '../../../ops/cli-kit/program';
 import { parseBenchArgs } from '../../../load/bench-cli';
 import { DEFAULT_CHAOS } from '../../../load/chaos';
 import { parseChaosArgs } from '../../../load/chaos-cli';

@@ -1,4 +1,4 @@
-import { OpsError } from '../../../infra/ops/ops-error';
+import { OpsError } from '../../../ops/cli-kit/ops-error';
 import { requestHeaders } from '../../../load/lib/request-auth';
 import { regionOfApiUrl, requestAuthorizer, TOKEN_VARIABLE } from '../../../load/lib/stage-load-target';
 

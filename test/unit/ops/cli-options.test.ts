@@ -1,4 +1,4 @@
-import { UsageError, wholeNumberOption } from '../../../infra/ops/cli-options';
+import { UsageError, wholeNumberOption } from '../../../ops/cli-kit/program';
 
 describe('wholeNumberOption', () => {
   it('is undefined when the flag is absent and the number when it is a whole one within bounds', () => {

@@ -1,4 +1,4 @@
-import { confirmMove } from '../../../infra/ops/dlq/confirm-move';
+import { confirmMove } from '../../../ops/dlq/confirm-move';
 
 const base = { production: true, label: 'prod', dryRun: false, yes: false, interactive: true };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { localTarget, stageTarget } from '../../../infra/ops/pipeline-target';
+import { localTarget, stageTarget } from '../../../ops/pipeline-target';
 
 const cloudFormation = mockClient(CloudFormationClient);
 

@@ -7,8 +7,8 @@ import {
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { redriveByCopy } from '../../../infra/ops/dlq/redrive-by-copy';
-import { MAX_RECEIVES_REASON, viewDeadLetter } from '../../../infra/ops/dlq/dead-letter-view';
+import { redriveByCopy } from '../../../ops/dlq/redrive-by-copy';
+import { MAX_RECEIVES_REASON, viewDeadLetter } from '../../../ops/dlq/dead-letter-view';
 
 const sqs = mockClient(SQSClient);
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq';

@@ -1,4 +1,4 @@
-import { ProductionConfirmation, confirmInProduction } from '../confirm-in-production';
+import { ProductionConfirmation, confirmInProduction } from '../cli-kit/confirm-in-production';
 
 export interface MoveConfirmation extends ProductionConfirmation {
   readonly dryRun: boolean;

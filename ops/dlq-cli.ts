@@ -1,14 +1,14 @@
 // npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and docs/operations.md, "Redriving the DLQ".
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from './cli-options';
+import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from './cli-kit/program';
 import { confirmMove } from './dlq/confirm-move';
 import { inspectDeadLetters, Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
 import { redriveByCopy, RedriveProgress } from './dlq/redrive-by-copy';
-import { OpsError } from './ops-error';
+import { OpsError } from './cli-kit/ops-error';
 import { PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
-import { ProgressLine, bar, confirmByTyping, duration } from './terminal';
+import { ProgressLine, bar, confirmByTyping, duration } from './cli-kit/terminal';
 
 const USAGE = `Usage: npm run dlq -- <command> (--local | --stage <dev|staging|prod>) [options]
 

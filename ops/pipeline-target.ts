@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { stackNameFor } from '../stacks/orders-pipeline-stack';
-import { OpsError } from './ops-error';
+import { stackNameFor } from '../infra/stacks/orders-pipeline-stack';
+import { OpsError } from './cli-kit/ops-error';
 
 /** One deployed (or local) pipeline's queues, and a client that reaches them. */
 export interface PipelineTarget {

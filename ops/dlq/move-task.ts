@@ -6,7 +6,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { OpsError } from '../ops-error';
+import { OpsError } from '../cli-kit/ops-error';
 
 export interface MoveTaskProgress {
   readonly status: string;

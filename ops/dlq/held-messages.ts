@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityBatchCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { chunk } from '../../../shared-layer/src/retry/chunk';
+import { chunk } from '../../shared-layer/src/retry/chunk';
 
 /** ReceiveMessage, ChangeMessageVisibilityBatch, SendMessageBatch and DeleteMessageBatch take at most 10. */
 export const SQS_BATCH_MAX = 10;
