@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { STAGE_NAMES } from '../config/stages';
-import { FAULT_INJECTION_ENV, readFaultConfig } from '../../shared-layer/src/faults/fault-injection';
+import { FAULT_INJECTION_ENV, readFaultConfig } from './faults/fault-config';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import { BatchSummary } from './sqs-event-source';
@@ -25,9 +25,10 @@ Ctrl-C or SIGTERM stops: new requests are refused, requests and batches in fligh
 exits 0. A second Ctrl-C stops at once. If an emulator dies it is restarted on the same data; if
 it keeps dying, npm start stops and exits 1.
 
-Fault injection (see docs/design.md, "Fault injection"):
-  ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   passed to the consumer
-  ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice`;
+Fault injection (see docs/local-runtime.md, "Fault injection"):
+  ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   DynamoDB faults on the wire
+  ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice
+  ORDERS_LOCAL_SEED=<n>                                seeds the faults' random choices`;
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -98,6 +99,14 @@ const faultInjection = (() => {
 const duplicateRate = Number(process.env.ORDERS_LOCAL_DUPLICATE_RATE ?? 0);
 if (!(duplicateRate >= 0 && duplicateRate <= 1)) fail('ORDERS_LOCAL_DUPLICATE_RATE must be a fraction from 0 to 1.');
 
+const seedOption = (() => {
+  const raw = process.env.ORDERS_LOCAL_SEED;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) fail(`Invalid ORDERS_LOCAL_SEED "${raw}": use a whole number (printed by an earlier run).`);
+  return value;
+})();
+
 const maxEnvironments = (() => {
   const raw = values['max-environments'] ?? process.env.ORDERS_LOCAL_MAX_ENVIRONMENTS;
   if (raw === undefined) return undefined;
@@ -122,17 +131,19 @@ const main = async () => {
       dynamodb: portOption(values['dynamodb-port'], 'ORDERS_LOCAL_DYNAMODB_PORT', 8000),
       sqs: portOption(values['sqs-port'], 'ORDERS_LOCAL_SQS_PORT', 4566),
     },
-    environmentOverrides: faultInjection
-      ? { ConsumerFunction: { [FAULT_INJECTION_ENV]: process.env[FAULT_INJECTION_ENV] as string } }
-      : undefined,
+    faults: faultInjection,
     duplicateDeliveryRate: duplicateRate,
+    seed: seedOption,
     maxEnvironments,
     log,
   });
   process.off('SIGINT', earlySignal);
   process.off('SIGTERM', earlySignal);
   if (faultInjection || duplicateRate > 0) {
-    log(`FAULT INJECTION ON: consumer ${JSON.stringify(faultInjection ?? {})}, duplicate deliveries ${duplicateRate}`);
+    log(
+      `FAULT INJECTION ON: DynamoDB ${JSON.stringify(faultInjection ?? {})}, duplicate deliveries ${duplicateRate}, ` +
+        `seed ${runtime.seed} (replay with ORDERS_LOCAL_SEED=${runtime.seed})`,
+    );
   }
   runtime.events.on('batch', (batch) => log(describeBatch(batch)));
   const { outputs } = runtime;

@@ -1,27 +1,43 @@
 // The counting proxies' own thread: proxying every SDK call of the functions must not wait behind
 // the HTTP front and the environments' IPC on the runtime's event loop. Bundled to plain JS at start.
 import { parentPort, workerData } from 'node:worker_threads';
-import { RequestCounter } from './request-counter';
+import type { FaultConfig } from './faults/fault-config';
+import { DynamoDbWireFaults } from './faults/dynamodb-wire-faults';
+import { RequestCounter, WireFaultHooks } from './request-counter';
+import { derivedRandom } from './seeded-random';
 import { SharedCounts, SharedCountsBuffers } from './shared-counts';
 
 export interface CountingProxiesWorkerData {
   readonly targets: Readonly<Record<string, string>>;
   readonly buffers: SharedCountsBuffers;
+  /** Faults to inject into the DynamoDB calls; none when absent. */
+  readonly dynamoDbFaults?: FaultConfig;
+  readonly seed: number;
 }
 
 export type FromCountingProxies =
   | { readonly type: 'ready'; readonly endpoints: Readonly<Record<string, string>> }
+  | { readonly type: 'crash-caller'; readonly callerId: string }
   | { readonly type: 'stopped' }
   | { readonly type: 'failed'; readonly message: string };
 
-const { targets, buffers } = workerData as CountingProxiesWorkerData;
+const { targets, buffers, dynamoDbFaults, seed } = workerData as CountingProxiesWorkerData;
 const counts = new SharedCounts(buffers);
 const port = parentPort;
 if (!port) throw new Error('counting-proxies-worker runs as a worker thread only');
 
 const main = async () => {
   const counters = new Map<string, RequestCounter>();
-  for (const [service, target] of Object.entries(targets)) counters.set(service, await RequestCounter.start(service, new URL(target), counts));
+  const faultHooksFor = (service: string): WireFaultHooks | undefined =>
+    service === 'dynamodb' && dynamoDbFaults
+      ? {
+          faults: new DynamoDbWireFaults(dynamoDbFaults, derivedRandom(seed, 'dynamodb-faults'), (key) => counts.count(key)),
+          crashCaller: (callerId) => port.postMessage({ type: 'crash-caller', callerId } satisfies FromCountingProxies),
+        }
+      : undefined;
+  for (const [service, target] of Object.entries(targets)) {
+    counters.set(service, await RequestCounter.start(service, new URL(target), counts, faultHooksFor(service)));
+  }
   port.on('message', (message: { type: 'stop' }) => {
     if (message.type !== 'stop') return;
     void Promise.all([...counters.values()].map((counter) => counter.stop())).then(() => port.postMessage({ type: 'stopped' } satisfies FromCountingProxies));

@@ -13,6 +13,8 @@ import { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { provisionResources } from './provision';
 import { CountingProxies } from './counting-proxies';
+import type { FaultConfig } from './faults/fault-config';
+import { derivedRandom, newSeed } from './seeded-random';
 import { BatchSummary, SqsEventSource } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
@@ -35,6 +37,10 @@ export interface LocalRuntimeOptions {
   readonly timeoutOverrides?: Readonly<Record<string, number>>;
   /** Fraction of successfully processed records the event source delivers once more (at-least-once duplicates). */
   readonly duplicateDeliveryRate?: number;
+  /** Faults injected on the wire into the functions' DynamoDB calls (docs/local-runtime.md, "Fault injection"). */
+  readonly faults?: FaultConfig;
+  /** Seeds every random choice of the runtime (faults, duplicate deliveries); a fresh one when absent, see `seed` on the runtime. */
+  readonly seed?: number;
   /** Replaces the event-source mappings' batching settings (the tune sweep varies them). */
   readonly eventSourceOverrides?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency?: number };
   /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
@@ -58,6 +64,8 @@ export interface LocalRuntime {
   readonly apiHttpsUrl: string;
   readonly certificateFile: string;
   readonly logDir: string;
+  /** Seeds the runtime's random choices: start another with the same seed to replay them. */
+  readonly seed: number;
   /**
    * Emits 'batch' with a BatchSummary after every event-source invocation, and 'fatal' when an
    * emulator died and could not be restarted (the runtime is then of no use: stop it).
@@ -105,6 +113,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     return stopped;
   };
   const events = new EventEmitter<RuntimeEvents>();
+  const seed = options.seed ?? newSeed();
 
   assertNodeVersion();
   await assertPortsFree([
@@ -146,10 +155,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stoppables.push({ stop: async () => (dynamodb.destroy(), sqs.destroy()) });
 
     // Functions reach the emulators through counting proxies; the runtime itself talks to them directly.
-    const proxies = await CountingProxies.start(
-      { dynamodb: dynamodbEmulator.endpoint, sqs: sqsEmulator.endpoint },
-      path.join(dataDir, 'runtime'),
-    );
+    const functions = new Map<string, LocalFunction>();
+    const proxies = await CountingProxies.start({
+      targets: { dynamodb: dynamodbEmulator.endpoint, sqs: sqsEmulator.endpoint },
+      buildDir: path.join(dataDir, 'runtime'),
+      dynamoDbFaults: options.faults,
+      seed,
+      crashCaller: (callerId) => {
+        const crashed = [...functions.values()].some((fn) => fn.crashEnvironment(callerId));
+        log(crashed ? `fault injection: crashed execution environment ${callerId}` : `fault injection: no environment ${callerId} to crash`);
+      },
+    });
     stoppables.push(proxies);
     // Lambda's SQS pollers are billed to the account like any client: theirs go through the counter too.
     const pollerSqs = new SQSClient({ ...clientConfig, endpoint: proxies.endpoints.sqs, useQueueUrlAsEndpoint: false });
@@ -185,7 +201,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     }
 
     const budget = new EnvironmentBudget(options.maxEnvironments);
-    const functions = new Map<string, LocalFunction>();
     for (const [logicalId, fn] of functionResources) {
       const props = fn.Properties ?? {};
       const environment = resolveIntrinsics(props.Environment?.Variables ?? {}, resources) as Record<string, string>;
@@ -262,6 +277,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? props.ScalingConfig?.MaximumConcurrency ?? 1000,
           reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
           duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
+          random: derivedRandom(seed, `duplicates:${logicalId}`),
         },
         (summary) => events.emit('batch', summary),
         log,
@@ -300,6 +316,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       apiHttpsUrl: api.httpsUrl,
       certificateFile: tls.certFile,
       logDir,
+      seed,
       events,
       emulatorPids: () => ({ dynamodb: dynamodbEmulator.pid ?? 0, sqs: sqsEmulator.pid ?? 0 }),
       requestCounts: () => proxies.requestCounts(),

@@ -1,10 +1,25 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requestUnitsOf } from './dynamodb-capacity';
+import type { DynamoDbWireFaults, WireResponse } from './faults/dynamodb-wire-faults';
 import { SharedCounts } from './shared-counts';
 
 /** SQS bills every 64 KB chunk of a request's payload as one request. */
 const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
+/** How long a call whose caller is to crash is held for the caller to die, before it is answered after all. */
+const CRASH_WAIT_MS = 3_000;
+
+/** Faults to inject into one service's calls, and how to make a caller crash. */
+export interface WireFaultHooks {
+  readonly faults: DynamoDbWireFaults;
+  /** Asks the runtime to kill the execution environment that made the call (its SDK app id, see execution-environment.ts). */
+  readonly crashCaller: (callerId: string) => void;
+}
+
+/** The SDK sends its app id (AWS_SDK_UA_APP_ID) in the user agent as `app/<id>`. */
+const callerIdOf = (request: http.IncomingMessage): string | undefined =>
+  /(?:^|\s)app\/(\S+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1];
 
 /**
  * A pass-through HTTP proxy in front of an emulator that counts requests by operation
@@ -20,11 +35,19 @@ export class RequestCounter {
     readonly endpoint: string,
   ) {}
 
-  static async start(service: string, target: URL, counts: SharedCounts): Promise<RequestCounter> {
+  static async start(service: string, target: URL, counts: SharedCounts, faultHooks?: WireFaultHooks): Promise<RequestCounter> {
     let agent: http.Agent | undefined;
     const server = http.createServer((request, response) => {
       const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop() ?? 'unknown';
       counts.count(`${service}:${operation}`);
+      if (faultHooks?.faults.intercepts(operation)) {
+        const forward = (body: Buffer) => {
+          bill(counts, service, operation, body);
+          return forwardWhole(target, agent, request, body);
+        };
+        void answerWithFaults(request, response, operation, faultHooks, forward);
+        return;
+      }
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers, agent },
         (upstreamResponse) => {
@@ -62,6 +85,60 @@ export class RequestCounter {
     this.agent.destroy();
   }
 }
+
+const readBody = (request: http.IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+/** Sends a whole body upstream and reads the whole answer; an unreachable emulator answers 502, as the proxy does for streamed calls. */
+const forwardWhole = (target: URL, agent: http.Agent | undefined, request: http.IncomingMessage, body: Buffer): Promise<WireResponse> =>
+  new Promise((resolve) => {
+    const headers = { ...request.headers, 'content-length': String(body.byteLength) };
+    const upstream = http.request({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers, agent }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+      answer.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
+    });
+    upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
+    upstream.end(body);
+  });
+
+const answerWithFaults = async (
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  operation: string,
+  hooks: WireFaultHooks,
+  forward: (body: Buffer) => Promise<WireResponse>,
+): Promise<void> => {
+  let body: Buffer;
+  try {
+    body = await readBody(request);
+  } catch {
+    return; // The caller went away while sending: nothing to answer.
+  }
+  const outcome = await hooks.faults.handle(operation, body, forward);
+  const callerId = outcome.crashCaller ? callerIdOf(request) : undefined;
+  if (callerId !== undefined) {
+    // The write happened; the caller dies before it learns so, as a crash mid-batch would.
+    let callerGone = false;
+    const closed = new Promise<void>((resolve) =>
+      response.once('close', () => {
+        callerGone = true;
+        resolve();
+      }),
+    );
+    hooks.crashCaller(callerId);
+    await Promise.race([closed, sleep(CRASH_WAIT_MS)]);
+    if (callerGone) return;
+  }
+  response.writeHead(outcome.response.status, outcome.response.headers);
+  response.end(outcome.response.body);
+};
 
 const bill = (counts: SharedCounts, service: string, operation: string, body: Buffer): void => {
   if (service === 'sqs') {

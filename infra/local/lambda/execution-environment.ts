@@ -28,6 +28,7 @@ type EnvironmentMessage =
   | ({ type: 'result'; id: string } & EnvironmentResult);
 
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
+let environmentsStarted = 0;
 
 
 /**
@@ -44,6 +45,11 @@ export class ExecutionEnvironment {
   readonly exited: Promise<string>;
   /** Resolves with the INIT duration, or rejects with the INIT error. */
   readonly initialized: Promise<number>;
+  /**
+   * Names this environment to the counting proxies: its SDK clients send it as their app id in the
+   * user agent (unless the function sets AWS_SDK_UA_APP_ID itself), so an injected crash finds its caller.
+   */
+  readonly callerId = `local-env-${process.pid}-${(environmentsStarted += 1)}`;
 
   constructor(spec: EnvironmentSpec) {
     this.child = fork(BOOTSTRAP, [], {
@@ -52,7 +58,7 @@ export class ExecutionEnvironment {
       detached: true,
       // Straight into the function's log file: the runtime's event loop never copies log bytes.
       stdio: ['ignore', spec.logFd, spec.logFd, 'ipc'],
-      env: { ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
+      env: { AWS_SDK_UA_APP_ID: this.callerId, ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
     });
     endWithRuntime(this.child);
 

@@ -159,6 +159,13 @@ export class LocalFunction implements BudgetMember {
     return this.stopped;
   }
 
+  /** Kills the environment with this caller id at once, as a crash would; false when it is not one of this function's. */
+  crashEnvironment(callerId: string): boolean {
+    const environment = [...this.environments].find((candidate) => candidate.callerId === callerId);
+    environment?.kill();
+    return environment !== undefined;
+  }
+
   private async drainAndEnd(): Promise<void> {
     this.accepting = false;
     while (this.queue.length > 0 || this.busy > 0 || this.starting > 0) {
