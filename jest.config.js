@@ -10,8 +10,11 @@ const shared = {
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Property-based runs of the API handler (10,000 bodies by default, FUZZ_RUNS for more): a project of its own so
+    // `npm run test:unit` stays quick; `npm test` (CI) still runs it.
+    { ...shared, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
-    // Starts the local runtime (emulators, function processes) on free ports; see README "Testing".
+    // Starts the local runtime (emulators, function processes) on free ports; see docs/testing.md.
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
 };

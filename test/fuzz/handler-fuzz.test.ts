@@ -3,14 +3,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { MAX_ORDER_LINES, ORDER_ID_PATTERN, OrderRequest, isCarriableText, parseOrderMessage } from '@orders-pipeline/shared';
-import { handler } from '../../../functions/api/handler';
-import { MAX_BODY_BYTES } from '../../../functions/api/parse-order-request';
-import { fakeContext } from '../../support/lambda-context';
-import { postBatchEvent, postOrderEvent } from '../../support/fixtures';
+import { handler } from '../../functions/api/handler';
+import { MAX_BODY_BYTES } from '../../functions/api/parse-order-request';
+import { fakeContext } from '../support/lambda-context';
+import { postBatchEvent, postOrderEvent } from '../support/fixtures';
 
 /**
  * Property-based fuzzing of the API handler with the real schema, parser and Powertools; only SQS is
- * mocked. FUZZ_RUNS raises the count for a longer hunt (`FUZZ_RUNS=100000 npx jest handler-fuzz`).
+ * mocked. FUZZ_RUNS raises the count for a longer hunt (`FUZZ_RUNS=100000 npm run test:fuzz`).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
