@@ -9,14 +9,25 @@ const aws = {
 const request = { method: 'POST', path: '/orders', body: '{}' };
 
 describe('regionOfApiUrl', () => {
-  it('reads the region from an execute-api host and nothing from any other', () => {
-    expect(regionOfApiUrl('https://a1b2c3.execute-api.eu-central-1.amazonaws.com')).toBe('eu-central-1');
-    expect(regionOfApiUrl('https://a1b2c3.execute-api.ap-southeast-2.amazonaws.com/')).toBe('ap-southeast-2');
-    expect(regionOfApiUrl('http://127.0.0.1:3000')).toBeUndefined();
+  it.each([
+    ['https://a1b2c3.execute-api.eu-central-1.amazonaws.com', 'eu-central-1'],
+    ['https://a1b2c3.execute-api.ap-southeast-2.amazonaws.com/', 'ap-southeast-2'],
+  ])('reads the region from the execute-api host %s', (apiUrl, region) => {
+    expect(regionOfApiUrl(apiUrl)).toBe(region);
   });
+
+  it.each(['http://127.0.0.1:3000', 'https://orders.example.com', 'https://example.com/x.execute-api.us-east-1.amazonaws.com'])(
+    'reads no region from %s, which is not an execute-api host',
+    (apiUrl) => {
+      expect(regionOfApiUrl(apiUrl)).toBeUndefined();
+    },
+  );
 });
 
 describe('requestAuthorizer', () => {
+  beforeEach(() => {
+    delete process.env[TOKEN_VARIABLE];
+  });
   afterEach(() => {
     delete process.env[TOKEN_VARIABLE];
   });
@@ -34,12 +45,31 @@ describe('requestAuthorizer', () => {
     expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
   });
 
-  it('asks for a token for a JWT stage, naming the variable, issuer and audience', async () => {
-    const auth = { type: 'jwt', issuer: 'https://issuer.example.com', audience: ['orders'] } as const;
-    await expect(requestAuthorizer('prod', auth, 'https://x', aws)).rejects.toThrow(OpsError);
-    await expect(requestAuthorizer('prod', auth, 'https://x', aws)).rejects.toThrow(/ORDERS_API_TOKEN.*|issuer\.example\.com/);
+  const jwt = { type: 'jwt', issuer: 'https://issuer.example.com', audience: ['orders', 'orders-admin'] } as const;
+
+  it('refuses a JWT stage without a token, naming the variable to set and the issuer and audience the token must have', async () => {
+    const refusal: unknown = await requestAuthorizer('prod', jwt, 'https://x', aws).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(OpsError);
+    const { message } = refusal as OpsError;
+    expect(message).toContain('ORDERS_API_TOKEN');
+    expect(message).toContain('https://issuer.example.com');
+    expect(message).toContain('orders, orders-admin');
+  });
+
+  it('sends the token from the environment as a bearer token to a JWT stage', async () => {
     process.env[TOKEN_VARIABLE] = 'eyJ.token';
-    const authorizer = await requestAuthorizer('prod', auth, 'https://x', aws);
-    expect(requestHeaders(authorizer.auth(), request).authorization).toBe('Bearer eyJ.token');
+
+    const { auth } = await requestAuthorizer('prod', jwt, 'https://x', aws);
+
+    expect(requestHeaders(auth(), request)).toEqual({ 'content-type': 'application/json', authorization: 'Bearer eyJ.token' });
+  });
+
+  it('prefers a token it is given over the environment', async () => {
+    process.env[TOKEN_VARIABLE] = 'eyJ.from-environment';
+
+    const { auth } = await requestAuthorizer('prod', jwt, 'https://x', { ...aws, bearerToken: 'eyJ.given' });
+
+    expect(requestHeaders(auth(), request).authorization).toBe('Bearer eyJ.given');
   });
 });
