@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import {
   MetricUnit,
   SqsOrderQueue,
-  buildOpenApiDocument,
   createSqsClient,
   isErrorNamed,
   logger,
@@ -12,6 +11,7 @@ import {
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
 import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';
+import { buildOpenApiDocument } from './openapi';
 import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 

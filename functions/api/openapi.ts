@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { MAX_BATCH_ORDERS, orderSchema } from './order-schema';
+import { MAX_BATCH_ORDERS, orderJsonSchema } from '@orders-pipeline/shared';
 
 const problemSchema = {
   type: 'object',
@@ -100,7 +99,7 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
   },
   components: {
     schemas: {
-      Order: z.toJSONSchema(orderSchema, { target: 'draft-2020-12', io: 'input' }),
+      Order: orderJsonSchema(),
       Accepted: {
         type: 'object',
         required: ['orderId', 'status'],

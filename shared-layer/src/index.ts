@@ -15,4 +15,3 @@ export * from './powertools';
 export * from './orders/dead-letter';
 export * from './clients/sqs-dead-letter-queue';
 export * from './faults/fault-injection';
-export * from './orders/openapi';

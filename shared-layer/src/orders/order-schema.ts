@@ -54,6 +54,9 @@ export const orderSchema = z.strictObject({
     .max(MAX_ORDER_LINES, { error: `items must contain at most ${MAX_ORDER_LINES} lines` }),
 });
 
+/** The order contract as JSON Schema (draft 2020-12, what a client sends), for the API's OpenAPI document. */
+export const orderJsonSchema = (): Record<string, unknown> => z.toJSONSchema(orderSchema, { target: 'draft-2020-12', io: 'input' });
+
 export type OrderRequest = z.infer<typeof orderSchema>;
 export type OrderLine = z.infer<typeof orderLineSchema>;
 /** An order once the API has accepted it: the id is always present. */
