@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { OrderRequest } from '../../shared-layer/src';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'];
@@ -17,20 +18,22 @@ export const generateOrder = (runId: string, index: number, random: () => number
   };
 };
 
-/** Runs `task` for every item with at most `concurrency` in flight. */
+/**
+ * Runs `task` for every item with at most `concurrency` in flight. The first failure rejects the
+ * whole and clears the queue, so the items still waiting never start (running ones finish on their own).
+ */
 export const forEachConcurrently = async <T>(
   items: readonly T[],
   concurrency: number,
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> => {
-  let next = 0;
+  const limit = pLimit(concurrency);
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next;
-        next += 1;
-        await task(items[index], index);
-      }
-    }),
+    items.map((item, index) =>
+      limit(() => task(item, index)).catch((error: unknown) => {
+        limit.clearQueue();
+        throw error;
+      }),
+    ),
   );
 };
