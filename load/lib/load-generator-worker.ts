@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import type { OrderRequest } from '../../shared-layer/src';
 import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';
 import { generateOrder } from './order-generator';
-import { summarizeLatencies } from './percentiles';
+import { LatencyHistogram } from './percentiles';
 import { RequestAuth, requestHeaders } from './request-auth';
 
 interface OutgoingOrders {
@@ -26,7 +26,7 @@ class Bookkeeping {
   private readonly accepted = new Map<string, OrderRequest>();
   private readonly answered: string[] = [];
   private readonly statusCounts: Record<string, number> = {};
-  private readonly latencies: number[] = [];
+  private readonly latencies = new LatencyHistogram();
   private nextOrder = 0;
   private readonly started = performance.now();
   private lastAnswerAt = this.started;
@@ -59,22 +59,22 @@ class Bookkeeping {
   }
 
   latency(ms: number): void {
-    this.latencies.push(ms);
+    this.latencies.record(ms);
     this.lastAnswerAt = performance.now();
   }
 
   progress(): LoadProgress {
-    return { requests: this.latencies.length, ordersSent: this.sent.size, accepted: this.accepted.size, elapsedMs: performance.now() - this.started };
+    return { requests: this.latencies.count, ordersSent: this.sent.size, accepted: this.accepted.size, elapsedMs: performance.now() - this.started };
   }
 
   result(errors: number): LoadResult {
     return {
-      requests: this.latencies.length,
+      requests: this.latencies.count,
       sent: [...this.sent],
       accepted: [...this.accepted],
       answered: this.answered,
       statusCounts: this.statusCounts,
-      latencyMs: summarizeLatencies(this.latencies),
+      latencyMs: this.latencies.summary(),
       errors,
       seconds: Math.round(this.lastAnswerAt - this.started) / 1000,
       stoppedEarly: this.stoppedEarly,

@@ -1,6 +1,4 @@
-/** Nearest-rank percentiles of a sample (p in 0..100); 0 for an empty sample. */
-export const percentile = (sorted: readonly number[], p: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+import { build, type Histogram } from 'hdr-histogram-js';
 
 export interface LatencySummary {
   readonly p50: number;
@@ -9,7 +7,36 @@ export interface LatencySummary {
   readonly max: number;
 }
 
-export const summarizeLatencies = (samples: readonly number[]): LatencySummary => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
+/** The histogram counts whole numbers; microseconds keep a warm invoke (about a millisecond) apart from its neighbours. */
+const MICROSECONDS_PER_MS = 1000;
+
+/**
+ * Latencies in milliseconds, counted in an HdrHistogram (3 significant digits: each percentile is
+ * within 0.1 % of the sample it stands for) instead of kept and sorted; memory does not grow with the run.
+ */
+export class LatencyHistogram {
+  private readonly histogram: Histogram = build({ numberOfSignificantValueDigits: 3 });
+
+  record(ms: number): void {
+    // A clock step can make a duration come out negative; the histogram refuses those.
+    this.histogram.recordValue(Math.max(0, Math.round(ms * MICROSECONDS_PER_MS)));
+  }
+
+  get count(): number {
+    return this.histogram.totalCount;
+  }
+
+  /** All zeros when nothing was recorded. */
+  summary(): LatencySummary {
+    const max = this.histogram.maxValue;
+    // A percentile is the top of its bucket, which can lie above the largest sample in it.
+    const at = (percentile: number) => Math.min(this.histogram.getValueAtPercentile(percentile), max) / MICROSECONDS_PER_MS;
+    return { p50: at(50), p95: at(95), p99: at(99), max: max / MICROSECONDS_PER_MS };
+  }
+}
+
+export const summarizeLatencies = (samples: Iterable<number>): LatencySummary => {
+  const histogram = new LatencyHistogram();
+  for (const sample of samples) histogram.record(sample);
+  return histogram.summary();
 };
