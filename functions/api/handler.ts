@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import {
+  ENV,
   MetricUnit,
   SqsOrderQueue,
   createSqsClient,
@@ -15,7 +16,7 @@ import { buildOpenApiDocument } from './openapi';
 import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 
-const queue = new SqsOrderQueue(createSqsClient(), requireEnv('QUEUE_URL'));
+const queue = new SqsOrderQueue(createSqsClient(), requireEnv(ENV.QUEUE_URL));
 const RETRY_AFTER = { 'retry-after': '1' };
 let openApiDocument: string | undefined;
 
@@ -60,7 +61,7 @@ const routeRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPr
 };
 
 // 503s are thrown, not returned, so that Powertools never stores them as a key's response.
-const idempotent = withIdempotencyKey(routeRequest, requireEnv('IDEMPOTENCY_TABLE_NAME'));
+const idempotent = withIdempotencyKey(routeRequest, requireEnv(ENV.IDEMPOTENCY_TABLE_NAME));
 
 const problemFor = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (isErrorNamed(error, 'EnqueueFailedError')) {

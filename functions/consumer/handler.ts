@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import {
   BatchProcessor,
   DynamoDbOrderStore,
+  ENV,
   EventType,
   FaultInjectingOrderStore,
   MetricUnit,
@@ -22,10 +23,10 @@ import { BatchingOrderWriter } from './batching-order-writer';
 import { deadLetterRecord } from './dead-letter-record';
 
 const faults = readFaultConfig();
-const dynamoDbStore = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv('ORDERS_TABLE_NAME'));
+const dynamoDbStore = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv(ENV.ORDERS_TABLE_NAME));
 const store: OrderStore = faults ? new FaultInjectingOrderStore(dynamoDbStore, faults) : dynamoDbStore;
 if (faults) logger.warn('fault injection is ON: DynamoDB calls will fail on purpose', { faults });
-const deadLetters = new SqsDeadLetterQueue(createSqsClient(), requireEnv('DEAD_LETTER_QUEUE_URL'));
+const deadLetters = new SqsDeadLetterQueue(createSqsClient(), requireEnv(ENV.DEAD_LETTER_QUEUE_URL));
 const processor = new BatchProcessor(EventType.SQS);
 
 const oldestRecordAgeMs = (records: readonly SQSRecord[], now: number): number =>

@@ -5,6 +5,7 @@ import { NodejsFunction, NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/a
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared-layer/src/env/variables';
 import { FunctionSettings } from '../config/stages';
 import { SHARED_LAYER_MODULE } from './shared-layer';
 
@@ -60,9 +61,9 @@ export class PipelineFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [ENV.POWERTOOLS_SERVICE_NAME]: props.serviceName,
+        [ENV.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
+        [ENV.POWERTOOLS_LOG_LEVEL]: 'INFO',
         ...props.environment,
       },
       bundling: {

@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared-layer/src/env/variables';
 import { ApiAuth, StageConfig } from '../config/stages';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -78,8 +79,8 @@ export class OrdersPipelineStack extends Stack {
       description: 'Validates POST /orders and enqueues accepted orders',
       settings: config.api,
       environment: {
-        QUEUE_URL: orderQueues.queue.queueUrl,
-        IDEMPOTENCY_TABLE_NAME: idempotencyTable.tableName,
+        [ENV.QUEUE_URL]: orderQueues.queue.queueUrl,
+        [ENV.IDEMPOTENCY_TABLE_NAME]: idempotencyTable.tableName,
       },
     });
     apiFunction.addToRolePolicy(
@@ -96,8 +97,8 @@ export class OrdersPipelineStack extends Stack {
       description: 'Stores queued orders in DynamoDB in batches, exactly once',
       settings: config.consumer,
       environment: {
-        ORDERS_TABLE_NAME: ordersTable.tableName,
-        DEAD_LETTER_QUEUE_URL: orderQueues.deadLetterQueue.queueUrl,
+        [ENV.ORDERS_TABLE_NAME]: ordersTable.tableName,
+        [ENV.DEAD_LETTER_QUEUE_URL]: orderQueues.deadLetterQueue.queueUrl,
       },
     });
     consumerFunction.addToRolePolicy(

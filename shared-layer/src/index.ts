@@ -1,6 +1,7 @@
 /** Public surface of the shared layer, mounted in Lambda at /opt/nodejs/node_modules/@orders-pipeline/shared. */
 export * from './errors';
 export * from './env/require-env';
+export * from './env/variables';
 export * from './retry/backoff';
 export * from './retry/chunk';
 export * from './orders/order-id';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ENV } from '@orders-pipeline/shared';
 import { resourcesOfType, synthStage } from './synth-stage';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -61,14 +62,14 @@ describe('bundled assets (dev)', () => {
     const response = invokeBundle(
       functionBundle('orders-api'),
       { routeKey: 'POST /orders', headers: { 'content-type': 'application/json' }, body: '{', isBase64Encoded: false },
-      { QUEUE_URL: 'http://127.0.0.1:1/queue/unused' },
+      { [ENV.QUEUE_URL]: 'http://127.0.0.1:1/queue/unused' },
     ) as { statusCode: number; headers: Record<string, string> };
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toBe('application/problem+json');
   });
 
   it('runs the consumer bundle against the layer: an empty batch succeeds', () => {
-    const response = invokeBundle(functionBundle('orders-consumer'), { Records: [] }, { ORDERS_TABLE_NAME: 'unused' });
+    const response = invokeBundle(functionBundle('orders-consumer'), { Records: [] }, { [ENV.ORDERS_TABLE_NAME]: 'unused' });
     expect(response).toEqual({ batchItemFailures: [] });
   });
 });

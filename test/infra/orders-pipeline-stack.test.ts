@@ -1,16 +1,17 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ENV } from '@orders-pipeline/shared';
 import { OrdersPipelineStack } from '../../infra/stacks/orders-pipeline-stack';
 import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
 import { onlyResource, resourcesOfType, synthStage } from './synth-stage';
 
 const consumerFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ ORDERS_TABLE_NAME: Match.anyValue() }) },
+    Environment: { Variables: Match.objectLike({ [ENV.ORDERS_TABLE_NAME]: Match.anyValue() }) },
   });
 const apiFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ QUEUE_URL: Match.anyValue() }) },
+    Environment: { Variables: Match.objectLike({ [ENV.QUEUE_URL]: Match.anyValue() }) },
   });
 const mainQueue = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });

@@ -1,7 +1,7 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ORDER_ID_PATTERN, parseOrderMessage } from '@orders-pipeline/shared';
+import { ENV, ORDER_ID_PATTERN, parseOrderMessage } from '@orders-pipeline/shared';
 import { handler } from '../../../functions/api/handler';
 import { fakeContext } from '../../support/lambda-context';
 import { postOrderEvent, sampleOrder } from '../../support/fixtures';
@@ -26,7 +26,7 @@ describe('api handler', () => {
     expect(bodyOf(response)).toEqual({ orderId: 'ord-123', status: 'ACCEPTED' });
     const sent = sqs.commandCalls(SendMessageCommand);
     expect(sent).toHaveLength(1);
-    expect(sent[0].args[0].input.QueueUrl).toBe(process.env.QUEUE_URL);
+    expect(sent[0].args[0].input.QueueUrl).toBe(process.env[ENV.QUEUE_URL]);
     const message = parseOrderMessage(sent[0].args[0].input.MessageBody ?? '');
     expect(message.order).toEqual(sampleOrder());
     expect(Date.now() - Date.parse(message.acceptedAt)).toBeLessThan(5_000);

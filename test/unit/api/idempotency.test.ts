@@ -2,6 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ENV } from '@orders-pipeline/shared';
 import { handler } from '../../../functions/api/handler';
 import { FakeIdempotencyTable } from '../../support/fake-idempotency-table';
 import { fakeContext } from '../../support/lambda-context';
@@ -45,7 +46,7 @@ describe('Idempotency-Key', () => {
 
     const puts = table.client.commandCalls(PutItemCommand);
     expect(puts).toHaveLength(1);
-    expect(puts[0].args[0].input.TableName).toBe(process.env.IDEMPOTENCY_TABLE_NAME);
+    expect(puts[0].args[0].input.TableName).toBe(process.env[ENV.IDEMPOTENCY_TABLE_NAME]);
     expect([...table.items.values()][0]).toMatchObject({ status: { S: 'COMPLETED' } });
   });
 

@@ -2,14 +2,14 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
-import { serializeOrderMessage } from '@orders-pipeline/shared';
+import { ENV, serializeOrderMessage } from '@orders-pipeline/shared';
 import { handler } from '../../../functions/consumer/handler';
 import { fakeContext } from '../../support/lambda-context';
 import { orderMessage, sqsRecord } from '../../support/fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
-const TABLE = process.env.ORDERS_TABLE_NAME as string;
+const TABLE = process.env[ENV.ORDERS_TABLE_NAME] as string;
 
 const eventOf = (orderIds: string[]): SQSEvent => ({
   Records: orderIds.map((orderId) => sqsRecord(`msg-${orderId}`, serializeOrderMessage(orderMessage(orderId)))),
@@ -69,7 +69,7 @@ describe('consumer handler', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
     const [deadLetter] = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
-    expect(deadLetter.QueueUrl).toBe(process.env.DEAD_LETTER_QUEUE_URL);
+    expect(deadLetter.QueueUrl).toBe(process.env[ENV.DEAD_LETTER_QUEUE_URL]);
     expect(deadLetter.MessageBody).toBe('{"version":2,"order":{}}');
     expect(deadLetter.MessageAttributes).toMatchObject({
       errorType: { StringValue: 'InvalidOrderMessageError' },
