@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
 import { EnvironmentBudget } from '../infra/local/lambda/environment-budget';
+import { derivedRandom, newSeed, Random } from '../infra/local/seeded-random';
 import { LocalFunction } from '../infra/local/lambda/local-function';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
@@ -58,7 +59,16 @@ export interface WarmInvoke {
   readonly targetP50Ms: number;
 }
 
+export interface BenchOptions {
+  /** Fraction of the full work (the CLI's --quick is 0.2). */
+  readonly scale?: number;
+  /** Seeds every random choice (orders' content, request and message ids); a new one when absent. */
+  readonly seed?: number;
+}
+
 export interface BenchReport {
+  /** Run again with this seed to send the same orders. */
+  readonly seed: number;
   readonly floors: { readonly sendMessage: Throughput; readonly sendMessageBatch: Throughput; readonly batchWriteItem: Throughput };
   /**
    * single and batch: through the HTTP front, environments warmed up first. handlerCeiling: our API
@@ -88,7 +98,7 @@ export interface BenchReport {
 }
 
 /** What an interrupted benchmark had measured (RunInterrupted's partial): the phases it finished, and the one the signal came in. */
-export type PartialBench = { -readonly [K in keyof BenchReport]?: BenchReport[K] } & { stoppedDuring: string; seconds: number };
+export type PartialBench = { -readonly [K in keyof BenchReport]?: BenchReport[K] } & { seed: number; stoppedDuring: string; seconds: number };
 
 const timed = async (count: number, work: () => Promise<void>): Promise<Throughput> => {
   const started = process.hrtime.bigint();
@@ -100,11 +110,26 @@ const timed = async (count: number, work: () => Promise<void>): Promise<Throughp
 const ratio = (a: Throughput, b: Throughput) => Math.round((a.perSecond / b.perSecond) * 100) / 100;
 const ms = (value: number) => Math.round(value * 100) / 100;
 
-const orderMessages = (runId: string, count: number) =>
-  Array.from({ length: count }, (_, index) => buildOrderMessage(generateOrder(runId, index), new Date()));
+/** The run's random sources, each its own stream of the one seed, so a draw added in one does not shift the others. */
+interface BenchRandom {
+  readonly orders: Random;
+  readonly ids: Random;
+}
+
+const randomId = (random: Random) => random().toString(36).slice(2);
+
+const orderMessages = (random: BenchRandom, runId: string, count: number) =>
+  Array.from({ length: count }, (_, index) => buildOrderMessage(generateOrder(runId, index, random.orders), new Date()));
 
 /** Orders per second the HTTP front accepted, from autocannon (in a worker thread) with `connections` connections. */
-const intake = async (apiUrl: string, runId: string, orders: number, perRequest: number, connections: number, maxSeconds: number, signal?: AbortSignal): Promise<Throughput> => {
+const intake = async (
+  apiUrl: string,
+  runId: string,
+  seed: number,
+  sizes: { readonly orders: number; readonly perRequest: number; readonly connections: number; readonly maxSeconds: number },
+  signal?: AbortSignal,
+): Promise<Throughput> => {
+  const { orders, perRequest, connections, maxSeconds } = sizes;
   const result = await generateLoad(
     {
       url: apiUrl,
@@ -114,6 +139,7 @@ const intake = async (apiUrl: string, runId: string, orders: number, perRequest:
       connections,
       maxSeconds,
       auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
+      seed,
     },
     { signal },
   );
@@ -134,7 +160,7 @@ const drain = (pipeline: LocalPipeline, signal?: AbortSignal) =>
   });
 
 /** Orders paced through the whole pipeline; accept → stored of every one the consumer stored. */
-const acceptToStored = async (pipeline: LocalPipeline, runId: string, orders: number, signal?: AbortSignal): Promise<AcceptToStored> => {
+const acceptToStored = async (pipeline: LocalPipeline, runId: string, seed: number, orders: number, signal?: AbortSignal): Promise<AcceptToStored> => {
   const firstBatch = pipeline.batches.length;
   await generateLoad(
     {
@@ -146,6 +172,7 @@ const acceptToStored = async (pipeline: LocalPipeline, runId: string, orders: nu
       rate: LATENCY_SETTING.ordersPerSecond,
       evenPace: true,
       auth: { type: 'headers', headers: { 'content-type': 'application/json' } },
+      seed,
     },
     { signal },
   );
@@ -191,9 +218,9 @@ const emulatorCeiling = (documents: DynamoDBDocumentClient, table: string, event
 };
 
 /** The API handler in this process, `concurrency` single-order requests at a time: intake without the HTTP front, IPC or environments. */
-const apiHandlerCeiling = async (runId: string, orders: number, concurrency: number, signal?: AbortSignal): Promise<Throughput> => {
+const apiHandlerCeiling = async (random: BenchRandom, runId: string, orders: number, concurrency: number, signal?: AbortSignal): Promise<Throughput> => {
   const handler = loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('api');
-  const events = Array.from({ length: orders }, (_, index) => apiEvent(JSON.stringify(generateOrder(runId, index))));
+  const events = Array.from({ length: orders }, (_, index) => apiEvent(JSON.stringify(generateOrder(runId, index, random.orders)), `bench-${randomId(random.ids)}`));
   let accepted = 0;
   const throughput = await timed(orders, () =>
     forEachConcurrently(events, concurrency, async (event) => {
@@ -206,7 +233,7 @@ const apiHandlerCeiling = async (runId: string, orders: number, concurrency: num
   return { ...throughput, count: accepted, perSecond: Math.round(accepted / Math.max(0.001, throughput.seconds)) };
 };
 
-const apiEvent = (body: string): APIGatewayProxyEventV2 => {
+const apiEvent = (body: string, requestId: string): APIGatewayProxyEventV2 => {
   const now = new Date();
   return {
     version: '2.0',
@@ -220,7 +247,7 @@ const apiEvent = (body: string): APIGatewayProxyEventV2 => {
       domainName: '127.0.0.1',
       domainPrefix: 'bench',
       http: { method: 'POST', path: '/orders', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: `bench-${Math.random().toString(36).slice(2)}`,
+      requestId,
       routeKey: 'POST /orders',
       stage: '$default',
       time: now.toUTCString(),
@@ -271,9 +298,9 @@ const warmInvokeOverhead = async (invokes: number, signal?: AbortSignal): Promis
   }
 };
 
-const sqsEvent = (bodies: readonly string[], queueArn: string): SQSEvent => ({
+const sqsEvent = (random: BenchRandom, bodies: readonly string[], queueArn: string): SQSEvent => ({
   Records: bodies.map((body, index) => ({
-    messageId: `bench-${index}-${Math.random().toString(36).slice(2)}`,
+    messageId: `bench-${index}-${randomId(random.ids)}`,
     receiptHandle: 'bench',
     body,
     attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'bench', ApproximateFirstReceiveTimestamp: String(Date.now()) },
@@ -350,24 +377,29 @@ const bundleFigures = (outdir: string, samples: number): { layerBytes: number; b
 
 /**
  * Every figure of the benchmark, measured in one run on one set of emulators, at `scale` of the full
- * work. When `signal` aborts, the phase at hand stops and RunInterrupted carries a PartialBench.
+ * work (a bare number is the scale). When `signal` aborts, the phase at hand stops and RunInterrupted
+ * carries a PartialBench.
  */
-export const runBench = async (log: (line: string) => void, scale = 1, signal?: AbortSignal): Promise<BenchReport> => {
+export const runBench = async (log: (line: string) => void, options: BenchOptions | number = {}, signal?: AbortSignal): Promise<BenchReport> => {
+  const { scale = 1, seed = newSeed() } = typeof options === 'number' ? { scale: options } : options;
+  const random: BenchRandom = { orders: derivedRandom(seed, 'orders'), ids: derivedRandom(seed, 'ids') };
   const started = Date.now();
   const runId = `bench-${Date.now().toString(36)}`;
   const n = (count: number) => Math.max(100, Math.round(count * scale));
   let current = 'start-up';
-  const report: PartialBench = { stoppedDuring: current, seconds: 0 };
+  const report: PartialBench = { seed, stoppedDuring: current, seconds: 0 };
   signal?.addEventListener('abort', () => (report.stoppedDuring = current), { once: true });
   const phase = (name: string) => {
     throwIfInterrupted(signal, () => ({ ...report, seconds: Math.round((Date.now() - started) / 100) / 10 }));
     current = name;
     log(`${name} ...`);
   };
+  log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   log('starting the local runtime ...');
   // The dev stage's consumer settings, stated here because the latency figure and its targets depend on them.
   const pipeline = await startLocalPipeline('orders-bench-', {
     eventSourceOverrides: { batchSize: LATENCY_SETTING.batchSize, maxBatchingWindowSeconds: LATENCY_SETTING.maxBatchingWindowSeconds },
+    seed,
   });
   const { runtime, sqs, documents } = pipeline;
   const table = runtime.outputs.OrdersTableName;
@@ -375,19 +407,19 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
     // A queue nobody consumes, so the floors measure SQS alone.
     const floorQueue = runtime.outputs.DeadLetterQueueUrl;
     phase('floor: SendMessage');
-    const sendBodies = orderMessages(`${runId}-send`, n(2000)).map(serializeOrderMessage);
+    const sendBodies = orderMessages(random, `${runId}-send`, n(2000)).map(serializeOrderMessage);
     const sendMessage = await timed(sendBodies.length, () =>
       forEachConcurrently(sendBodies, 20, async (body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: floorQueue, MessageBody: body })))),
     );
     phase('floor: SendMessageBatch');
-    const batchBodies = chunk(orderMessages(`${runId}-sendbatch`, n(5000)).map(serializeOrderMessage), 10);
+    const batchBodies = chunk(orderMessages(random, `${runId}-sendbatch`, n(5000)).map(serializeOrderMessage), 10);
     const sendMessageBatch = await timed(n(5000), () =>
       forEachConcurrently(batchBodies, 20, async (bodies) => {
         await sqs.send(new SendMessageBatchCommand({ QueueUrl: floorQueue, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }));
       }),
     );
     phase('floor: BatchWriteItem');
-    const items = chunk(orderMessages(`${runId}-floor`, n(5000)).map(toOrderItem), 25);
+    const items = chunk(orderMessages(random, `${runId}-floor`, n(5000)).map(toOrderItem), 25);
     const batchWriteItem = await timed(n(5000), () =>
       forEachConcurrently(items, 8, async (group) => {
         await documents.send(new BatchWriteCommand({ RequestItems: { [table]: group.map((Item) => ({ PutRequest: { Item } })) } }));
@@ -411,34 +443,34 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
     phase('intake ceiling: our API handler in-process, 20 at a time, straight to SQS');
-    const handlerCeiling = await apiHandlerCeiling(`${runId}-ceiling-api`, n(2000), 20, signal);
+    const handlerCeiling = await apiHandlerCeiling(random, `${runId}-ceiling-api`, n(2000), 20, signal);
     phase('intake: warming up the API function');
-    await intake(runtime.apiUrl, `${runId}-warmup`, 200, 1, 20, intakeSeconds, signal);
+    await intake(runtime.apiUrl, `${runId}-warmup`, seed, { orders: 200, perRequest: 1, connections: 20, maxSeconds: intakeSeconds }, signal);
     phase('intake: POST /orders');
-    const single = await intake(runtime.apiUrl, `${runId}-single`, n(2000), 1, 20, intakeSeconds, signal);
+    const single = await intake(runtime.apiUrl, `${runId}-single`, seed, { orders: n(2000), perRequest: 1, connections: 20, maxSeconds: intakeSeconds }, signal);
     phase('intake: POST /orders/batch');
-    const batch = await intake(runtime.apiUrl, `${runId}-batch`, n(5000), 25, 8, intakeSeconds, signal);
+    const batch = await intake(runtime.apiUrl, `${runId}-batch`, seed, { orders: n(5000), perRequest: 25, connections: 8, maxSeconds: intakeSeconds }, signal);
     report.intake = { single, batch, handlerCeiling };
 
     phase('draining the intake orders');
     await drain(pipeline, signal);
     phase(`accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`);
-    report.latency = await acceptToStored(pipeline, `${runId}-latency`, n(2000), signal);
+    report.latency = await acceptToStored(pipeline, `${runId}-latency`, seed, n(2000), signal);
 
     phase('consumer: ours (in-process, 100 records per event)');
     const handler = loadHandler<SQSEvent, SQSBatchResponse>('consumer');
-    const ourEvents = chunk(orderMessages(`${runId}-ours`, n(5000)).map(serializeOrderMessage), 100);
+    const ourEvents = chunk(orderMessages(random, `${runId}-ours`, n(5000)).map(serializeOrderMessage), 100);
     const ours = await timed(n(5000), async () => {
       for (const bodies of ourEvents) {
         if (signal?.aborted) return;
-        const { batchItemFailures } = await handler(sqsEvent(bodies, 'arn:aws:sqs:us-east-1:000000000000:bench'), context());
+        const { batchItemFailures } = await handler(sqsEvent(random, bodies, 'arn:aws:sqs:us-east-1:000000000000:bench'), context());
         if (batchItemFailures.length > 0) throw new Error(`our consumer failed ${batchItemFailures.length} records in the benchmark`);
       }
     });
     phase('consumer: emulator ceiling (the same requests, raw SDK)');
-    const ceiling = await timed(n(5000), emulatorCeiling(documents, table, chunk(orderMessages(`${runId}-ceiling`, n(5000)), 100), signal));
+    const ceiling = await timed(n(5000), emulatorCeiling(documents, table, chunk(orderMessages(random, `${runId}-ceiling`, n(5000)), 100), signal));
     phase('consumer: naive conditional PutItem per message');
-    const naiveEvents = chunk(orderMessages(`${runId}-naive`, n(5000)), 100);
+    const naiveEvents = chunk(orderMessages(random, `${runId}-naive`, n(5000)), 100);
     const naive = await timed(n(5000), async () => {
       for (const messages of naiveEvents) {
         if (signal?.aborted) return;
@@ -456,6 +488,7 @@ export const runBench = async (log: (line: string) => void, scale = 1, signal?: 
     throwIfInterrupted(signal, () => ({ ...report, seconds: Math.round((Date.now() - started) / 100) / 10 }));
     const { floors, intake: intakeFigures, latency, consumer, warmInvoke } = report as Required<PartialBench>;
     return {
+      seed,
       floors,
       intake: intakeFigures,
       latency,

@@ -1,3 +1,4 @@
+import { newSeed } from '../infra/local/seeded-random';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad, LoadProgress, LoadResult, resultMaps } from './lib/load-generator';
 import { LoadTarget, LocalMeasurements } from './lib/load-target';
@@ -15,6 +16,8 @@ export interface LoadOptions {
   readonly rate?: number;
   /** Orders per request: 1 posts to /orders, more to /orders/batch (at most 25). */
   readonly ordersPerRequest: number;
+  /** Seeds every random choice of the run (the orders' content and, locally, the runtime's); a new one when absent. The report carries it for a replay. */
+  readonly seed?: number;
 }
 
 export interface LocalLoadOptions extends LoadOptions {
@@ -28,6 +31,8 @@ export interface LoadReport {
   readonly target: string;
   /** Prefix of every orderId the run sent. */
   readonly runId: string;
+  /** Run again with this seed to send the same orders. */
+  readonly seed: number;
   readonly options: LoadOptions;
   /** Requests per second the run was paced at, if any. */
   readonly rate?: number;
@@ -53,6 +58,7 @@ export interface LoadReport {
 export interface PartialLoadReport {
   readonly target: string;
   readonly stoppedWhile: 'starting' | 'sending' | 'settling';
+  readonly seed: number;
   readonly seconds: number;
   /** Requests answered. */
   readonly requests: number;
@@ -63,14 +69,15 @@ export interface PartialLoadReport {
   readonly latencyMs?: LatencySummary;
 }
 
-const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile'], measured?: LoadResult | LoadProgress): PartialLoadReport => {
-  if (!measured) return { target, stoppedWhile, seconds: 0, requests: 0, ordersSent: 0, accepted: 0 };
+const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile'], seed: number, measured?: LoadResult | LoadProgress): PartialLoadReport => {
+  if (!measured) return { target, stoppedWhile, seed, seconds: 0, requests: 0, ordersSent: 0, accepted: 0 };
   if ('elapsedMs' in measured) {
-    return { target, stoppedWhile, seconds: Math.round(measured.elapsedMs / 100) / 10, requests: measured.requests, ordersSent: measured.ordersSent, accepted: measured.accepted };
+    return { target, stoppedWhile, seed, seconds: Math.round(measured.elapsedMs / 100) / 10, requests: measured.requests, ordersSent: measured.ordersSent, accepted: measured.accepted };
   }
   return {
     target,
     stoppedWhile,
+    seed,
     seconds: Math.round(measured.seconds * 10) / 10,
     requests: measured.requests,
     ordersSent: measured.sent.length,
@@ -85,10 +92,11 @@ const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile
  * and throws RunInterrupted with a PartialLoadReport, after stopping the pipeline.
  */
 export const runLoad = async (options: LocalLoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
+  const seeded = { ...options, seed: options.seed ?? newSeed() };
   log('starting the local runtime ...');
-  const target = await localLoadTarget({ eventSourceOverrides: options.consumer, log: options.verbose ? log : undefined });
+  const target = await localLoadTarget({ eventSourceOverrides: options.consumer, log: options.verbose ? log : undefined, seed: seeded.seed });
   try {
-    return await runLoadOn(target, options, log, signal);
+    return await runLoadOn(target, seeded, log, signal);
   } finally {
     await target.stop();
   }
@@ -99,11 +107,13 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
  * exactly once, and (locally) prices what the run did.
  */
 export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
-  throwIfInterrupted(signal, () => partialOf(target.label, 'starting'));
+  const seed = options.seed ?? newSeed();
+  throwIfInterrupted(signal, () => partialOf(target.label, 'starting', seed));
   const runId = `load-${Date.now().toString(36)}`;
   const rate = options.rate ?? target.defaultRate;
   const batchRoute = options.ordersPerRequest > 1;
   const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
+  log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`);
   let lastTick: LoadProgress = { requests: 0, ordersSent: 0, accepted: 0, elapsedMs: 0 };
   const result = await generateLoad(
@@ -116,6 +126,7 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
       durationSeconds: options.durationSeconds,
       rate,
       auth: target.requestAuth(),
+      seed,
     },
     {
       signal,
@@ -128,10 +139,10 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
     },
   ).catch((error: unknown) => {
     // A generator that would not stop leaves its last progress counts.
-    throwIfInterrupted(signal, () => partialOf(target.label, 'sending', lastTick));
+    throwIfInterrupted(signal, () => partialOf(target.label, 'sending', seed, lastTick));
     throw error;
   });
-  throwIfInterrupted(signal, () => partialOf(target.label, 'sending', result));
+  throwIfInterrupted(signal, () => partialOf(target.label, 'sending', seed, result));
   const { sent, accepted } = resultMaps(result);
   const answered = new Set(result.answered);
   const { statusCounts } = result;
@@ -140,7 +151,7 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
   log('waiting for the queue to drain, then checking the table ...');
   const settleStarted = Date.now();
   const { drained, stored, verification, deadLetterMessages } = await target.settle(runId, sent, accepted, log, signal);
-  throwIfInterrupted(signal, () => partialOf(target.label, 'settling', result));
+  throwIfInterrupted(signal, () => partialOf(target.label, 'settling', seed, result));
   // A timed run stops with a request in flight on each connection: the server may have taken those
   // orders though their answer never came. They are reported, not counted against the pipeline.
   const cutOff = new Set([...sent.keys()].filter((id) => !answered.has(id)));
@@ -158,6 +169,7 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
   return {
     target: target.label,
     runId,
+    seed,
     options,
     rate,
     seconds: Math.round(sendSeconds * 10) / 10,

@@ -1,3 +1,4 @@
+import { newSeed } from '../infra/local/seeded-random';
 import { CostBreakdown } from './lib/cost-model';
 import { LatencySummary } from './lib/percentiles';
 import { RunInterrupted, throwIfInterrupted } from './lib/interrupt';
@@ -11,6 +12,8 @@ export interface TunePoint {
 }
 
 export interface TuneResult extends TunePoint {
+  /** Every point of a sweep sends the same orders, from this seed. */
+  readonly seed: number;
   readonly consumerInvocationsPer1000: number;
   readonly dynamoDbRequestsPer1000: number;
   readonly sqsRequestsPer1000: number;
@@ -38,6 +41,7 @@ const sumOf = (counts: Readonly<Record<string, number>>, prefix: string) =>
 
 export const toTuneResult = (point: TunePoint, report: LoadReport & { measured: LocalMeasurements }): TuneResult => ({
   ...point,
+  seed: report.seed,
   consumerInvocationsPer1000: per1000(report.measured.consumerInvocations, report.accepted),
   dynamoDbRequestsPer1000: per1000(sumOf(report.measured.requestCounts, 'dynamodb:'), report.accepted),
   sqsRequestsPer1000: per1000(sumOf(report.measured.requestCounts, 'sqs:'), report.accepted),
@@ -50,14 +54,15 @@ export const toTuneResult = (point: TunePoint, report: LoadReport & { measured: 
 /** What an interrupted sweep had measured (RunInterrupted's partial). */
 export interface PartialTune {
   readonly points: number;
+  readonly seed: number;
   readonly completed: readonly TuneResult[];
   /** The point whose run the signal stopped, and what that run had measured. */
   readonly interrupted?: { readonly point: TunePoint; readonly load: PartialLoadReport };
 }
 
 /**
- * Runs the same load once per point, each on a fresh local pipeline. When `signal` aborts, the
- * current run stops and RunInterrupted carries a PartialTune.
+ * Runs the same load (the same orders: one seed, `load.seed` or a new one) once per point, each on
+ * a fresh local pipeline. When `signal` aborts, the current run stops and RunInterrupted carries a PartialTune.
  */
 export const runTune = async (
   points: readonly TunePoint[],
@@ -65,13 +70,15 @@ export const runTune = async (
   log: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<TuneResult[]> => {
+  const seed = load.seed ?? newSeed();
   const results: TuneResult[] = [];
+  log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   for (const [index, point] of points.entries()) {
-    throwIfInterrupted(signal, (): PartialTune => ({ points: points.length, completed: results }));
+    throwIfInterrupted(signal, (): PartialTune => ({ points: points.length, seed, completed: results }));
     log(`[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`);
-    const report = await runLoad({ ...load, consumer: point }, () => undefined, signal).catch((error: unknown) => {
+    const report = await runLoad({ ...load, seed, consumer: point }, () => undefined, signal).catch((error: unknown) => {
       if (error instanceof RunInterrupted) {
-        throw new RunInterrupted<PartialTune>({ points: points.length, completed: results, interrupted: { point, load: error.partial as PartialLoadReport } });
+        throw new RunInterrupted<PartialTune>({ points: points.length, seed, completed: results, interrupted: { point, load: error.partial as PartialLoadReport } });
       }
       throw error;
     });

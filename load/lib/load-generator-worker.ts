@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import type { OrderRequest } from '../../shared-layer/src';
+import { derivedRandom, Random } from '../../infra/local/seeded-random';
 import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';
 import { generateOrder } from './order-generator';
 import { LatencyHistogram } from './percentiles';
@@ -27,6 +28,8 @@ class Bookkeeping {
   private readonly answered: string[] = [];
   private readonly statusCounts: Record<string, number> = {};
   private readonly latencies = new LatencyHistogram();
+  /** One stream for the orders' content, drawn in order-index order: the same seed sends the same orders. */
+  private readonly random: Random;
   private nextOrder = 0;
   private readonly started = performance.now();
   private lastAnswerAt = this.started;
@@ -35,11 +38,12 @@ class Bookkeeping {
     this.path = options.ordersPerRequest > 1 ? '/orders/batch' : '/orders';
     this.requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
     this.auth = options.auth;
+    this.random = derivedRandom(options.seed, 'orders');
   }
 
   nextRequest(): OutgoingOrders {
     const { options } = this;
-    const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - this.nextOrder) }, () => generateOrder(options.runId, this.nextOrder++));
+    const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - this.nextOrder) }, () => generateOrder(options.runId, this.nextOrder++, this.random));
     for (const order of orders) this.sent.set(order.orderId, order);
     const body = JSON.stringify(options.ordersPerRequest > 1 ? { orders } : orders[0]);
     return { orderIds: orders.map((order) => order.orderId), body, headers: requestHeaders(this.auth, { method: 'POST', path: this.path, body }) };

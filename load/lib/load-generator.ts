@@ -28,6 +28,8 @@ export interface LoadGeneratorOptions {
    */
   readonly evenPace?: boolean;
   readonly auth: RequestAuth;
+  /** The orders' content comes from this seed: the same seed sends the same orders. */
+  readonly seed: number;
   readonly progressMs?: number;
 }
 

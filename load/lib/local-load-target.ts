@@ -8,8 +8,11 @@ import { settleAndVerify } from './pipeline-checks';
 
 const JSON_AUTH = { type: 'headers', headers: { 'content-type': 'application/json' } } as const;
 
-/** A fresh local pipeline (dev stage, embedded emulators) as a load target; it counts everything the run does. */
-export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log'> = {}): Promise<LoadTarget> => {
+/**
+ * A fresh local pipeline (dev stage, embedded emulators) as a load target; it counts everything the
+ * run does. Give it the run's seed so the runtime's own random choices replay with the run.
+ */
+export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log' | 'seed'> = {}): Promise<LoadTarget> => {
   const pipeline = await startLocalPipeline('orders-load-', options);
   const { runtime, batches } = pipeline;
   return {

@@ -47,6 +47,7 @@ const options = (url: string, overrides: Partial<LoadGeneratorOptions> = {}): Lo
   ordersPerRequest: 1,
   connections: 4,
   auth: bearer('first'),
+  seed: 42,
   ...overrides,
 });
 
@@ -73,6 +74,19 @@ describe('generateLoad (autocannon in a worker thread)', () => {
     expect(new Map(batch.sent).get('batch-3')).toEqual(new Map(batch.accepted).get('batch-3'));
     expect(paced).toMatchObject({ requests: 40, statusCounts: { 202: 36, 422: 4 }, errors: 0, stoppedEarly: false });
     expect(paced.accepted).toHaveLength(36);
+  }, 30_000);
+
+  it('sends the same orders again for the same seed, and other orders for another', async () => {
+    intake = new FakeIntake();
+    const url = await intake.start();
+    const contents = async (seed: number) => new Map((await generateLoad(options(url, { seed, evenPace: true, rate: 1000 }))).sent);
+
+    const first = await contents(7);
+    const replay = await contents(7);
+    const other = await contents(8);
+
+    expect(replay).toEqual(first);
+    expect(other).not.toEqual(first);
   }, 30_000);
 
   it('signs the requests after a renewal with the renewed authorization', async () => {

@@ -3,6 +3,7 @@ import { renderTuneReport } from '../../../load/tune-report';
 
 const result = (batchSize: number, p99: number, total: number, problems: string[] = []): TuneResult => ({
   batchSize,
+  seed: 42,
   maxBatchingWindowSeconds: 1,
   maxConcurrency: 2,
   consumerInvocationsPer1000: 1000 / batchSize,
@@ -42,5 +43,10 @@ describe('tune sweep', () => {
     expect(html).toContain('1000 orders &lt;fast&gt;');
     expect(html).toContain('<td>2.500</td>');
     expect(html).not.toMatch(/<script|src=|href=/);
+  });
+
+  it('names the seed the sweep took its orders from, so the same orders can be sent again', () => {
+    const html = renderTuneReport([result(10, 900, 3.1)], undefined, { p99TargetMs: 500, description: '1000 orders.', date: new Date('2026-11-23T00:00:00Z') });
+    expect(html).toContain('Orders from seed 42.');
   });
 });
