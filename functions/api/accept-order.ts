@@ -19,19 +19,21 @@ export const acceptOrder = async (request: OrderRequest, queue: OrderQueue, now:
   return order;
 };
 
-export type BatchAcceptance = { readonly order: Order; readonly enqueued: boolean };
+/** An order of a batch request and its position in the request's `orders`. */
+export type IndexedOrderRequest = { readonly index: number; readonly order: OrderRequest };
+export type BatchAcceptance = { readonly index: number; readonly order: Order; readonly enqueued: boolean };
 
 /**
  * Enqueues many orders at once. An order counts as accepted only once SQS has it; throws
  * EnqueueFailedError when none could be enqueued, so the client retries the whole batch.
  */
 export const acceptOrders = async (
-  requests: readonly OrderRequest[],
+  requests: readonly IndexedOrderRequest[],
   queue: OrderQueue,
   now: Date = new Date(),
 ): Promise<BatchAcceptance[]> => {
-  const orders = requests.map((request) => withId(request, now));
-  const failed = await queue.enqueueMany(orders.map((order) => buildOrderMessage(order, now)));
-  if (orders.length > 0 && failed.size === orders.length) throw new EnqueueFailedError(`none of ${orders.length} orders could be enqueued`);
-  return orders.map((order, index) => ({ order, enqueued: !failed.has(index) }));
+  const messages = requests.map(({ index, order }) => ({ index, message: buildOrderMessage(withId(order, now), now) }));
+  const failed = await queue.enqueueMany(messages.map(({ message }) => message));
+  if (messages.length > 0 && failed.size === messages.length) throw new EnqueueFailedError(`none of ${messages.length} orders could be enqueued`);
+  return messages.map(({ index, message }) => ({ index, order: message.order, enqueued: !failed.has(message) }));
 };

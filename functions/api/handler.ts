@@ -40,7 +40,7 @@ const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPr
     logger.info('batch rejected', { status: request.problem.status, errors: request.problem.errors });
     return problemResponse(request.problem);
   }
-  const valid = request.value.flatMap((entry) => (entry.valid ? [entry.order] : []));
+  const valid = request.value.flatMap((entry) => (entry.valid ? [entry] : []));
   const acceptances = valid.length > 0 ? await acceptOrders(valid, queue) : [];
   const accepted = acceptances.filter((acceptance) => acceptance.enqueued).length;
   metrics.addMetric('ordersAccepted', MetricUnit.Count, accepted);

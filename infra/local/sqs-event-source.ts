@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
 import { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
 
@@ -274,10 +275,10 @@ export class SqsEventSource {
         const { Failed = [] } = await this.sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: this.settings.queueUrl,
-            Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+            Entries: batchEntries(chunk, (record) => ({ ReceiptHandle: record.receiptHandle })),
           }),
         );
-        undeleted.push(...Failed.map((entry) => `${chunk[Number(entry.Id)].messageId} (${entry.Code})`));
+        undeleted.push(...batchItemsNamed(chunk, Failed).map((record, position) => `${record.messageId} (${Failed[position].Code})`));
       } catch (error) {
         undeleted.push(...chunk.map((record) => `${record.messageId} (${describeError(error)})`));
       }

@@ -10,6 +10,7 @@ export * from './orders/order-message';
 export * from './orders/order-item';
 export * from './orders/order-ports';
 export * from './clients/aws-clients';
+export * from './clients/sqs-batch-entries';
 export * from './clients/sqs-order-queue';
 export * from './clients/dynamodb-order-store';
 export * from './powertools';

@@ -1,15 +1,10 @@
-import {
-  MessageAttributeValue,
-  SendMessageBatchCommand,
-  SendMessageBatchRequestEntry,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
 import { OrderMessage, serializeOrderMessage } from '../orders/order-message';
 import { OrderQueue } from '../orders/order-ports';
 import { fullJitterDelayMs, sleep } from '../retry/backoff';
 import { chunk } from '../retry/chunk';
+import { batchEntries, batchItemsNamed } from './sqs-batch-entries';
 
 /** SendMessageBatch's limit. */
 export const SEND_MESSAGE_BATCH_MAX = 10;
@@ -44,28 +39,27 @@ export class SqsOrderQueue implements OrderQueue {
    * SendMessageBatch, 10 per call, in parallel. Entries SQS failed on its side are retried with
    * backoff; entries failed for the sender's fault, or still failing after 3 attempts, are returned.
    */
-  async enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<number>> {
-    const failed = new Set<number>();
-    const indexes = messages.map((_, index) => index);
+  async enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<OrderMessage>> {
+    const failed = new Set<OrderMessage>();
     await Promise.all(
-      chunk(indexes, SEND_MESSAGE_BATCH_MAX).map(async (group) => {
-        let pending = group;
+      chunk(messages, SEND_MESSAGE_BATCH_MAX).map(async (group) => {
+        let pending: readonly OrderMessage[] = group;
         for (let attempt = 1; pending.length > 0; attempt += 1) {
-          const entries: SendMessageBatchRequestEntry[] = pending.map((index) => ({
-            Id: String(index),
-            MessageBody: serializeOrderMessage(messages[index]),
-            MessageAttributes: attributesOf(messages[index]),
+          const entries = batchEntries(pending, (message) => ({
+            MessageBody: serializeOrderMessage(message),
+            MessageAttributes: attributesOf(message),
           }));
-          let retry: number[];
+          let retry: readonly OrderMessage[];
           try {
             const { Failed = [] } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-            for (const entry of Failed.filter((f) => f.SenderFault)) failed.add(Number(entry.Id));
-            retry = Failed.filter((f) => !f.SenderFault).map((f) => Number(f.Id));
+            const refused = batchItemsNamed(pending, Failed.filter((f) => f.SenderFault));
+            retry = batchItemsNamed(pending, Failed.filter((f) => !f.SenderFault));
+            for (const message of refused) failed.add(message);
           } catch {
             retry = pending;
           }
           if (retry.length > 0 && attempt >= BATCH_ATTEMPTS) {
-            for (const index of retry) failed.add(index);
+            for (const message of retry) failed.add(message);
             return;
           }
           if (retry.length > 0) await sleep(fullJitterDelayMs(attempt));

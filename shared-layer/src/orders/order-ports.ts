@@ -3,8 +3,8 @@ import { OrderMessage } from './order-message';
 /** Where accepted orders wait for the consumer. Adapters live in ../clients. */
 export interface OrderQueue {
   enqueue(message: OrderMessage): Promise<void>;
-  /** Enqueues many; resolves with the indexes (into `messages`) that could not be enqueued. */
-  enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<number>>;
+  /** Enqueues many; resolves with those of `messages` that could not be enqueued. */
+  enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<OrderMessage>>;
 }
 
 export interface BatchWriteOutcome {

@@ -118,15 +118,18 @@ describe('POST /orders/batch', () => {
     const response = await postBatch({ orders: orders(3) });
 
     expect(response.statusCode).toBe(202);
-    const entriesPerCall = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.map((entry) => entry.Id));
-    expect(entriesPerCall).toEqual([['0', '1', '2'], ['0']]);
+    const ordersPerCall = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries?.map((entry) => parseOrderMessage(entry.MessageBody ?? '').order.orderId));
+    expect(ordersPerCall).toEqual([['batch-0', 'batch-1', 'batch-2'], ['batch-0']]);
   });
 
   it('answers 207 with NOT_ENQUEUED for an order SQS keeps refusing: it is never reported accepted', async () => {
+    const isRefused = (entry: { MessageBody?: string }) => parseOrderMessage(entry.MessageBody ?? '').order.orderId === 'batch-1';
     sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      const refused = (input.Entries ?? []).filter((entry) => entry.Id === '1');
+      const refused = (input.Entries ?? []).filter(isRefused);
       return {
-        ...acceptAll({ ...input, Entries: (input.Entries ?? []).filter((entry) => entry.Id !== '1') }),
+        ...acceptAll({ ...input, Entries: (input.Entries ?? []).filter((entry) => !isRefused(entry)) }),
         Failed: refused.map((entry) => ({ Id: entry.Id, SenderFault: false, Code: 'InternalError' })),
       };
     });
