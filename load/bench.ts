@@ -394,7 +394,6 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
     current = name;
     log(`${name} ...`);
   };
-  log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   log('starting the local runtime ...');
   // The dev stage's consumer settings, stated here because the latency figure and its targets depend on them.
   const pipeline = await startLocalPipeline('orders-bench-', {

@@ -113,7 +113,6 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
   const rate = options.rate ?? target.defaultRate;
   const batchRoute = options.ordersPerRequest > 1;
   const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
-  log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`);
   let lastTick: LoadProgress = { requests: 0, ordersSent: 0, accepted: 0, elapsedMs: 0 };
   const result = await generateLoad(
