@@ -1,19 +1,93 @@
-import { runBench } from '../../load/bench';
+import { BenchReport, LATENCY_SETTING, LATENCY_TARGETS_MS, Throughput, WARM_INVOKE_TARGET_P50_MS, runBench } from '../../load/bench';
 
-// The benchmark's figures are printed by `npm run bench`, never asserted; this only proves every part runs.
-describe('npm run bench (smallest scale)', () => {
-  it('measures floors, intake, accept → stored, our consumer against the emulator ceiling and a naive one, warm invokes and the bundles in one run', async () => {
-    const report = await runBench(() => undefined, 0.01);
+/** runBench's smallest scale: every phase does its floor of 100 operations (`--quick` is 0.2, a full run 1). */
+const SCALE = 0.01;
+const OPERATIONS = 100;
 
-    const throughputs = [...Object.values(report.floors), ...Object.values(report.intake), ...Object.values(report.consumer)];
-    expect(throughputs.every((t) => t.count >= 100 && t.perSecond > 0)).toBe(true);
-    expect(report.bundles.map((b) => b.function).sort()).toEqual(['ApiFunction', 'ConsumerFunction']);
-    expect(report.bundles.every((b) => b.bundleBytes > 0 && b.initMs > 0)).toBe(true);
-    expect(report.layerBytes).toBeGreaterThan(report.bundles[0].bundleBytes);
-    expect(report.latency).toMatchObject({ batchSize: 100, maxBatchingWindowSeconds: 1, ordersPerSecond: 100 });
-    expect(report.latency.samples).toBeGreaterThan(0);
-    expect(report.latency.p99Ms).toBeGreaterThanOrEqual(report.latency.p50Ms);
-    expect(report.warmInvoke.invokes).toBe(100);
-    expect(Object.values(report.ratios).every((value) => typeof value === 'number' && value > 0)).toBe(true);
-  }, 120_000);
+const throughputsOf = (report: BenchReport): Record<string, Throughput> => ({
+  'floors.sendMessage': report.floors.sendMessage,
+  'floors.sendMessageBatch': report.floors.sendMessageBatch,
+  'floors.batchWriteItem': report.floors.batchWriteItem,
+  'intake.single': report.intake.single,
+  'intake.batch': report.intake.batch,
+  'intake.handlerCeiling': report.intake.handlerCeiling,
+  'consumer.ours': report.consumer.ours,
+  'consumer.emulatorCeiling': report.consumer.emulatorCeiling,
+  'consumer.naive': report.consumer.naive,
+});
+
+const mapValues = <T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
+
+// One run measured once (30 s to a minute); each test below checks one property of its report.
+describe('runBench (smallest scale)', () => {
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench(() => undefined, SCALE);
+  }, 180_000);
+
+  it('finishes every operation of every throughput phase (intake counts only what the API accepted)', () => {
+    expect(mapValues(throughputsOf(report), (t) => t.count)).toEqual(mapValues(throughputsOf(report), () => OPERATIONS));
+  });
+
+  it('states each rate as its count over its own measured time', () => {
+    // seconds is rounded to 10 ms and perSecond to a whole number, both from the unrounded time.
+    const off = Object.entries(throughputsOf(report)).filter(([, { count, seconds, perSecond }]) => {
+      if (!(seconds > 0)) return true;
+      const fastest = count / Math.max(0.001, seconds - 0.005) + 0.5;
+      const slowest = count / (seconds + 0.005) - 0.5;
+      return perSecond > fastest || perSecond < slowest;
+    });
+
+    expect(off).toEqual([]);
+  });
+
+  it('derives every ratio from the two rates it compares', () => {
+    const ratio = (a: Throughput, b: Throughput) => Math.round((a.perSecond / b.perSecond) * 100) / 100;
+    const { floors, intake, consumer } = report;
+
+    expect(report.ratios).toEqual({
+      singleIntakeVsSendMessage: ratio(intake.single, floors.sendMessage),
+      singleIntakeVsHandlerCeiling: ratio(intake.single, intake.handlerCeiling),
+      batchIntakeVsSendMessageBatch: ratio(intake.batch, floors.sendMessageBatch),
+      consumerVsBatchWriteItem: ratio(consumer.ours, floors.batchWriteItem),
+      consumerVsEmulatorCeiling: ratio(consumer.ours, consumer.emulatorCeiling),
+      consumerVsNaive: ratio(consumer.ours, consumer.naive),
+    });
+  });
+
+  it('measures accept → stored once for every paced order, at the stated consumer setting, against its targets', () => {
+    const { samples, p50Ms, p99Ms, ...setting } = report.latency;
+
+    expect(setting).toEqual({ ...LATENCY_SETTING, targetMs: LATENCY_TARGETS_MS });
+    expect(samples).toBe(OPERATIONS);
+    expect(p50Ms).toBeGreaterThan(0);
+    expect(p99Ms).toBeGreaterThanOrEqual(p50Ms);
+  });
+
+  it('times every warm invoke of the empty handler', () => {
+    const { invokes, p50Ms, p99Ms, targetP50Ms } = report.warmInvoke;
+
+    expect({ invokes, targetP50Ms }).toEqual({ invokes: OPERATIONS, targetP50Ms: WARM_INVOKE_TARGET_P50_MS });
+    expect(p50Ms).toBeGreaterThan(0);
+    expect(p99Ms).toBeGreaterThanOrEqual(p50Ms);
+  });
+
+  it('sizes and times both function bundles, each smaller than the layer that carries their shared code', () => {
+    expect(report.bundles.map((bundle) => bundle.function).sort()).toEqual(['ApiFunction', 'ConsumerFunction']);
+    for (const { bundleBytes, initMs } of report.bundles) {
+      expect(bundleBytes).toBeGreaterThan(0);
+      expect(bundleBytes).toBeLessThan(report.layerBytes);
+      expect(initMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports an elapsed time that holds every timed phase', () => {
+    const timed = Object.values(throughputsOf(report)).reduce((sum, { seconds }) => sum + seconds, 0);
+    // The run is rounded to 100 ms, each phase to 10 ms.
+    const rounding = 0.05 + Object.keys(throughputsOf(report)).length * 0.005;
+
+    expect(timed).toBeLessThanOrEqual(report.seconds + rounding);
+  });
 });
