@@ -1,32 +1,28 @@
 // npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see docs/load-and-cost.md).
-import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine } from '../ops/cli-kit/program';
+import { HelpShown, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption } from '../ops/cli-kit';
+import { newSeed } from '../infra/local/seeded-random';
 import { BenchReport, PartialBench, Throughput, runBench } from './bench';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
-
-const USAGE = `Usage: npm run bench -- [options]
-  --quick       a fifth of the work: rougher figures in under a minute
-  --json        print one JSON object on stdout (progress goes to stderr);
-                run as \`npm run -s bench -- --json\` so npm's banner stays off stdout
-  -h, --help    this text
-Measures on fresh local emulators and prints figures with their targets; asserts nothing.`;
 
 export interface BenchCliOptions {
   /** Fraction of the full run's work. */
   readonly scale: number;
   readonly json: boolean;
+  readonly seed: number;
 }
 
-export const parseBenchArgs = (args: string[]): BenchCliOptions | typeof HELP => {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: HELP_OPTION },
+const benchProgram = () =>
+  cliProgram('npm run bench --', 'Measures throughput, latency and bundle figures on fresh local emulators and prints them with their targets; asserts nothing.')
+    .option('--quick', 'a fifth of the work: rougher figures in under a minute')
+    .option('--json', 'print one JSON object on stdout (progress goes to stderr); run as `npm run -s bench -- --json` so npm\'s banner stays off stdout')
+    .addOption(seedOption());
+
+export const parseBenchArgs = (args: string[]): BenchCliOptions | HelpShown =>
+  parseWith(benchProgram(), args, (program) => {
+    const options = program.opts<{ quick?: boolean; json?: boolean; seed?: number }>();
+    return { scale: options.quick ? 0.2 : 1, json: options.json === true, seed: options.seed ?? newSeed() };
   });
-  if (values.help) return HELP;
-  return { scale: values.quick ? 0.2 : 1, json: values.json };
-};
 
 const number = (value: number) => value.toLocaleString('en-US');
 const rate = (t: Throughput, unit: string) => `${number(t.perSecond)} ${unit}/s (${t.count} in ${t.seconds} s)`;
@@ -81,30 +77,25 @@ export const formatBench = (r: Partial<BenchReport>): string => {
 };
 
 const main = async () => {
-  const { scale, json } = parseCommandLine(parseBenchArgs, USAGE);
+  const { scale, json, seed } = parseCommandLine(parseBenchArgs);
   const out = (text: string) => process.stdout.write(text);
   // With --json, stdout carries the JSON object alone.
   const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   const interrupt = onInterrupt();
   const date = new Date().toISOString().slice(0, 10);
-  const report = await runBench(log, scale, interrupt.signal).catch((error: unknown) => {
+  log(seedLine(seed));
+  const report = await runBench(log, { scale, seed }, interrupt.signal).catch((error: unknown) => {
     if (!(error instanceof RunInterrupted)) throw error;
     const partial = error.partial as PartialBench;
     return exitInterrupted(
       interrupt,
       json
         ? `${JSON.stringify({ interrupted: true, date, quick: scale < 1, ...partial }, null, 2)}\n`
-        : `\nBenchmark interrupted during ${partial.stoppedDuring} (${date}, local emulators; the phases finished so far)\n${formatBench(partial)}\n`,
+        : `\nBenchmark interrupted during ${partial.stoppedDuring} (${date}, local emulators; the phases finished so far)\n${seedLine(seed)}\n${formatBench(partial)}\n`,
     );
   });
   if (json) out(`${JSON.stringify({ date, quick: scale < 1, ...report }, null, 2)}\n`);
-  else out(`\nBenchmark (${date}, local emulators, one run${scale < 1 ? ', --quick' : ''})\n${formatBench(report)}\n`);
-  process.exit(0);
+  else out(`\nBenchmark (${date}, local emulators, one run${scale < 1 ? ', --quick' : ''})\n${seedLine(seed)}\n${formatBench(report)}\n`);
 };
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`bench failed: ${error.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('bench', main);

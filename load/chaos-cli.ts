@@ -1,48 +1,54 @@
-import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError } from '../ops/cli-kit/program';
+// npm run chaos -- [options]: a fresh local pipeline under injected faults; see --help and docs/load-and-cost.md.
+import { Option } from 'commander';
+import { newSeed } from '../infra/local/seeded-random';
+import { HelpShown, cliProgram, fraction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, PartialChaosReport, runChaos } from './chaos';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatCost } from './lib/cost-model';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 
-const FLAGS: Record<string, keyof ChaosOptions> = {
-  orders: 'orders',
-  concurrency: 'concurrency',
-  duplicates: 'duplicateRate',
-  throttle: 'throttleRate',
-  unprocessed: 'unprocessedRate',
-  crash: 'crashRate',
-  poison: 'poisonRate',
-  'latency-ms': 'latencyMs',
-};
+const option = (flags: string, description: string, parse: (raw: string) => number, fallback: number) =>
+  new Option(flags, description).argParser(parse).default(fallback);
 
-const USAGE = `Usage: npm run chaos -- [options]   (rates are fractions, e.g. --throttle 0.05)
-${Object.entries(FLAGS)
-  .map(([flag, key]) => `  --${flag.padEnd(12)} default ${DEFAULT_CHAOS[key]}`)
-  .join('\n')}
-  -h, --help     this text`;
+const chaosProgram = () =>
+  cliProgram('npm run chaos --', 'Runs a fresh local pipeline under injected faults and checks that every accepted order is stored exactly once.')
+    .addOption(option('--orders <n>', 'orders to send', wholeNumber(), DEFAULT_CHAOS.orders))
+    .addOption(option('--concurrency <n>', 'orders posted at once', wholeNumber(), DEFAULT_CHAOS.concurrency))
+    .addOption(option('--duplicates <rate>', 'fraction of records the event source delivers twice', fraction, DEFAULT_CHAOS.duplicateRate))
+    .addOption(option('--throttle <rate>', 'fraction of DynamoDB batch calls answered with a throttling error', fraction, DEFAULT_CHAOS.throttleRate))
+    .addOption(option('--unprocessed <rate>', 'fraction of BatchWriteItem calls that return half their items as UnprocessedItems', fraction, DEFAULT_CHAOS.unprocessedRate))
+    .addOption(option('--crash <rate>', 'fraction of BatchWriteItem calls after which the consumer\'s environment dies', fraction, DEFAULT_CHAOS.crashRate))
+    .addOption(option('--poison <rate>', 'poison messages sent straight to the queue, as a fraction of --orders', fraction, DEFAULT_CHAOS.poisonRate))
+    .addOption(option('--latency-ms <ms>', 'latency added to each DynamoDB batch call', wholeNumber({ min: 0 }), DEFAULT_CHAOS.latencyMs))
+    .addOption(seedOption())
+    .addHelpText('after', '\nRates are fractions: --throttle 0.05 throttles 5 % of the calls.');
 
-export const parseChaosArgs = (args: string[]): ChaosOptions | typeof HELP => {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: { ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' } as const])), help: HELP_OPTION },
+export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed: number }) | HelpShown =>
+  parseWith(chaosProgram(), args, (program) => {
+    const options = program.opts<{
+      orders: number;
+      concurrency: number;
+      duplicates: number;
+      throttle: number;
+      unprocessed: number;
+      crash: number;
+      poison: number;
+      latencyMs: number;
+      seed?: number;
+    }>();
+    return {
+      ...DEFAULT_CHAOS,
+      orders: options.orders,
+      concurrency: options.concurrency,
+      duplicateRate: options.duplicates,
+      throttleRate: options.throttle,
+      unprocessedRate: options.unprocessed,
+      crashRate: options.crash,
+      poisonRate: options.poison,
+      latencyMs: options.latencyMs,
+      seed: options.seed ?? newSeed(),
+    };
   });
-  if (values.help) return HELP;
-  const options: Record<string, number> = { ...DEFAULT_CHAOS };
-  for (const [flag, key] of Object.entries(FLAGS)) {
-    const raw = (values as Record<string, string | boolean | undefined>)[flag];
-    if (typeof raw !== 'string') continue;
-    const value = Number(raw);
-    const isRate = key.endsWith('Rate');
-    if (!Number.isFinite(value) || value < 0 || (isRate && value > 1) || (!isRate && !Number.isInteger(value))) {
-      throw new UsageError(`--${flag} must be ${isRate ? 'a fraction from 0 to 1' : 'a non-negative integer'}, got "${raw}"`);
-    }
-    options[key] = value;
-  }
-  if (options.orders < 1 || options.concurrency < 1) throw new UsageError('--orders and --concurrency must be at least 1');
-  return options as unknown as ChaosOptions;
-};
 
 const pct = (rate: number) => `${Math.round(rate * 1000) / 10} %`;
 
@@ -82,19 +88,16 @@ const formatPartialReport = (partial: PartialChaosReport): string =>
   ]);
 
 const main = async () => {
-  const options = parseCommandLine(parseChaosArgs, USAGE);
+  const options = parseCommandLine(parseChaosArgs);
+  // runChaos prints the seed first; the summary repeats it.
+  const log = (line: string) => process.stdout.write(`${line}\n`);
   const interrupt = onInterrupt();
-  const report = await runChaos(options, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch((error: unknown) => {
-    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `\nChaos run interrupted\n${formatPartialReport(error.partial as PartialChaosReport)}\n`);
+  const report = await runChaos(options, log, interrupt.signal).catch((error: unknown) => {
+    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `\nChaos run interrupted\n${seedLine(options.seed)}\n${formatPartialReport(error.partial as PartialChaosReport)}\n`);
     throw error;
   });
-  process.stdout.write(`\nChaos run\n${formatReport(report)}\n\n`);
+  process.stdout.write(`\nChaos run\n${seedLine(options.seed)}\n${formatReport(report)}\n\n`);
   exitWithVerdict(report.problems);
 };
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`chaos run failed: ${error.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('chaos run', main);

@@ -1,10 +1,9 @@
-// npm run load -- [--stage S] [--orders N] [--connections C] [--rate R] [--batch K]: see USAGE and load/README.md.
-import { parseArgs } from 'node:util';
+// npm run load -- [--stage S] [--orders N] [--connections C] [--rate R] [--batch K]: see --help and load/README.md.
+import { Option } from 'commander';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../ops/cli-kit/program';
-import { confirmInProduction } from '../ops/cli-kit/confirm-in-production';
-import { confirmByTyping } from '../ops/cli-kit/terminal';
+import { newSeed } from '../infra/local/seeded-random';
+import { HelpShown, cliProgram, confirmByTyping, confirmInProduction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
 import { formatCost } from './lib/cost-model';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';
@@ -12,57 +11,49 @@ import { LatencySummary } from './lib/percentiles';
 import { stageLoadTarget, TOKEN_VARIABLE } from './lib/stage-load-target';
 import { LoadOptions, LoadReport, PartialLoadReport, runLoad, runLoadOn } from './load';
 
-const USAGE = `Usage: npm run load -- [options]
-  --stage NAME      load a deployed stage (${STAGE_NAMES.join(', ')}) instead of a fresh local pipeline
-  --orders N        orders to send (default 5000)
-  --duration S      send for S seconds instead (as many orders as the connections manage)
-  --connections C   concurrent HTTP connections (default 20)
-  --rate R          requests per second over all connections (default: as fast as they go locally,
-                    the stage's throttling limit on a stage)
-  --batch K         orders per request: 1 = POST /orders (default), 2..${MAX_BATCH_ORDERS} = POST /orders/batch
-  --yes             do not ask before loading prod
-  -h, --help        this text
-Exits 1 if any accepted order is missing, stored twice or changed once the queue has drained.
-On a stage: URL and resources come from its stack outputs (AWS_PROFILE / AWS_REGION pick the account);
-IAM stages are signed with your credentials, JWT stages take a token from $${TOKEN_VARIABLE}.
-The orders it sends stay in the stage's table (orderIds start with "load-").`;
-
 interface CliOptions extends LoadOptions {
   readonly stage?: string;
   readonly yes: boolean;
+  readonly seed: number;
 }
 
-export const parseLoadArgs = (args: string[]): CliOptions | typeof HELP => {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      stage: { type: 'string' },
-      orders: { type: 'string' },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      rate: { type: 'string' },
-      batch: { type: 'string' },
-      yes: { type: 'boolean', default: false },
-      help: HELP_OPTION,
-    },
+const loadProgram = () =>
+  cliProgram('npm run load --', 'Sends orders to a fresh local pipeline (or a deployed stage), then checks that every accepted order is stored exactly once.')
+    .addOption(new Option('--stage <name>', 'load a deployed stage instead of a fresh local pipeline').choices(STAGE_NAMES))
+    .addOption(new Option('--orders <n>', 'orders to send').argParser(wholeNumber()).default(5000).conflicts('duration'))
+    .addOption(new Option('--duration <s>', 'send for this many seconds instead (as many orders as the connections manage)').argParser(wholeNumber({ max: 3600 })))
+    .addOption(new Option('--connections <c>', 'concurrent HTTP connections').argParser(wholeNumber({ max: 1000 })).default(20))
+    .addOption(
+      new Option('--rate <r>', "requests per second over all connections (default: as fast as they go locally, the stage's throttling limit on a stage)").argParser(
+        wholeNumber(),
+      ),
+    )
+    .addOption(new Option('--batch <k>', `orders per request: 1 = POST /orders, 2..${MAX_BATCH_ORDERS} = POST /orders/batch`).argParser(wholeNumber({ max: MAX_BATCH_ORDERS })).default(1))
+    .option('--yes', 'do not ask before loading prod')
+    .addOption(seedOption())
+    .addHelpText(
+      'after',
+      `
+Exits 1 if any accepted order is missing, stored twice or changed once the queue has drained.
+On a stage: URL and resources come from its stack outputs (AWS_PROFILE / AWS_REGION pick the account);
+IAM stages are signed with your credentials, JWT stages take a token from $${TOKEN_VARIABLE}.
+The orders it sends stay in the stage's table (orderIds start with "load-").`,
+    );
+
+export const parseLoadArgs = (args: string[]): CliOptions | HelpShown =>
+  parseWith(loadProgram(), args, (program) => {
+    const options = program.opts<{ stage?: string; orders: number; duration?: number; connections: number; rate?: number; batch: number; yes?: boolean; seed?: number }>();
+    return {
+      stage: options.stage,
+      yes: options.yes === true,
+      orders: options.duration ? Infinity : options.orders,
+      durationSeconds: options.duration,
+      connections: options.connections,
+      rate: options.rate,
+      ordersPerRequest: options.batch,
+      seed: options.seed ?? newSeed(),
+    };
   });
-  if (values.help) return HELP;
-  if (values.orders !== undefined && values.duration !== undefined) throw new UsageError('Give --orders or --duration, not both.');
-  if (values.stage !== undefined && !(STAGE_NAMES as string[]).includes(values.stage)) {
-    throw new UsageError(`Unknown stage "${values.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
-  }
-  const durationSeconds = wholeNumberOption('duration', values.duration, { max: 3600 });
-  return {
-    stage: values.stage,
-    yes: values.yes,
-    orders: durationSeconds ? Infinity : (wholeNumberOption('orders', values.orders) ?? 5000),
-    durationSeconds,
-    connections: wholeNumberOption('connections', values.connections, { max: 1000 }) ?? 20,
-    rate: wholeNumberOption('rate', values.rate),
-    ordersPerRequest: wholeNumberOption('batch', values.batch, { max: MAX_BATCH_ORDERS }) ?? 1,
-  };
-};
 
 const round = (value: number) => Math.round(value * 10) / 10;
 const ms = (latency: LatencySummary) => `p50 ${round(latency.p50)} ms, p95 ${round(latency.p95)} ms, p99 ${round(latency.p99)} ms, max ${round(latency.max)} ms`;
@@ -132,27 +123,25 @@ const runOnStage = async (stage: string, options: CliOptions, log: (line: string
 };
 
 const main = async () => {
-  const options = parseCommandLine(parseLoadArgs, USAGE);
+  const options = parseCommandLine(parseLoadArgs);
   if (options.stage) await confirmStage(options.stage, options);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(seedLine(options.seed));
   const interrupt = onInterrupt();
   let report: LoadReport;
   try {
     report = options.stage ? await runOnStage(options.stage, options, log, interrupt.signal) : await runLoad(options, log, interrupt.signal);
   } catch (error) {
-    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `\nLoad run interrupted\n${formatPartialReport(error.partial as PartialLoadReport)}\n`);
+    if (error instanceof RunInterrupted) {
+      exitInterrupted(interrupt, `\nLoad run interrupted\n${seedLine(options.seed)}\n${formatPartialReport(error.partial as PartialLoadReport)}\n`);
+    }
     throw error;
   }
-  process.stdout.write(`\nLoad run\n${formatReport(report)}\n\n`);
+  process.stdout.write(`\nLoad run\n${seedLine(options.seed)}\n${formatReport(report)}\n\n`);
   if (options.stage) {
     process.stdout.write(`The ${report.stored} orders this run stored stay in ${options.stage}'s orders table (orderIds start with "${report.runId}-").\n`);
   }
   exitWithVerdict(report.problems);
 };
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`load run failed: ${error.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('load run', main);

@@ -1,48 +1,65 @@
-// npm run tune -- [options]: sweeps consumer batch settings under the same load; see USAGE and docs/load-and-cost.md.
+// npm run tune -- [options]: sweeps consumer batch settings under the same load; see --help and docs/load-and-cost.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from '../ops/cli-kit/program';
+import { Option } from 'commander';
+import { newSeed } from '../infra/local/seeded-random';
+import { HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber, wholeNumberList } from '../ops/cli-kit';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
 import { PartialTune, recommend, runTune, sweepPoints, TuneResult } from './tune';
 import { renderTuneReport } from './tune-report';
 
-const USAGE = `Usage: npm run tune -- [options]
-  --batch-sizes LIST      consumer batch sizes (default 10,50,100)
-  --windows LIST          batching windows in seconds (default 0,1,3; 0 only with batch size <= 10)
-  --concurrency LIST      consumer max concurrency (default 2)
-  --orders N              orders per point (default 1000)
-  --rate R                requests per second (default 200), the same at every point
-  --p99-target-ms MS      latency target for the recommendation (default 5000)
-  --out FILE              HTML report (default .local/reports/tune-<time>.html)
-  -h, --help              this text`;
+const list = (flags: string, description: string, bounds: { min: number }, fallback: number[]) =>
+  new Option(flags, description).argParser(wholeNumberList(bounds)).default(fallback, fallback.join(','));
 
-const list = (flag: string, raw: string | undefined, fallback: number[], min: number) => {
-  if (raw === undefined) return fallback;
-  const values = raw.split(',').map(Number);
-  if (values.some((value) => !Number.isInteger(value) || value < min)) throw new UsageError(`--${flag} must list whole numbers of at least ${min}, e.g. 10,50 (got "${raw}")`);
-  return values;
-};
+const tuneProgram = () =>
+  cliProgram('npm run tune --', 'Sweeps consumer batch settings under the same load, each on a fresh local pipeline, and writes an HTML report with a recommendation.')
+    .addOption(list('--batch-sizes <list>', 'consumer batch sizes', { min: 1 }, [10, 50, 100]))
+    .addOption(list('--windows <list>', 'batching windows in seconds (0 only with batch size <= 10)', { min: 0 }, [0, 1, 3]))
+    .addOption(list('--concurrency <list>', 'consumer max concurrency', { min: 2 }, [2]))
+    .addOption(new Option('--orders <n>', 'orders per point').argParser(wholeNumber()).default(1000))
+    .addOption(new Option('--rate <r>', 'requests per second, the same at every point').argParser(wholeNumber()).default(200))
+    .addOption(new Option('--p99-target-ms <ms>', 'accept→stored p99 target for the recommendation').argParser(wholeNumber()).default(5000))
+    .option('--out <file>', 'HTML report (default: .local/reports/tune-<time>.html)')
+    .addOption(seedOption());
 
-export const parseTuneArgs = (args: string[]) => {
-  const text = { type: 'string' } as const;
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: { 'batch-sizes': text, windows: text, concurrency: text, orders: text, rate: text, 'p99-target-ms': text, out: text, help: HELP_OPTION },
+export interface TuneCliOptions {
+  readonly batchSizes: number[];
+  readonly windows: number[];
+  readonly concurrencies: number[];
+  readonly orders: number;
+  readonly rate: number;
+  readonly p99TargetMs: number;
+  readonly out: string;
+  readonly seed: number;
+}
+
+export const parseTuneArgs = (args: string[]): TuneCliOptions | HelpShown =>
+  parseWith(tuneProgram(), args, (program) => {
+    const options = program.opts<{
+      batchSizes: number[];
+      windows: number[];
+      concurrency: number[];
+      orders: number;
+      rate: number;
+      p99TargetMs: number;
+      out?: string;
+      seed?: number;
+    }>();
+    if (sweepPoints(options.batchSizes, options.windows, options.concurrency).length === 0) {
+      throw new UsageError('No valid setting to try: a batch size above 10 needs a window above 0.');
+    }
+    return {
+      batchSizes: options.batchSizes,
+      windows: options.windows,
+      concurrencies: options.concurrency,
+      orders: options.orders,
+      rate: options.rate,
+      p99TargetMs: options.p99TargetMs,
+      out: options.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
+      seed: options.seed ?? newSeed(),
+    };
   });
-  if (values.help) return HELP;
-  return {
-    batchSizes: list('batch-sizes', values['batch-sizes'], [10, 50, 100], 1),
-    windows: list('windows', values.windows, [0, 1, 3], 0),
-    concurrencies: list('concurrency', values.concurrency, [2], 2),
-    orders: wholeNumberOption('orders', values.orders) ?? 1000,
-    rate: wholeNumberOption('rate', values.rate) ?? 200,
-    p99TargetMs: wholeNumberOption('p99-target-ms', values['p99-target-ms']) ?? 5000,
-    out: values.out ?? path.join('.local', 'reports', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}.html`),
-  };
-};
 
 const setting = (point: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number }) =>
   `batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency}`;
@@ -63,25 +80,20 @@ const formatPartialTune = (partial: PartialTune): string => {
 };
 
 const main = async () => {
-  const options = parseCommandLine(parseTuneArgs, USAGE);
+  const options = parseCommandLine(parseTuneArgs);
   const points = sweepPoints(options.batchSizes, options.windows, options.concurrencies);
-  if (points.length === 0) {
-    process.stderr.write('No valid setting to try: a batch size above 10 needs a window above 0.\n');
-    process.exit(2);
-  }
   const description = `${options.orders} orders per point at ${options.rate} requests/s (POST /orders, 10 connections).`;
-  process.stdout.write(`Sweeping ${points.length} settings; ${description}\n`);
+  process.stdout.write(`Sweeping ${points.length} settings; ${description}\n${seedLine(options.seed)}\n`);
   const interrupt = onInterrupt();
-  const results = await runTune(points, { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1 }, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch(
-    (error: unknown) => {
-      if (error instanceof RunInterrupted) exitInterrupted(interrupt, formatPartialTune(error.partial as PartialTune));
-      throw error;
-    },
-  );
+  const load = { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1, seed: options.seed };
+  const results = await runTune(points, load, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch((error: unknown) => {
+    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `${formatPartialTune(error.partial as PartialTune)}${seedLine(options.seed)}\n`);
+    throw error;
+  });
   const recommended = recommend(results, options.p99TargetMs);
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, renderTuneReport(results, recommended, { p99TargetMs: options.p99TargetMs, description, date: new Date() }));
-  process.stdout.write(`\nReport: ${options.out}\n`);
+  process.stdout.write(`\nTune sweep\n${seedLine(options.seed)}\nReport: ${options.out}\n`);
   process.stdout.write(
     recommended
       ? `Recommended for accept→stored p99 <= ${options.p99TargetMs} ms: batch size ${recommended.batchSize}, window ${recommended.maxBatchingWindowSeconds} s, max concurrency ${recommended.maxConcurrency} ($${recommended.cost.total.toFixed(3)} per million orders, p99 ${recommended.acceptedToStoredMs.p99} ms). Set it in infra/config/stages.ts.\n`
@@ -90,14 +102,9 @@ const main = async () => {
   const failed = results.filter((result) => result.problems.length > 0);
   if (failed.length > 0) {
     process.stdout.write(`FAILED: ${failed.length} setting(s) lost or doubled orders; see the report.\n`);
-    process.exit(1);
+    return 1;
   }
-  process.exit(0);
+  return 0;
 };
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`tune run failed: ${error.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('tune run', main);

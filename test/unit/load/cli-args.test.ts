@@ -1,4 +1,4 @@
-import { HELP } from '../../../ops/cli-kit/program';
+import { HelpShown, MAX_SEED, UsageError } from '../../../ops/cli-kit';
 import { parseBenchArgs } from '../../../load/bench-cli';
 import { DEFAULT_CHAOS } from '../../../load/chaos';
 import { parseChaosArgs } from '../../../load/chaos-cli';
@@ -7,48 +7,107 @@ import { parseTuneArgs } from '../../../load/tune-cli';
 
 describe('bench arguments', () => {
   it('runs the full benchmark by default and a fifth of it with --quick', () => {
-    expect(parseBenchArgs([])).toEqual({ scale: 1, json: false });
-    expect(parseBenchArgs(['--quick'])).toEqual({ scale: 0.2, json: false });
-    expect(parseBenchArgs(['--json', '--quick'])).toEqual({ scale: 0.2, json: true });
+    expect(parseBenchArgs(['--seed', '1'])).toEqual({ scale: 1, json: false, seed: 1 });
+    expect(parseBenchArgs(['--quick', '--seed', '1'])).toEqual({ scale: 0.2, json: false, seed: 1 });
+    expect(parseBenchArgs(['--json', '--quick', '--seed', '1'])).toEqual({ scale: 0.2, json: true, seed: 1 });
   });
 
-  it('asks for the usage with --help or -h instead of running', () => {
-    expect(parseBenchArgs(['--help'])).toBe(HELP);
-    expect(parseBenchArgs(['-h'])).toBe(HELP);
+  it('returns the generated help for --help or -h instead of options', () => {
+    for (const flag of ['--help', '-h']) {
+      const parsed = parseBenchArgs([flag]);
+      expect(parsed).toBeInstanceOf(HelpShown);
+      expect((parsed as HelpShown).text).toMatch(/^Usage: npm run bench -- \[options\][\s\S]*--quick[\s\S]*--json[\s\S]*--seed <n>/);
+    }
   });
 
-  it('refuses unknown options, values on switches and stray arguments', () => {
-    expect(() => parseBenchArgs(['--bogus'])).toThrow(/Unknown option '--bogus'/);
-    expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/does not take an argument/);
-    expect(() => parseBenchArgs(['quick'])).toThrow(/Unexpected argument 'quick'/);
+  it('refuses unknown options, values on switches and stray arguments with a pointer to --help', () => {
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(new UsageError(`error: unknown option '--bogus'\n(Run "npm run bench -- --help" for the options.)`));
+    expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/unknown option '--quick=yes'/);
+    expect(() => parseBenchArgs(['quick'])).toThrow(/too many arguments/);
   });
 });
 
 describe('chaos arguments', () => {
   it('starts from the defaults and reads rates as fractions and counts as whole numbers', () => {
-    expect(parseChaosArgs([])).toEqual(DEFAULT_CHAOS);
-    expect(parseChaosArgs(['--orders', '200', '--throttle', '0.2', '--latency-ms', '5'])).toEqual({ ...DEFAULT_CHAOS, orders: 200, throttleRate: 0.2, latencyMs: 5 });
+    expect(parseChaosArgs(['--seed', '7'])).toEqual({ ...DEFAULT_CHAOS, seed: 7 });
+    expect(parseChaosArgs(['--orders', '200', '--throttle', '0.2', '--latency-ms', '5', '--seed', '7'])).toEqual({
+      ...DEFAULT_CHAOS,
+      orders: 200,
+      throttleRate: 0.2,
+      latencyMs: 5,
+      seed: 7,
+    });
   });
 
-  it('asks for the usage with --help or -h instead of running', () => {
-    expect(parseChaosArgs(['--help'])).toBe(HELP);
-    expect(parseChaosArgs(['-h'])).toBe(HELP);
+  it('returns the help for --help or -h instead of options', () => {
+    expect(parseChaosArgs(['--help'])).toBeInstanceOf(HelpShown);
+    expect(parseChaosArgs(['-h'])).toBeInstanceOf(HelpShown);
   });
 
   it('refuses unknown options, stray arguments and out-of-range values', () => {
-    expect(() => parseChaosArgs(['--bogus'])).toThrow(/Unknown option '--bogus'/);
-    expect(() => parseChaosArgs(['200'])).toThrow(/Unexpected argument '200'/);
-    expect(() => parseChaosArgs(['--orders'])).toThrow(/argument missing/);
-    expect(() => parseChaosArgs(['--crash', '1.5'])).toThrow('--crash must be a fraction from 0 to 1, got "1.5"');
-    expect(() => parseChaosArgs(['--orders', '0'])).toThrow('--orders and --concurrency must be at least 1');
+    expect(() => parseChaosArgs(['--bogus'])).toThrow(/unknown option '--bogus'/);
+    expect(() => parseChaosArgs(['200'])).toThrow(/too many arguments/);
+    expect(() => parseChaosArgs(['--orders'])).toThrow(/option '--orders <n>' argument missing/);
+    expect(() => parseChaosArgs(['--crash', '1.5'])).toThrow("option '--crash <rate>' argument '1.5' is invalid. Use a fraction from 0 to 1, e.g. 0.05.");
+    expect(() => parseChaosArgs(['--orders', '0'])).toThrow("option '--orders <n>' argument '0' is invalid. Use a whole number of at least 1.");
   });
 });
 
-describe('load and tune arguments', () => {
-  it('take --help and refuse unknown options', () => {
-    expect(parseLoadArgs(['-h'])).toBe(HELP);
-    expect(parseTuneArgs(['--help'])).toBe(HELP);
-    expect(() => parseLoadArgs(['--order', '5'])).toThrow(/Unknown option '--order'/);
-    expect(() => parseTuneArgs(['--window', '1'])).toThrow(/Unknown option '--window'/);
+describe('load arguments', () => {
+  it('keeps the defaults: 5000 orders over 20 connections, one order per request, no pacing', () => {
+    expect(parseLoadArgs(['--seed', '3'])).toEqual({
+      stage: undefined,
+      yes: false,
+      orders: 5000,
+      durationSeconds: undefined,
+      connections: 20,
+      rate: undefined,
+      ordersPerRequest: 1,
+      seed: 3,
+    });
+  });
+
+  it('sends for a duration instead of a count, but not both', () => {
+    expect(parseLoadArgs(['--duration', '30'])).toMatchObject({ orders: Infinity, durationSeconds: 30 });
+    expect(() => parseLoadArgs(['--orders', '10', '--duration', '30'])).toThrow(/option '--orders <n>' cannot be used with option '--duration <s>'/);
+  });
+
+  it('refuses a stage it does not know, naming the ones it does', () => {
+    expect(() => parseLoadArgs(['--stage', 'qa'])).toThrow(/Allowed choices are dev, staging, prod/);
+  });
+
+  it('takes --help and refuses unknown options', () => {
+    expect(parseLoadArgs(['-h'])).toBeInstanceOf(HelpShown);
+    expect(() => parseLoadArgs(['--order', '5'])).toThrow(/unknown option '--order'\n\(Did you mean --orders\?\)/);
+  });
+});
+
+describe('tune arguments', () => {
+  it('keeps the default sweep and reads comma-separated lists', () => {
+    expect(parseTuneArgs(['--seed', '5'])).toMatchObject({ batchSizes: [10, 50, 100], windows: [0, 1, 3], concurrencies: [2], orders: 1000, rate: 200, p99TargetMs: 5000, seed: 5 });
+    expect(parseTuneArgs(['--batch-sizes', '10, 20', '--windows', '1'])).toMatchObject({ batchSizes: [10, 20], windows: [1] });
+  });
+
+  it('refuses a sweep with no valid setting, a bad list and unknown options', () => {
+    expect(() => parseTuneArgs(['--batch-sizes', '50', '--windows', '0'])).toThrow(/No valid setting to try/);
+    expect(() => parseTuneArgs(['--concurrency', '1'])).toThrow(/List whole numbers of at least 2/);
+    expect(parseTuneArgs(['--help'])).toBeInstanceOf(HelpShown);
+    expect(() => parseTuneArgs(['--window', '1'])).toThrow(/unknown option '--window'/);
+  });
+});
+
+describe('--seed', () => {
+  it.each([
+    ['load', parseLoadArgs],
+    ['chaos', parseChaosArgs],
+    ['tune', parseTuneArgs],
+    ['bench', parseBenchArgs],
+  ] as const)('%s draws a fresh seed when none is given and refuses one that is not a whole number in range', (_name, parse) => {
+    const { seed } = parse([]) as { seed: number };
+    expect(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED).toBe(true);
+    expect(parse(['--seed', '0'])).toMatchObject({ seed: 0 });
+    expect(() => parse(['--seed', '-1'])).toThrow(UsageError);
+    expect(() => parse(['--seed', '1.5'])).toThrow(/Use a whole number from 0 to 2147483647/);
+    expect(() => parse(['--seed', String(MAX_SEED + 1)])).toThrow(UsageError);
   });
 });
