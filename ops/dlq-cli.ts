@@ -1,73 +1,144 @@
-// npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see USAGE and docs/operations.md, "Redriving the DLQ".
-import { parseArgs } from 'node:util';
+// npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see --help and docs/operations.md, "Redriving the DLQ".
 import * as path from 'node:path';
-import { HELP, HELP_OPTION, parseCommandLine, UsageError, wholeNumberOption } from './cli-kit/program';
-import { confirmMove } from './dlq/confirm-move';
+import { Command, Option } from 'commander';
+import { STAGE_NAMES } from '../infra/config/stages';
+import {
+  EXIT_CODES,
+  HelpShown,
+  OpsError,
+  ProgressLine,
+  UsageError,
+  bar,
+  cliProgram,
+  confirmByTyping,
+  duration,
+  onStopSignals,
+  parseCommandLine,
+  parseWith,
+  runMain,
+  wholeNumber,
+} from './cli-kit';
+import { confirmMove, confirmNonRetryable, nonRetryableWarning } from './dlq/confirm-move';
+import { bodyPreview, DeadLetterView, MAX_RECEIVES_REASON } from './dlq/dead-letter-view';
 import { inspectDeadLetters, Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
 import { redriveByCopy, RedriveProgress } from './dlq/redrive-by-copy';
-import { OpsError } from './cli-kit/ops-error';
 import { PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
-import { ProgressLine, bar, confirmByTyping, duration } from './cli-kit/terminal';
 
-const USAGE = `Usage: npm run dlq -- <command> (--local | --stage <dev|staging|prod>) [options]
+export interface Where {
+  readonly local: boolean;
+  readonly stage?: string;
+  readonly outputs: string;
+}
 
-Commands:
-  inspect   list DLQ messages (orderId, reason, earlier DLQ reads, first sent, age) and counts by reason;
-            the messages stay in the DLQ
-      --limit N     read at most N messages (default 100)
-      --json        print JSON instead of a table
-  redrive   move DLQ messages back to the order queue
-      --rate N      at most N messages per second
-      --filter R    only messages whose reason is R (as inspect shows it)
-      --dry-run     count what would move, move nothing
-      --yes         do not ask for confirmation (prod asks otherwise)
+export interface InspectCommand {
+  readonly command: 'inspect';
+  readonly where: Where;
+  readonly limit: number;
+  readonly json: boolean;
+  readonly full: boolean;
+}
 
-Where:
-  --local           the pipeline "npm start" runs (reads .local/outputs.json; --outputs <file> to change)
-  --stage <name>    a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials
-  -h, --help        this text`;
+export interface RedriveCommand {
+  readonly command: 'redrive';
+  readonly where: Where;
+  readonly rate?: number;
+  readonly filter?: string;
+  readonly maxMoves?: number;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+}
 
+export type DlqCommand = InspectCommand | RedriveCommand;
 
-const parse = (args: string[]) => {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      local: { type: 'boolean', default: false },
-      stage: { type: 'string' },
-      outputs: { type: 'string', default: path.join('.local', 'outputs.json') },
-      limit: { type: 'string', default: '100' },
-      json: { type: 'boolean', default: false },
-      rate: { type: 'string' },
-      filter: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-      help: HELP_OPTION,
-    },
-  });
-  const [command, ...extra] = positionals;
-  if (values.help) return HELP;
-  if (command !== 'inspect' && command !== 'redrive') throw new UsageError(command ? `Unknown command "${command}".` : 'Name a command: inspect or redrive.');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(' ')}.`);
-  if (values.local === (values.stage !== undefined)) {
-    throw new UsageError('Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).');
-  }
-  return { command, values, limit: wholeNumberOption('limit', values.limit) ?? 100, rate: wholeNumberOption('rate', values.rate) };
+const DEFAULT_OUTPUTS = path.join('.local', 'outputs.json');
+
+// Reading more than this many messages before a redrive (to warn about the ones no redrive fixes) would take minutes.
+const SCAN_LIMIT = 1_000;
+
+const withWhere = (command: Command): Command =>
+  command
+    .option('--local', 'the pipeline "npm start" runs, found from its outputs file')
+    .addOption(new Option('--stage <name>', 'a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials').choices(STAGE_NAMES))
+    .option('--outputs <file>', 'with --local: the outputs file npm start writes', DEFAULT_OUTPUTS);
+
+interface WhereOptions {
+  local?: boolean;
+  stage?: string;
+  outputs: string;
+}
+
+const whereOf = (options: WhereOptions): Where => ({ local: options.local === true, stage: options.stage, outputs: options.outputs });
+
+const dlqProgram = (onCommand: (command: DlqCommand, invoked: Command) => void): Command => {
+  const program = cliProgram('npm run dlq --', 'Inspects the dead-letter queue of the order pipeline and moves its messages back to the order queue.');
+  withWhere(
+    program
+      .command('inspect')
+      .description('list DLQ messages (order id, reason, source message, body preview) and counts by reason; the messages stay in the DLQ'),
+  )
+    .addOption(new Option('--limit <n>', 'read at most n messages').argParser(wholeNumber()).default(100))
+    .option('--full', 'print whole bodies instead of one-line previews')
+    .option('--json', 'print JSON instead of a table')
+    .action((options: WhereOptions & { limit: number; full?: boolean; json?: boolean }, invoked: Command) =>
+      onCommand({ command: 'inspect', where: whereOf(options), limit: options.limit, json: options.json === true, full: options.full === true }, invoked),
+    );
+  withWhere(program.command('redrive').description('move DLQ messages back to the order queue'))
+    .addOption(new Option('--rate <n>', 'at most n messages per second').argParser(wholeNumber()))
+    .option('--filter <reason>', 'only messages whose reason is <reason> (as inspect shows it)')
+    .addOption(
+      new Option('--max-moves <n>', 'stop after moving n messages (default: the number in the DLQ when the redrive starts), so a message that fails again is not moved forever').argParser(
+        wholeNumber(),
+      ),
+    )
+    .option('--dry-run', 'count what would move, move nothing')
+    .option('--yes', 'do not ask for confirmation (asked in prod, and before moving messages no redrive can fix)')
+    .action((options: WhereOptions & { rate?: number; filter?: string; maxMoves?: number; dryRun?: boolean; yes?: boolean }, invoked: Command) =>
+      onCommand(
+        {
+          command: 'redrive',
+          where: whereOf(options),
+          rate: options.rate,
+          filter: options.filter,
+          maxMoves: options.maxMoves,
+          dryRun: options.dryRun === true,
+          yes: options.yes === true,
+        },
+        invoked,
+      ),
+    );
+  program.addHelpText(
+    'after',
+    `
+Run "npm run dlq -- <command> --help" for a command's options. Exit codes: 0 done, 1 failed or not confirmed,
+2 a command-line mistake, 130/143 stopped by SIGINT/SIGTERM (what was moved stays moved; nothing is lost).`,
+  );
+  return program;
 };
 
-const resolveTarget = (values: { local: boolean; stage?: string; outputs: string }): Promise<PipelineTarget> =>
-  values.local ? Promise.resolve(localTarget(values.outputs)) : stageTarget(values.stage ?? '');
+export const parseDlqArgs = (args: string[]): DlqCommand | HelpShown => {
+  let parsed: { command: DlqCommand; invoked: Command } | undefined;
+  return parseWith(dlqProgram((command, invoked) => (parsed = { command, invoked })), args, () => {
+    // Commander shows the help when no command is named; this only keeps the type honest.
+    if (!parsed) throw new UsageError('Name a command: inspect or redrive.');
+    const { where } = parsed.command;
+    if (where.local === (where.stage !== undefined)) {
+      throw new UsageError('Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).', parsed.invoked);
+    }
+    return parsed.command;
+  });
+};
+
+const resolveTarget = (where: Where): Promise<PipelineTarget> => (where.local ? Promise.resolve(localTarget(where.outputs)) : stageTarget(where.stage ?? ''));
 
 const whereFlag = (target: PipelineTarget) => (target.local ? '--local' : `--stage ${target.label}`);
 
-const printInspection = (target: PipelineTarget, inspection: Inspection, approximateTotal: number): void => {
-  const out = process.stdout;
-  if (inspection.messages.length === 0) {
-    out.write(`The DLQ of ${target.label} is empty.\n`);
-    return;
-  }
+const why = (message: DeadLetterView): string =>
+  message.retryable ? `the consumer failed it on every receive; SQS moved it after maxReceiveCount` : `${message.errorMessage ?? '(no message)'}`;
+
+/** The table, then per message its source message, why it failed and its body (a one-line preview unless `full`). */
+export const formatInspection = (target: PipelineTarget, inspection: Inspection, approximateTotal: number, full: boolean): string => {
+  if (inspection.messages.length === 0) return `The DLQ of ${target.label} is empty.\n`;
   const rows = inspection.messages.map((message) => [
     message.messageId.slice(0, 8),
     message.orderId ?? '(no orderId)',
@@ -79,150 +150,170 @@ const printInspection = (target: PipelineTarget, inspection: Inspection, approxi
   const header = ['MESSAGE', 'ORDER ID', 'REASON', 'DLQ READS', 'FIRST SENT', 'AGE'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  out.write(`${line(header)}\n`);
+  const indent = ' '.repeat(widths[0] + 2);
+  const lines = [line(header)];
   inspection.messages.forEach((message, index) => {
-    out.write(`${line(rows[index])}\n`);
-    if (message.errorMessage) out.write(`${' '.repeat(widths[0] + 2)}↳ ${message.errorMessage.slice(0, 160)}\n`);
+    lines.push(line(rows[index]));
+    lines.push(`${indent}source  ${message.sourceMessageId}`);
+    lines.push(`${indent}why     ${why(message)}`);
+    if (full) lines.push(`${indent}body    ${message.body.split('\n').join(`\n${indent}        `)}`);
+    else lines.push(`${indent}body    ${bodyPreview(message.body)}`);
   });
-  out.write(`\nBy reason:\n`);
+  lines.push('', 'By reason:');
   for (const [reason, count] of Object.entries(inspection.countsByReason).sort((a, b) => b[1] - a[1])) {
-    out.write(`  ${reason.padEnd(32)} ${count}\n`);
+    const fixable = reason === MAX_RECEIVES_REASON ? '' : '  (no redrive can fix these)';
+    lines.push(`  ${reason.padEnd(32)} ${count}${fixable}`);
   }
   const shown = inspection.truncated ? `first ${inspection.messages.length} of about ${approximateTotal}` : `${inspection.messages.length}`;
-  out.write(
-    `\n${shown} message(s) in the DLQ of ${target.label}; all are still there and visible.\n` +
-      `Redrive them with: npm run dlq -- redrive ${whereFlag(target)}${Object.keys(inspection.countsByReason).length > 1 ? ' [--filter <reason>]' : ''}\n`,
+  lines.push(
+    '',
+    `${shown} message(s) in the DLQ of ${target.label}; all are still there and visible.`,
+    `Redrive them with: npm run dlq -- redrive ${whereFlag(target)}${Object.keys(inspection.countsByReason).length > 1 ? ' [--filter <reason>]' : ''}`,
   );
+  return `${lines.join('\n')}\n`;
 };
 
-const inspect = async (target: PipelineTarget, limit: number, json: boolean): Promise<number> => {
+const inspect = async (target: PipelineTarget, command: InspectCommand): Promise<number> => {
   const progress = new ProgressLine();
   const approximateTotal = (await queueDepth(target.sqs, target.deadLetterQueueUrl)).visible;
   const inspection = await inspectDeadLetters({
     sqs: target.sqs,
     deadLetterQueueUrl: target.deadLetterQueueUrl,
-    limit,
-    onProgress: (read) => progress.update(`reading the DLQ of ${target.label}: ${bar(read, Math.min(limit, approximateTotal))}`),
+    limit: command.limit,
+    onProgress: (read) => progress.update(`reading the DLQ of ${target.label}: ${bar(read, Math.min(command.limit, approximateTotal))}`),
   });
   progress.done();
-  if (json) process.stdout.write(`${JSON.stringify({ ...inspection, approximateTotal }, null, 2)}\n`);
-  else printInspection(target, inspection, approximateTotal);
-  return 0;
+  if (command.json) process.stdout.write(`${JSON.stringify({ ...inspection, approximateTotal }, null, 2)}\n`);
+  else process.stdout.write(formatInspection(target, inspection, approximateTotal, command.full));
+  return EXIT_CODES.ok;
 };
 
-/** Ctrl-C once: stop cleanly (cancel the move task / finish the batch in hand). Twice: quit at once. */
-const interruptible = (): { signal: AbortSignal; dispose: () => void } => {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping: finishing the batch in hand (Ctrl-C again to quit at once) ...\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+/** Reasons no redrive fixes, among the messages the redrive would move (read without consuming them). */
+const nonRetryableAmong = async (target: PipelineTarget, total: number, matches: (message: DeadLetterView) => boolean) => {
+  const scan = await inspectDeadLetters({ sqs: target.sqs, deadLetterQueueUrl: target.deadLetterQueueUrl, limit: Math.min(total, SCAN_LIMIT) });
+  const byReason: Record<string, number> = {};
+  for (const message of scan.messages.filter((view) => matches(view) && !view.retryable)) byReason[message.reason] = (byReason[message.reason] ?? 0) + 1;
+  return { byReason, truncated: scan.truncated, read: scan.messages.length };
 };
 
-const redrive = async (
-  target: PipelineTarget,
-  options: { rate?: number; filter?: string; dryRun: boolean; yes: boolean },
-): Promise<number> => {
+const redrive = async (target: PipelineTarget, command: RedriveCommand): Promise<number> => {
+  const out = process.stdout;
   const total = (await queueDepth(target.sqs, target.deadLetterQueueUrl)).visible;
   if (total === 0) {
-    process.stdout.write(`The DLQ of ${target.label} is empty: nothing to redrive.\n`);
-    return 0;
+    out.write(`The DLQ of ${target.label} is empty: nothing to redrive.\n`);
+    return EXIT_CODES.ok;
   }
-  const byMoveTask = !target.local && options.filter === undefined && !options.dryRun;
-  const what = `${options.filter ? `the messages with reason ${options.filter} among ` : ''}about ${total} message(s)`;
-  const confirmed = await confirmMove(what, {
-    production: target.production,
-    label: target.label,
-    dryRun: options.dryRun,
-    yes: options.yes,
-    interactive: Boolean(process.stdin.isTTY),
-    ask: confirmByTyping,
-  });
+  const filter = command.filter?.toLowerCase();
+  const matches = (message: DeadLetterView) => filter === undefined || message.reason.toLowerCase() === filter;
+  const nonRetryable = await nonRetryableAmong(target, total, matches);
+  const warning = nonRetryableWarning(nonRetryable.byReason, MAX_RECEIVES_REASON);
+  if (warning) process.stderr.write(`${warning}${nonRetryable.truncated ? ` (counted among the first ${nonRetryable.read} read)` : ''}\n`);
+  const interactive = Boolean(process.stdin.isTTY);
+  if (!(await confirmNonRetryable({ byReason: nonRetryable.byReason, yes: command.yes, dryRun: command.dryRun, interactive, ask: confirmByTyping }))) {
+    process.stderr.write('Not confirmed: nothing moved.\n');
+    return EXIT_CODES.failed;
+  }
+  const what = `${command.filter ? `the messages with reason ${command.filter} among ` : ''}about ${total} message(s)`;
+  const confirmed = await confirmMove(what, { production: target.production, label: target.label, dryRun: command.dryRun, yes: command.yes, interactive, ask: confirmByTyping });
   if (!confirmed) {
     process.stderr.write('Not confirmed: nothing moved.\n');
-    return 1;
+    return EXIT_CODES.failed;
   }
+  const maxMoves = command.maxMoves ?? total;
+  const byMoveTask = !target.local && command.filter === undefined && !command.dryRun;
   process.stderr.write(
-    `${options.dryRun ? 'Dry run: counting' : 'Moving'} ${what} in ${target.label} ` +
+    `${command.dryRun ? 'Dry run: counting' : 'Moving'} ${what} in ${target.label} ` +
       `${byMoveTask ? 'with an SQS message move task' : 'by copy (receive → send → delete, 10 at a time)'}` +
-      `${options.rate ? `, at most ${options.rate}/s` : ''}. Ctrl-C stops cleanly.\n`,
+      `${command.rate ? `, at most ${command.rate}/s` : ''}${command.dryRun ? '' : `, at most ${maxMoves} moves`}. Ctrl-C or SIGTERM stops cleanly.\n`,
   );
   const progress = new ProgressLine();
-  const { signal, dispose } = interruptible();
+  const stop = onStopSignals();
   const startedAt = Date.now();
   try {
-    if (byMoveTask) {
-      const result = await runMoveTask({
-        sqs: target.sqs,
-        deadLetterQueueArn: await queueArnOf(target.sqs, target.deadLetterQueueUrl),
-        queueArn: await queueArnOf(target.sqs, target.queueUrl),
-        ratePerSecond: options.rate,
-        signal,
-        onProgress: ({ status, moved, total: toMove }) => progress.update(`${status.toLowerCase()} ${bar(moved, toMove || total)}`),
-      });
-      progress.done();
-      process.stdout.write(
-        `Move task ${result.status.toLowerCase()}: moved ${result.moved} of about ${result.total || total} in ${duration(Date.now() - startedAt)}.` +
-          `${result.failureReason ? ` SQS says: ${result.failureReason}` : ''}\n`,
-      );
-      return result.status === 'COMPLETED' ? 0 : 1;
-    }
-    const filter = options.filter?.toLowerCase();
-    const summary: RedriveProgress = await redriveByCopy({
-      sqs: target.sqs,
-      deadLetterQueueUrl: target.deadLetterQueueUrl,
-      queueUrl: target.queueUrl,
-      filter: filter ? (message) => message.reason.toLowerCase() === filter : undefined,
-      dryRun: options.dryRun,
-      ratePerSecond: options.rate,
-      signal,
-      onProgress: (now) =>
-        progress.update(
-          `${bar(now.moved + now.skipped + now.failed, total)}  ${options.dryRun ? 'would move' : 'moved'} ${now.moved}, skipped ${now.skipped}, failed ${now.failed}`,
-        ),
-    });
-    progress.done();
-    const verb = options.dryRun ? 'would move' : 'moved';
-    process.stdout.write(
-      `${signal.aborted ? 'Stopped' : 'Done'} in ${duration(Date.now() - startedAt)}: ${verb} ${summary.moved}, skipped ${summary.skipped}, failed ${summary.failed}.\n`,
-    );
-    if (summary.failed > 0) {
-      process.stdout.write(`The ${summary.failed} failed message(s) are still in the DLQ. Run the same command again to retry them.\n`);
-    }
-    if (options.filter && summary.moved === 0 && summary.skipped > 0) {
-      process.stdout.write(`No message had reason "${options.filter}". See the reasons with: npm run dlq -- inspect ${whereFlag(target)}\n`);
-    }
-    if (signal.aborted) process.stdout.write('Nothing was lost: run the same command again to move the rest.\n');
-    return summary.failed > 0 ? 1 : 0;
+    const code = byMoveTask ? await redriveByMoveTask(target, command, maxMoves, total, stop.signal, progress) : await redriveCopying(target, command, maxMoves, total, stop.signal, progress);
+    if (stop.received()) out.write(`Stopped by ${stop.received()} after ${duration(Date.now() - startedAt)}. Nothing was lost: run the same command again to move the rest.\n`);
+    return stop.exitCode() ?? code;
   } finally {
-    dispose();
+    stop.dispose();
   }
 };
 
-const explain = (error: unknown, target: { local: boolean; outputs: string }): string => {
-  if (error instanceof OpsError || error instanceof UsageError) return error.message;
+/** After the bound: whatever is in the DLQ now stays (a message the consumer failed again comes back as a new one). */
+const reportMaxMoves = async (target: PipelineTarget, maxMoves: number): Promise<void> => {
+  const left = (await queueDepth(target.sqs, target.deadLetterQueueUrl)).visible;
+  if (left === 0) return;
+  process.stdout.write(
+    `Stopped at --max-moves ${maxMoves} with about ${left} message(s) in the DLQ (new ones, or ones the consumer failed again): ` +
+      `see them with npm run dlq -- inspect ${whereFlag(target)}\n`,
+  );
+};
+
+const redriveByMoveTask = async (target: PipelineTarget, command: RedriveCommand, maxMoves: number, total: number, signal: AbortSignal, progress: ProgressLine) => {
+  const result = await runMoveTask({
+    sqs: target.sqs,
+    deadLetterQueueArn: await queueArnOf(target.sqs, target.deadLetterQueueUrl),
+    queueArn: await queueArnOf(target.sqs, target.queueUrl),
+    ratePerSecond: command.rate,
+    maxMoves,
+    signal,
+    onProgress: ({ status, moved, total: toMove }) => progress.update(`${status.toLowerCase()} ${bar(moved, toMove || total)}`),
+  });
+  progress.done();
+  process.stdout.write(
+    `Move task ${result.status.toLowerCase()}: moved ${result.moved} of about ${result.total || total}.` + `${result.failureReason ? ` SQS says: ${result.failureReason}` : ''}\n`,
+  );
+  if (result.moved >= maxMoves && result.status === 'CANCELLED' && !signal.aborted) {
+    await reportMaxMoves(target, maxMoves);
+    return EXIT_CODES.ok;
+  }
+  return result.status === 'COMPLETED' ? EXIT_CODES.ok : EXIT_CODES.failed;
+};
+
+const redriveCopying = async (target: PipelineTarget, command: RedriveCommand, maxMoves: number, total: number, signal: AbortSignal, progress: ProgressLine) => {
+  const out = process.stdout;
+  const startedAt = Date.now();
+  const filter = command.filter?.toLowerCase();
+  const summary: RedriveProgress = await redriveByCopy({
+    sqs: target.sqs,
+    deadLetterQueueUrl: target.deadLetterQueueUrl,
+    queueUrl: target.queueUrl,
+    filter: filter ? (message) => message.reason.toLowerCase() === filter : undefined,
+    dryRun: command.dryRun,
+    ratePerSecond: command.rate,
+    maxMoves: command.dryRun ? undefined : maxMoves,
+    signal,
+    onProgress: (now) =>
+      progress.update(`${bar(now.moved + now.skipped + now.failed, total)}  ${command.dryRun ? 'would move' : 'moved'} ${now.moved}, skipped ${now.skipped}, failed ${now.failed}`),
+  });
+  progress.done();
+  const verb = command.dryRun ? 'would move' : 'moved';
+  out.write(`${signal.aborted ? 'Stopped' : 'Done'} in ${duration(Date.now() - startedAt)}: ${verb} ${summary.moved}, skipped ${summary.skipped}, failed ${summary.failed}.\n`);
+  if (!command.dryRun && summary.moved >= maxMoves) await reportMaxMoves(target, maxMoves);
+  if (summary.failed > 0) out.write(`The ${summary.failed} failed message(s) are still in the DLQ. Run the same command again to retry them.\n`);
+  if (command.filter && summary.moved === 0 && summary.skipped > 0) {
+    out.write(`No message had reason "${command.filter}". See the reasons with: npm run dlq -- inspect ${whereFlag(target)}\n`);
+  }
+  return summary.failed > 0 ? EXIT_CODES.failed : EXIT_CODES.ok;
+};
+
+const explain = (error: unknown, where: Where): string => {
+  if (error instanceof OpsError) return error.message;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (target.local && /ECONNREFUSED|connect/i.test(text)) {
-    return `Cannot reach the local SQS named in ${target.outputs}: is "npm start" running? Start it, then retry. (${text})`;
+  if (where.local && /ECONNREFUSED|connect/i.test(text)) {
+    return `Cannot reach the local SQS named in ${where.outputs}: is "npm start" running? Start it, then retry. (${text})`;
   }
   return text;
 };
 
 const main = async (): Promise<number> => {
-  const parsed = parseCommandLine(parse, USAGE);
-  const { command, values } = parsed;
+  const command = parseCommandLine(parseDlqArgs);
   try {
-    const target = await resolveTarget(values);
-    return command === 'inspect'
-      ? await inspect(target, parsed.limit, values.json)
-      : await redrive(target, { rate: parsed.rate, filter: values.filter, dryRun: values['dry-run'], yes: values.yes });
+    const target = await resolveTarget(command.where);
+    return command.command === 'inspect' ? await inspect(target, command) : await redrive(target, command);
   } catch (error) {
-    process.stderr.write(`dlq ${command} failed: ${explain(error, values)}\n`);
-    return 1;
+    process.stderr.write(`dlq ${command.command} failed: ${explain(error, command.where)}\n`);
+    return EXIT_CODES.failed;
   }
 };
 
-main().then((code) => process.exit(code));
+if (require.main === module) runMain('dlq', main);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { stackNameFor } from '../infra/stacks/orders-pipeline-stack';
@@ -27,7 +28,17 @@ export const localTarget = (outputsFile: string): PipelineTarget => {
   if (!existsSync(outputsFile)) {
     throw new OpsError(`${outputsFile} does not exist: start the local pipeline with "npm start" first (it writes that file).`);
   }
-  const byStack = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+  if (statSync(outputsFile).isDirectory()) {
+    throw new OpsError(
+      `${outputsFile} is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs ${path.join(outputsFile, 'outputs.json')} (npm start --data-dir <dir> writes <dir>/outputs.json).`,
+    );
+  }
+  let byStack: Record<string, Record<string, string>>;
+  try {
+    byStack = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+  } catch (error) {
+    throw new OpsError(`${outputsFile} is not the JSON "npm start" writes (${(error as Error).message}): point --outputs at that file, or restart npm start to rewrite it.`);
+  }
   const [stackName, outputs] = Object.entries(byStack)[0] ?? [];
   if (!outputs) throw new OpsError(`${outputsFile} lists no stack: restart "npm start" to rewrite it.`);
   const where = `${outputsFile} (${stackName})`;
@@ -63,6 +74,9 @@ export const readStackOutputs = async (
       throw new OpsError(
         `No stack ${stackName} in ${region}. Deploy it with "npm run deploy -- -c stage=${stage}", or point AWS_REGION/AWS_PROFILE at the account and region that have it.`,
       );
+    }
+    if (error instanceof Error && /region is missing/i.test(error.message)) {
+      throw new OpsError(`No AWS region to look for stack ${stackName} in: set AWS_REGION (or AWS_PROFILE to a profile that has a region), then retry.`);
     }
     if (error instanceof Error && /credential/i.test(`${error.name} ${error.message}`)) {
       throw new OpsError(`No AWS credentials to read stack ${stackName}: set AWS_PROFILE (or run "aws sso login"), then retry.`);

@@ -20,6 +20,8 @@ export interface MoveTaskOptions {
   readonly deadLetterQueueArn: string;
   readonly queueArn: string;
   readonly ratePerSecond?: number;
+  /** Cancels the task once SQS reports this many moved (it may have moved a few more by then). */
+  readonly maxMoves?: number;
   /** Cancels the task (CancelMessageMoveTask); messages already moved stay moved. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: MoveTaskProgress) => void;
@@ -66,8 +68,9 @@ export const runMoveTask = async (options: MoveTaskOptions): Promise<MoveTaskRes
     throw error;
   }
   let cancelled = false;
+  let reachedMax = false;
   for (;;) {
-    if (options.signal?.aborted && !cancelled && taskHandle) {
+    if ((options.signal?.aborted || reachedMax) && !cancelled && taskHandle) {
       await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: taskHandle }));
       cancelled = true;
     }
@@ -77,6 +80,10 @@ export const runMoveTask = async (options: MoveTaskOptions): Promise<MoveTaskRes
       const progress = progressOf(task);
       options.onProgress?.(progress);
       if (FINAL_STATUSES.has(progress.status)) return progress;
+      if (options.maxMoves !== undefined && progress.moved >= options.maxMoves && !cancelled) {
+        reachedMax = true;
+        continue;
+      }
     }
     await sleepUnlessAborted(options.pollIntervalMs ?? 2_000, cancelled ? undefined : options.signal);
   }

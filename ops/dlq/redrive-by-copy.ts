@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
-import { HeldMessages } from './held-messages';
+import { HeldMessages, SQS_BATCH_MAX } from './held-messages';
 
 export interface RedriveProgress {
   /** Copied to the source queue and deleted from the DLQ. */
@@ -28,6 +28,11 @@ export interface RedriveByCopyOptions {
   readonly dryRun?: boolean;
   /** Messages per second, at most. */
   readonly ratePerSecond?: number;
+  /**
+   * Stops once this many messages moved. With the consumer running, a message it fails again comes
+   * back to the DLQ as a new message, which a run without a bound would move again and again.
+   */
+  readonly maxMoves?: number;
   /** Stops after the batch in hand; nothing is lost (see docs/operations.md, "Redriving the DLQ"). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RedriveProgress) => void;
@@ -55,13 +60,20 @@ export const redriveByCopy = async (options: RedriveByCopyOptions): Promise<Redr
   const startedAt = Date.now();
   let attempted = 0;
   try {
-    while (!options.signal?.aborted) {
-      // A rate under 10/s also caps the batch, so that no burst exceeds it.
-      const received = await held.receive(options.ratePerSecond ? Math.max(1, Math.floor(options.ratePerSecond)) : undefined);
+    const maxMoves = options.maxMoves ?? Infinity;
+    while (!options.signal?.aborted && progress.moved < maxMoves) {
+      // A rate under 10/s also caps the batch, so that no burst exceeds it; so does what is left of maxMoves.
+      const rateCap = options.ratePerSecond ? Math.max(1, Math.floor(options.ratePerSecond)) : SQS_BATCH_MAX;
+      const received = await held.receive(options.dryRun ? rateCap : Math.min(rateCap, maxMoves - progress.moved));
       if (received.length === 0) break;
       const toMove: Message[] = [];
       for (const message of received) {
         const matches = options.filter?.(viewDeadLetter(message)) ?? true;
+        // Beyond the bound, a match stays in the DLQ (held, released at the end) and counts as nothing.
+        if (matches && !options.dryRun && progress.moved + toMove.length >= maxMoves) {
+          held.hold(message);
+          continue;
+        }
         if (matches && !options.dryRun) {
           toMove.push(message);
           continue;

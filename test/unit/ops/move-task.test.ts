@@ -36,6 +36,16 @@ describe('runMoveTask (SQS StartMessageMoveTask)', () => {
     expect(result).toMatchObject({ status: 'COMPLETED', moved: 40, total: 40 });
   });
 
+  it('cancels the task once SQS reports maxMoves moved', async () => {
+    sqs.on(ListMessageMoveTasksCommand).resolvesOnce(task('RUNNING', 10)).resolvesOnce(task('RUNNING', 25)).resolves(task('CANCELLED', 26));
+    sqs.on(CancelMessageMoveTaskCommand).resolves({ ApproximateNumberOfMessagesMoved: 26 });
+
+    const result = await runMoveTask({ sqs: sqs as unknown as SQSClient, deadLetterQueueArn: DLQ_ARN, queueArn: QUEUE_ARN, maxMoves: 20, pollIntervalMs: 1 });
+
+    expect(sqs.commandCalls(CancelMessageMoveTaskCommand)).toHaveLength(1);
+    expect(result).toMatchObject({ status: 'CANCELLED', moved: 26 });
+  });
+
   it('cancels the task when interrupted and returns what SQS says was moved', async () => {
     const interrupt = new AbortController();
     sqs.on(ListMessageMoveTasksCommand).resolvesOnce(task('RUNNING', 5)).resolves(task('CANCELLED', 12));

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -58,6 +58,34 @@ describe('finding the pipeline', () => {
 
     await expect(stageTarget('dev', new CloudFormationClient({ region: 'eu-west-1' }))).rejects.toThrow(
       /Cannot reach CloudFormation in eu-west-1 to read stack OrdersPipeline-dev .*check the network, proxy \(HTTPS_PROXY\) and AWS_REGION/,
+    );
+  });
+
+  it('says to pass the outputs file when --outputs names a directory, instead of failing with EISDIR', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'outputs-'));
+    try {
+      expect(() => localTarget(dir)).toThrow(`${dir} is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs ${path.join(dir, 'outputs.json')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what to do when the outputs file is not JSON', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'outputs-'));
+    try {
+      const file = path.join(dir, 'outputs.json');
+      writeFileSync(file, '{ half');
+      expect(() => localTarget(file)).toThrow(/is not the JSON "npm start" writes .*restart npm start to rewrite it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says to set AWS_REGION when no region is configured, instead of "Region is missing"', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(new Error('Region is missing'));
+
+    await expect(stageTarget('dev', new CloudFormationClient({ region: 'us-east-1' }))).rejects.toThrow(
+      'No AWS region to look for stack OrdersPipeline-dev in: set AWS_REGION (or AWS_PROFILE to a profile that has a region), then retry.',
     );
   });
 });

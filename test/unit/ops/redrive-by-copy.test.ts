@@ -97,6 +97,17 @@ describe('redriveByCopy', () => {
     expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0].args[0].input.Entries).toHaveLength(2);
   });
 
+  it('stops after maxMoves moves and leaves the rest in the DLQ, so a message that keeps coming back is not moved forever', async () => {
+    let next = 0;
+    // Every receive finds a new message, as when the consumer dead-letters each moved message again.
+    sqs.on(ReceiveMessageCommand).callsFake(({ MaxNumberOfMessages = 10 }) => ({
+      Messages: Array.from({ length: MaxNumberOfMessages }, () => message(`m${(next += 1)}`)),
+    }));
+
+    expect(await run({ maxMoves: 13 })).toEqual({ moved: 13, skipped: 0, failed: 0 });
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input.MaxNumberOfMessages)).toEqual([10, 3]);
+  });
+
   it('receives no more than the rate per batch when the rate is under 10 per second', async () => {
     sqs.on(ReceiveMessageCommand).resolves({});
 
@@ -114,11 +125,14 @@ describe('viewDeadLetter', () => {
       orderId: 'order-a',
       reason: 'InvalidOrderMessageError',
       errorMessage: 'bad',
+      retryable: false,
+      sourceMessageId: 'src',
+      body: JSON.stringify({ version: 1, order: { orderId: 'order-a' } }),
       previousReceives: 3,
       firstSentAt: new Date(1795435200000),
       ageMs: 90_000,
     });
-    expect(viewDeadLetter(message('b'), now).reason).toBe(MAX_RECEIVES_REASON);
+    expect(viewDeadLetter(message('b'), now)).toMatchObject({ reason: MAX_RECEIVES_REASON, retryable: true, sourceMessageId: 'b' });
   });
 
   it('reads the orderId from the body when the attribute is missing, and copes with a body that is not JSON', () => {
