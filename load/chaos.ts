@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, FAULT_INJECTION_ENV, OrderRequest } from '../shared-layer/src';
+import { DEAD_LETTER_ATTRIBUTES, OrderRequest } from '../shared-layer/src';
+import { FAULT_COUNTS } from '../infra/local/faults/dynamodb-wire-faults';
+import { derivedRandom, newSeed } from '../infra/local/seeded-random';
 import { startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
@@ -22,6 +24,8 @@ export interface ChaosOptions {
   /** Visibility timeout for the run: short, so that retries after crashes finish in seconds. */
   readonly visibilityTimeoutSeconds: number;
   readonly consumerTimeoutSeconds: number;
+  /** Seeds every random choice of the run (which orders fail, how), so a failing run can be replayed; absent, the run draws one. */
+  readonly seed?: number;
 }
 
 export const DEFAULT_CHAOS: ChaosOptions = {
@@ -39,6 +43,10 @@ export const DEFAULT_CHAOS: ChaosOptions = {
 
 export interface ChaosReport {
   readonly options: ChaosOptions;
+  /** The seed the run used: pass it as --seed to replay the same random choices. */
+  readonly seed: number;
+  /** Faults the runtime injected on the wire, by kind (throttled calls, withheld items, crashed environments). */
+  readonly faultsInjected: { readonly throttledCalls: number; readonly unprocessedItems: number; readonly crashes: number };
   readonly seconds: number;
   readonly accepted: number;
   readonly rejected: number;
@@ -107,21 +115,21 @@ export interface PartialChaosReport {
 export const runChaos = async (options: ChaosOptions, log: (line: string) => void, signal?: AbortSignal): Promise<ChaosReport> => {
   const started = Date.now();
   const runId = `chaos-${Date.now().toString(36)}`;
+  const seed = options.seed ?? newSeed();
+  log(`seed ${seed} (replay with --seed ${seed})`);
   log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
   const pipeline = await startLocalPipeline('orders-chaos-', {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
     duplicateDeliveryRate: options.duplicateRate,
-    environmentOverrides: {
-      ConsumerFunction: {
-        [FAULT_INJECTION_ENV]: JSON.stringify({
-          throttleRate: options.throttleRate,
-          unprocessedRate: options.unprocessedRate,
-          crashRate: options.crashRate,
-          latencyMs: options.latencyMs,
-        }),
-      },
+    faults: {
+      throttleRate: options.throttleRate,
+      unprocessedRate: options.unprocessedRate,
+      crashRate: options.crashRate,
+      latencyMs: options.latencyMs,
+      unprocessedOrderIds: [],
     },
+    seed,
   });
   const { runtime, sqs, batches } = pipeline;
 
@@ -140,7 +148,8 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       consumerBatches: batches.length,
     });
     throwIfInterrupted(signal, partial('starting'));
-    const orders = Array.from({ length: options.orders }, (_, i) => generateOrder(runId, i));
+    const orderRandom = derivedRandom(seed, 'orders');
+    const orders = Array.from({ length: options.orders }, (_, i) => generateOrder(runId, i, orderRandom));
     log(`posting ${options.orders} orders with ${options.concurrency} connections ...`);
     const poisonSent = Math.round(options.orders * options.poisonRate);
     const poisonEvery = poisonSent > 0 ? Math.floor(options.orders / poisonSent) : Infinity;
@@ -219,6 +228,12 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
     const costPerMillion = measuredCostPerMillion(runtime, pipeline.dataDir, accepted.size, stored);
     return {
       options,
+      seed,
+      faultsInjected: {
+        throttledCalls: requests[FAULT_COUNTS.throttled] ?? 0,
+        unprocessedItems: requests[FAULT_COUNTS.unprocessedItems] ?? 0,
+        crashes: requests[FAULT_COUNTS.crashes] ?? 0,
+      },
       costPerMillion,
       seconds: Math.round((Date.now() - started) / 100) / 10,
       accepted: accepted.size,

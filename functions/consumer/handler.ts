@@ -4,9 +4,7 @@ import {
   DynamoDbOrderStore,
   ENV,
   EventType,
-  FaultInjectingOrderStore,
   MetricUnit,
-  OrderStore,
   SqsDeadLetterQueue,
   assertStorable,
   createDynamoDbDocumentClient,
@@ -16,16 +14,12 @@ import {
   metrics,
   parseOrderMessage,
   processPartialResponse,
-  readFaultConfig,
   requireEnv,
 } from '@orders-pipeline/shared';
 import { BatchingOrderWriter } from './batching-order-writer';
 import { deadLetterRecord } from './dead-letter-record';
 
-const faults = readFaultConfig();
-const dynamoDbStore = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv(ENV.ORDERS_TABLE_NAME));
-const store: OrderStore = faults ? new FaultInjectingOrderStore(dynamoDbStore, faults) : dynamoDbStore;
-if (faults) logger.warn('fault injection is ON: DynamoDB calls will fail on purpose', { faults });
+const store = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv(ENV.ORDERS_TABLE_NAME));
 const deadLetters = new SqsDeadLetterQueue(createSqsClient(), requireEnv(ENV.DEAD_LETTER_QUEUE_URL));
 const processor = new BatchProcessor(EventType.SQS);
 

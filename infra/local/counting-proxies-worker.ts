@@ -31,7 +31,15 @@ const main = async () => {
   const faultHooksFor = (service: string): WireFaultHooks | undefined =>
     service === 'dynamodb' && dynamoDbFaults
       ? {
-          faults: new DynamoDbWireFaults(dynamoDbFaults, derivedRandom(seed, 'dynamodb-faults'), (key) => counts.count(key)),
+          faults: new DynamoDbWireFaults(
+            dynamoDbFaults,
+            {
+              throttle: derivedRandom(seed, 'dynamodb-throttle'),
+              unprocessed: derivedRandom(seed, 'dynamodb-unprocessed'),
+              crash: derivedRandom(seed, 'dynamodb-crash'),
+            },
+            (key) => counts.count(key),
+          ),
           crashCaller: (callerId) => port.postMessage({ type: 'crash-caller', callerId } satisfies FromCountingProxies),
         }
       : undefined;

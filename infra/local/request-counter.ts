@@ -2,24 +2,22 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestUnitsOf } from './dynamodb-capacity';
+import { callerIdInUserAgent } from './lambda/caller-id';
 import type { DynamoDbWireFaults, WireResponse } from './faults/dynamodb-wire-faults';
 import { SharedCounts } from './shared-counts';
 
 /** SQS bills every 64 KB chunk of a request's payload as one request. */
 const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
 /** How long a call whose caller is to crash is held for the caller to die, before it is answered after all. */
-const CRASH_WAIT_MS = 3_000;
+const CRASH_WAIT_MS = 1_000;
 
 /** Faults to inject into one service's calls, and how to make a caller crash. */
 export interface WireFaultHooks {
   readonly faults: DynamoDbWireFaults;
-  /** Asks the runtime to kill the execution environment that made the call (its SDK app id, see execution-environment.ts). */
+  /** Asks the runtime to kill the execution environment that made the call (see lambda/caller-id.ts). */
   readonly crashCaller: (callerId: string) => void;
 }
 
-/** The SDK sends its app id (AWS_SDK_UA_APP_ID) in the user agent as `app/<id>`. */
-const callerIdOf = (request: http.IncomingMessage): string | undefined =>
-  /(?:^|\s)app\/(\S+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1];
 
 /**
  * A pass-through HTTP proxy in front of an emulator that counts requests by operation
@@ -122,7 +120,7 @@ const answerWithFaults = async (
     return; // The caller went away while sending: nothing to answer.
   }
   const outcome = await hooks.faults.handle(operation, body, forward);
-  const callerId = outcome.crashCaller ? callerIdOf(request) : undefined;
+  const callerId = outcome.crashCaller ? callerIdInUserAgent(String(request.headers['user-agent'] ?? '')) : undefined;
   if (callerId !== undefined) {
     // The write happened; the caller dies before it learns so, as a crash mid-batch would.
     let callerGone = false;

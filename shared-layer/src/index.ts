@@ -16,4 +16,3 @@ export * from './clients/dynamodb-order-store';
 export * from './powertools';
 export * from './orders/dead-letter';
 export * from './clients/sqs-dead-letter-queue';
-export * from './faults/fault-injection';

@@ -9,6 +9,7 @@ import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';
 import { queueDepth } from '../../ops/pipeline-target';
 import { scanOrders, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { sampleOrder } from '../support/fixtures';
+import { NO_FAULTS } from '../../infra/local/faults/fault-config';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 
 const ORDER_COUNT = 25;
@@ -41,7 +42,7 @@ describe('DLQ inspect and redrive on the local runtime', () => {
   const failing = new RuntimeHarness({
     visibilityTimeoutSeconds: 4,
     timeoutOverrides: { ConsumerFunction: 3 },
-    environmentOverrides: { ConsumerFunction: { ORDERS_FAULT_INJECTION: JSON.stringify({ unprocessedOrderIds: orderIds }) } },
+    faults: { ...NO_FAULTS, unprocessedOrderIds: orderIds },
   });
   // Phase 2: the same data directory, faults off.
   let healthy: RuntimeHarness;

@@ -3,6 +3,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } fr
 import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { getStageConfig } from '../../infra/config/stages';
 import { sampleOrder } from '../support/fixtures';
+import { NO_FAULTS } from '../../infra/local/faults/fault-config';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 
 const dev = getStageConfig('dev');
@@ -17,7 +18,7 @@ describe('local runtime (dev stage)', () => {
   const harness = new RuntimeHarness({
     visibilityTimeoutSeconds: 4,
     timeoutOverrides: { ConsumerFunction: 3 },
-    environmentOverrides: { ConsumerFunction: { ORDERS_FAULT_INJECTION: JSON.stringify({ unprocessedOrderIds: STUCK }) } },
+    faults: { ...NO_FAULTS, unprocessedOrderIds: STUCK },
   });
 
   beforeAll(() => harness.start(), 60_000);

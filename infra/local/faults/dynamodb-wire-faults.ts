@@ -11,6 +11,16 @@ export interface WireResponse {
   readonly body: Buffer;
 }
 
+/**
+ * One random stream per kind of fault, so the n-th call that could crash always draws the n-th crash
+ * number, however throttles and withheld items interleave with it: a seed replays the same faults.
+ */
+export interface FaultDraws {
+  readonly throttle: Random;
+  readonly unprocessed: Random;
+  readonly crash: Random;
+}
+
 export interface WireOutcome {
   readonly response: WireResponse;
   /** The call went through, and its caller is to die before it sees the answer. */
@@ -61,7 +71,7 @@ export class DynamoDbWireFaults {
 
   constructor(
     private readonly config: FaultConfig,
-    private readonly random: Random,
+    private readonly draws: FaultDraws,
     private readonly count: (key: string) => void,
   ) {
     this.stuck = new Set(config.unprocessedOrderIds);
@@ -74,7 +84,7 @@ export class DynamoDbWireFaults {
 
   async handle(operation: string, body: Buffer, forward: (body: Buffer) => Promise<WireResponse>): Promise<WireOutcome> {
     if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
-    if (this.random() < this.config.throttleRate) {
+    if (this.draws.throttle() < this.config.throttleRate) {
       this.count(FAULT_COUNTS.throttled);
       return { response: throttled(operation), crashCaller: false };
     }
@@ -92,7 +102,7 @@ export class DynamoDbWireFaults {
       const upstream = await forward(withheldCount === 0 ? body : Buffer.from(JSON.stringify({ ...request, RequestItems: toWrite })));
       response = upstream.status === 200 && withheldCount > 0 ? withUnprocessed(upstream, withheld) : upstream;
     }
-    const crashCaller = response.status === 200 && this.random() < this.config.crashRate;
+    const crashCaller = response.status === 200 && this.draws.crash() < this.config.crashRate;
     if (crashCaller) this.count(FAULT_COUNTS.crashes);
     return { response, crashCaller };
   }
@@ -104,7 +114,7 @@ export class DynamoDbWireFaults {
       const isStuck = (request: WriteRequest) => this.stuck.has(request.PutRequest?.Item?.orderId?.S ?? '');
       let sent = requests.filter((request) => !isStuck(request));
       const held = requests.filter(isStuck);
-      if (sent.length > 1 && this.random() < this.config.unprocessedRate) {
+      if (sent.length > 1 && this.draws.unprocessed() < this.config.unprocessedRate) {
         const half = Math.ceil(sent.length / 2);
         held.push(...sent.slice(half));
         sent = sent.slice(0, half);

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { endWithRuntime } from '../end-with-runtime';
+import { callerIdFor } from './caller-id';
 
 export interface InvocationError {
   readonly errorType: string;
@@ -45,11 +46,8 @@ export class ExecutionEnvironment {
   readonly exited: Promise<string>;
   /** Resolves with the INIT duration, or rejects with the INIT error. */
   readonly initialized: Promise<number>;
-  /**
-   * Names this environment to the counting proxies: its SDK clients send it as their app id in the
-   * user agent (unless the function sets AWS_SDK_UA_APP_ID itself), so an injected crash finds its caller.
-   */
-  readonly callerId = `local-env-${process.pid}-${(environmentsStarted += 1)}`;
+  /** Names this environment to the counting proxies (see caller-id.ts), unless the function sets AWS_SDK_UA_APP_ID itself. */
+  readonly callerId = callerIdFor(process.pid, (environmentsStarted += 1));
 
   constructor(spec: EnvironmentSpec) {
     this.child = fork(BOOTSTRAP, [], {
