@@ -1,26 +1,41 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import { STAGE_NAMES } from '../config/stages';
-import { FAULT_INJECTION_ENV, readFaultConfig } from './faults/fault-config';
+import { HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../../ops/cli-kit';
+import { FAULT_INJECTION_ENV, FaultConfig, readFaultConfig } from './faults/fault-config';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import { BatchSummary } from './sqs-event-source';
 
-const USAGE = `Usage: npm start -- [options]
+export interface StartOptions {
+  readonly stage: string;
+  readonly dataDir: string;
+  readonly ports: { readonly http: number; readonly https: number; readonly dynamodb: number; readonly sqs: number };
+  readonly maxEnvironments?: number;
+  readonly faults?: FaultConfig;
+  readonly duplicateRate: number;
+  readonly seed?: number;
+}
 
-Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).
+const port = (flags: string, description: string, env: string, fallback: number) =>
+  new Option(flags, description).argParser(wholeNumber({ min: 0, max: 65535 })).env(env).default(fallback);
 
-Options (environment variable in brackets):
-  --stage <name>          stage to run: ${STAGE_NAMES.join(', ')} (default dev)      [ORDERS_LOCAL_STAGE]
-  --api-port <port>       HTTP API port (default 3000)                 [ORDERS_LOCAL_API_PORT]
-  --https-port <port>     HTTPS API port (default 3443)                [ORDERS_LOCAL_HTTPS_PORT]
-  --dynamodb-port <port>  DynamoDB port (default 8000)                 [ORDERS_LOCAL_DYNAMODB_PORT]
-  --sqs-port <port>       SQS port (default 4566)                      [ORDERS_LOCAL_SQS_PORT]
-  --data-dir <dir>        data, logs, certificate, outputs (default .local) [ORDERS_LOCAL_DATA_DIR]
-  --max-environments <n>  execution environments all functions may have at once
-                          (the account-style limit; default ${defaultMaxEnvironments()} here)  [ORDERS_LOCAL_MAX_ENVIRONMENTS]
-  -h, --help              show this help
-
+const startProgram = () =>
+  cliProgram('npm start --', 'Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).')
+    .addOption(new Option('--stage <name>', 'stage to run').choices(STAGE_NAMES).env('ORDERS_LOCAL_STAGE').default('dev'))
+    .addOption(port('--api-port <port>', 'HTTP API port', 'ORDERS_LOCAL_API_PORT', 3000))
+    .addOption(port('--https-port <port>', 'HTTPS API port', 'ORDERS_LOCAL_HTTPS_PORT', 3443))
+    .addOption(port('--dynamodb-port <port>', 'DynamoDB port', 'ORDERS_LOCAL_DYNAMODB_PORT', 8000))
+    .addOption(port('--sqs-port <port>', 'SQS port', 'ORDERS_LOCAL_SQS_PORT', 4566))
+    .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
+    .addOption(
+      new Option('--max-environments <n>', `execution environments all functions may have at once (the account-style limit; default ${defaultMaxEnvironments()} here)`)
+        .argParser(wholeNumber({ min: 2 }))
+        .env('ORDERS_LOCAL_MAX_ENVIRONMENTS'),
+    )
+    .addHelpText(
+      'after',
+      `
 Ctrl-C or SIGTERM stops: new requests are refused, requests and batches in flight finish, then it
 exits 0. A second Ctrl-C stops at once. If an emulator dies it is restarted on the same data; if
 it keeps dying, npm start stops and exits 1.
@@ -28,47 +43,40 @@ it keeps dying, npm start stops and exits 1.
 Fault injection (see docs/local-runtime.md, "Fault injection"):
   ${FAULT_INJECTION_ENV}='{"throttleRate":0.05,...}'   DynamoDB faults on the wire
   ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice
-  ORDERS_LOCAL_SEED=<n>                                seeds the faults' random choices`;
+  ORDERS_LOCAL_SEED=<n>                                seeds the faults' random choices`,
+    );
 
-const fail = (message: string): never => {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(2);
-};
-
-const portOption = (value: string | undefined, envName: string, fallback: number): number => {
-  const raw = value ?? process.env[envName];
-  if (raw === undefined) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid port "${raw}": use a number from 0 to 65535.`);
-  return port;
-};
-
-const { values } = (() => {
+/** An environment-only setting through the same parser as an option, its mistakes as usage errors. */
+const fromEnv = <T>(name: string, parse: (raw: string) => T): T | undefined => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
   try {
-    return parseArgs({
-      options: {
-        stage: { type: 'string' },
-        'api-port': { type: 'string' },
-        'https-port': { type: 'string' },
-        'dynamodb-port': { type: 'string' },
-        'sqs-port': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'max-environments': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parse(raw);
   } catch (error) {
-    return fail((error as Error).message);
+    throw new UsageError(`${name} "${raw}" is invalid. ${(error as Error).message}`);
   }
-})();
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+};
 
-const stage = values.stage ?? process.env.ORDERS_LOCAL_STAGE ?? 'dev';
-if (!(STAGE_NAMES as string[]).includes(stage)) fail(`Unknown stage "${stage}". Valid stages: ${STAGE_NAMES.join(', ')}.`);
-const dataDir = path.resolve(values['data-dir'] ?? process.env.ORDERS_LOCAL_DATA_DIR ?? '.local');
+/** The command line and the ORDERS_LOCAL_* / fault variables; never exits (see parseCommandLine). */
+export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
+  parseWith(startProgram(), args, (program) => {
+    const options = program.opts<{ stage: string; apiPort: number; httpsPort: number; dynamodbPort: number; sqsPort: number; dataDir: string; maxEnvironments?: number }>();
+    let faults: FaultConfig | undefined;
+    try {
+      faults = readFaultConfig();
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return {
+      stage: options.stage,
+      dataDir: path.resolve(options.dataDir),
+      ports: { http: options.apiPort, https: options.httpsPort, dynamodb: options.dynamodbPort, sqs: options.sqsPort },
+      maxEnvironments: options.maxEnvironments,
+      faults,
+      duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
+      seed: fromEnv('ORDERS_LOCAL_SEED', wholeNumber({ min: 0 })),
+    };
+  });
 
 const timestamp = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${timestamp()} ${line}\n`);
@@ -89,33 +97,8 @@ const describeBatch = (batch: BatchSummary): string => {
   );
 };
 
-const faultInjection = (() => {
-  try {
-    return readFaultConfig();
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-})();
-const duplicateRate = Number(process.env.ORDERS_LOCAL_DUPLICATE_RATE ?? 0);
-if (!(duplicateRate >= 0 && duplicateRate <= 1)) fail('ORDERS_LOCAL_DUPLICATE_RATE must be a fraction from 0 to 1.');
-
-const seedOption = (() => {
-  const raw = process.env.ORDERS_LOCAL_SEED;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) fail(`Invalid ORDERS_LOCAL_SEED "${raw}": use a whole number (printed by an earlier run).`);
-  return value;
-})();
-
-const maxEnvironments = (() => {
-  const raw = values['max-environments'] ?? process.env.ORDERS_LOCAL_MAX_ENVIRONMENTS;
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 2) fail(`Invalid --max-environments "${raw}": use a whole number of at least 2.`);
-  return value;
-})();
-
 const main = async () => {
+  const { stage, dataDir, ports, faults: faultInjection, duplicateRate, seed, maxEnvironments } = parseCommandLine(parseStartArgs);
   const started = Date.now();
   let signalled: string | undefined;
   // Until the runtime is up, a signal only marks that it must stop as soon as it is.
@@ -125,15 +108,10 @@ const main = async () => {
   const runtime = await startLocalRuntime({
     stage,
     dataDir,
-    ports: {
-      http: portOption(values['api-port'], 'ORDERS_LOCAL_API_PORT', 3000),
-      https: portOption(values['https-port'], 'ORDERS_LOCAL_HTTPS_PORT', 3443),
-      dynamodb: portOption(values['dynamodb-port'], 'ORDERS_LOCAL_DYNAMODB_PORT', 8000),
-      sqs: portOption(values['sqs-port'], 'ORDERS_LOCAL_SQS_PORT', 4566),
-    },
+    ports,
     faults: faultInjection,
     duplicateDeliveryRate: duplicateRate,
-    seed: seedOption,
+    seed,
     maxEnvironments,
     log,
   });
@@ -199,7 +177,9 @@ Ctrl-C stops (in-flight batches finish first). One line per consumer batch follo
   if (signalled) void shutdown(signalled, 0);
 };
 
-main().catch((error: Error) => {
-  process.stderr.write(`\nnpm start failed: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`\nnpm start failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

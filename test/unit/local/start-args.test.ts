@@ -1,0 +1,62 @@
+import * as path from 'node:path';
+import { HelpShown, UsageError } from '../../../ops/cli-kit';
+import { parseStartArgs } from '../../../infra/local/cli';
+
+const VARIABLES = [
+  'ORDERS_LOCAL_STAGE',
+  'ORDERS_LOCAL_API_PORT',
+  'ORDERS_LOCAL_HTTPS_PORT',
+  'ORDERS_LOCAL_DYNAMODB_PORT',
+  'ORDERS_LOCAL_SQS_PORT',
+  'ORDERS_LOCAL_DATA_DIR',
+  'ORDERS_LOCAL_MAX_ENVIRONMENTS',
+  'ORDERS_LOCAL_DUPLICATE_RATE',
+  'ORDERS_LOCAL_SEED',
+  'ORDERS_FAULT_INJECTION',
+];
+
+describe('npm start arguments', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    for (const name of VARIABLES) delete process.env[name];
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, data in .local, no faults', () => {
+    expect(parseStartArgs([])).toEqual({
+      stage: 'dev',
+      dataDir: path.resolve('.local'),
+      ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566 },
+      maxEnvironments: undefined,
+      faults: undefined,
+      duplicateRate: 0,
+      seed: undefined,
+    });
+  });
+
+  it('reads each option from its environment variable, the command line winning', () => {
+    process.env.ORDERS_LOCAL_API_PORT = '4000';
+    process.env.ORDERS_LOCAL_STAGE = 'staging';
+    process.env.ORDERS_LOCAL_MAX_ENVIRONMENTS = '6';
+    process.env.ORDERS_LOCAL_DUPLICATE_RATE = '0.1';
+    process.env.ORDERS_LOCAL_SEED = '42';
+
+    expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({ stage: 'staging', ports: { http: 5000 }, maxEnvironments: 6, duplicateRate: 0.1, seed: 42 });
+  });
+
+  it('refuses a bad port, stage or rate with exit-2 usage errors that name the source', () => {
+    expect(() => parseStartArgs(['--sqs-port', '70000'])).toThrow(/'--sqs-port <port>' argument '70000' is invalid. Use a whole number from 0 to 65535./);
+    process.env.ORDERS_LOCAL_STAGE = 'qa';
+    expect(() => parseStartArgs([])).toThrow(/value 'qa' from env 'ORDERS_LOCAL_STAGE' is invalid/);
+    delete process.env.ORDERS_LOCAL_STAGE;
+    process.env.ORDERS_LOCAL_DUPLICATE_RATE = '2';
+    expect(() => parseStartArgs([])).toThrow(new UsageError('error: ORDERS_LOCAL_DUPLICATE_RATE "2" is invalid. Use a fraction from 0 to 1, e.g. 0.05.\n(Run "npm start -- --help" for the options.)'));
+  });
+
+  it('takes --help and refuses unknown options', () => {
+    expect(parseStartArgs(['-h'])).toBeInstanceOf(HelpShown);
+    expect(() => parseStartArgs(['--https'])).toThrow(/unknown option '--https'/);
+  });
+});
