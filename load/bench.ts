@@ -17,6 +17,7 @@ import { LocalPipeline, startLocalPipeline } from './lib/local-pipeline';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { summarizeLatencies } from './lib/percentiles';
 import { waitForQuiescence } from './lib/pipeline-checks';
+import { ENV } from '../shared-layer/src/env/variables';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 
@@ -351,12 +352,12 @@ const bundleFigures = (outdir: string, samples: number): { layerBytes: number; b
     ...process.env,
     // The layer, then the SDK the Lambda runtime provides (here: the project's).
     NODE_PATH: [path.join(layerDir, 'nodejs', 'node_modules'), path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter),
-    QUEUE_URL: 'http://127.0.0.1:1/q',
-    IDEMPOTENCY_TABLE_NAME: 'bench',
-    ORDERS_TABLE_NAME: 'bench',
-    DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:1/dlq',
+    [ENV.QUEUE_URL]: 'http://127.0.0.1:1/q',
+    [ENV.IDEMPOTENCY_TABLE_NAME]: 'bench',
+    [ENV.ORDERS_TABLE_NAME]: 'bench',
+    [ENV.DEAD_LETTER_QUEUE_URL]: 'http://127.0.0.1:1/dlq',
     AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    [ENV.POWERTOOLS_LOG_LEVEL]: 'SILENT',
   };
   const requireMs = (file: string) =>
     Number(
@@ -429,10 +430,10 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
     // Each intake phase is bounded in time, so a slow front cannot stretch the run.
     const intakeSeconds = Math.max(5, Math.round(30 * scale));
     // Functions run in-process below; their environment, as the runtime would give it.
-    process.env.QUEUE_URL = floorQueue;
-    process.env.IDEMPOTENCY_TABLE_NAME = 'bench-unused-without-idempotency-key';
-    process.env.ORDERS_TABLE_NAME = table;
-    process.env.DEAD_LETTER_QUEUE_URL = runtime.outputs.DeadLetterQueueUrl;
+    process.env[ENV.QUEUE_URL] = floorQueue;
+    process.env[ENV.IDEMPOTENCY_TABLE_NAME] = 'bench-unused-without-idempotency-key';
+    process.env[ENV.ORDERS_TABLE_NAME] = table;
+    process.env[ENV.DEAD_LETTER_QUEUE_URL] = runtime.outputs.DeadLetterQueueUrl;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = runtime.outputs.DynamoDbEndpoint;
     process.env.AWS_ENDPOINT_URL_SQS = runtime.outputs.SqsEndpoint;
     process.env.AWS_ACCESS_KEY_ID ??= 'local';

@@ -56,6 +56,7 @@ export const formatReport = (report: ChaosReport): string => {
   const { options: o, consumerMetrics: m } = report;
   const rows: [string, string | number][] = [
     ['faults', `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}`],
+    ['faults injected on the wire', `${report.faultsInjected.throttledCalls} calls throttled, ${report.faultsInjected.unprocessedItems} items left unprocessed, ${report.faultsInjected.crashes} environments crashed`],
     ['orders accepted (202)', report.accepted],
     ['orders stored', report.stored],
     ['missing / stored twice / differing', `${report.verification.missing.length} / ${report.verification.storedTwice.length} / ${report.verification.differing.length}`],
