@@ -7,13 +7,10 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand 
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
-import { resourcesOfType, synthesizeStage } from '../infra/local/cloud-assembly';
-import { EnvironmentBudget } from '../infra/local/lambda/environment-budget';
-import { derivedRandom, newSeed, Random } from '../infra/local/seeded-random';
-import { LocalFunction } from '../infra/local/lambda/local-function';
+import { EnvironmentBudget, LocalFunction, Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../infra/local';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
-import { LocalPipeline, startLocalPipeline } from './lib/local-pipeline';
+import { LocalPipeline, startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { summarizeLatencies } from './lib/percentiles';
 import { waitForQuiescence } from './lib/pipeline-checks';
@@ -397,7 +394,7 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
   };
   log('starting the local runtime ...');
   // The dev stage's consumer settings, stated here because the latency figure and its targets depend on them.
-  const pipeline = await startLocalPipeline('orders-bench-', {
+  const pipeline = await startPipeline('orders-bench-', {
     eventSourceOverrides: { batchSize: LATENCY_SETTING.batchSize, maxBatchingWindowSeconds: LATENCY_SETTING.maxBatchingWindowSeconds },
     seed,
   });

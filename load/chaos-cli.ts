@@ -1,6 +1,6 @@
 // npm run chaos -- [options]: a fresh local pipeline under injected faults; see --help and docs/load-and-cost.md.
 import { Option } from 'commander';
-import { newSeed } from '../infra/local/seeded-random';
+import { newSeed } from '../infra/local';
 import { HelpShown, cliProgram, fraction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
 import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, PartialChaosReport, runChaos } from './chaos';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';

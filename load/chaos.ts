@@ -2,9 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_ATTRIBUTES, OrderRequest } from '../shared-layer/src';
-import { FAULT_COUNTS } from '../infra/local/faults/dynamodb-wire-faults';
-import { derivedRandom, newSeed } from '../infra/local/seeded-random';
-import { startLocalPipeline } from './lib/local-pipeline';
+import { FAULT_COUNTS, derivedRandom, newSeed } from '../infra/local';
+import { startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { throwIfInterrupted } from './lib/interrupt';
@@ -118,7 +117,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
   const seed = options.seed ?? newSeed();
   log(`seed ${seed} (replay with --seed ${seed})`);
   log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
-  const pipeline = await startLocalPipeline('orders-chaos-', {
+  const pipeline = await startPipeline('orders-chaos-', {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
     duplicateDeliveryRate: options.duplicateRate,

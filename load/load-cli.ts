@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { newSeed } from '../infra/local/seeded-random';
+import { newSeed } from '../infra/local';
 import { HelpShown, cliProgram, confirmByTyping, confirmInProduction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
 import { formatCost } from './lib/cost-model';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';

@@ -1,4 +1,4 @@
-import { newSeed } from '../infra/local/seeded-random';
+import { newSeed } from '../infra/local';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad, LoadProgress, LoadResult, resultMaps } from './lib/load-generator';
 import { LoadTarget, LocalMeasurements } from './lib/load-target';

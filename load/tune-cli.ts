@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Option } from 'commander';
-import { newSeed } from '../infra/local/seeded-random';
+import { newSeed } from '../infra/local';
 import { HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber, wholeNumberList } from '../ops/cli-kit';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';

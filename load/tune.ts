@@ -1,4 +1,4 @@
-import { newSeed } from '../infra/local/seeded-random';
+import { newSeed } from '../infra/local';
 import { CostBreakdown } from './lib/cost-model';
 import { LatencySummary } from './lib/percentiles';
 import { RunInterrupted, throwIfInterrupted } from './lib/interrupt';

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createEphemeralDir } from '../../infra/local/ephemeral-dir';
-import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/local-runtime';
-import { BatchSummary } from '../../infra/local/sqs-event-source';
+import { createEphemeralDir } from './ephemeral-dir';
+import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from './local-runtime';
+import { BatchSummary } from './sqs-event-source';
 
 /** A fresh local pipeline for one run: its runtime, SDK clients on its emulators, and every batch it ran. */
 export interface LocalPipeline {
@@ -23,7 +23,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  * Starts the dev stage on free ports in a new temporary data directory, removed again by `stop`,
  * and on any exit of this process (see createEphemeralDir).
  */
-export const startLocalPipeline = async (
+export const startPipeline = async (
   dataDirPrefix: string,
   options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
 ): Promise<LocalPipeline> => {

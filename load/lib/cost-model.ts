@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { itemBytes } from '../../infra/local/dynamodb-capacity';
-import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { itemBytes } from '../../infra/local';
+import type { LocalRuntime } from '../../infra/local';
 
 /**
  * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing

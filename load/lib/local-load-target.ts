@@ -1,8 +1,8 @@
 import { queueDepth } from '../../ops/pipeline-target';
-import { LocalRuntimeOptions } from '../../infra/local/local-runtime';
+import { LocalRuntimeOptions } from '../../infra/local';
 import { measuredCostPerMillion } from './cost-model';
 import { LoadTarget } from './load-target';
-import { startLocalPipeline } from './local-pipeline';
+import { startPipeline } from '../../infra/local';
 import { summarizeLatencies } from './percentiles';
 import { settleAndVerify } from './pipeline-checks';
 
@@ -13,7 +13,7 @@ const JSON_AUTH = { type: 'headers', headers: { 'content-type': 'application/jso
  * run does. Give it the run's seed so the runtime's own random choices replay with the run.
  */
 export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log' | 'seed'> = {}): Promise<LoadTarget> => {
-  const pipeline = await startLocalPipeline('orders-load-', options);
+  const pipeline = await startPipeline('orders-load-', options);
   const { runtime, batches } = pipeline;
   return {
     label: 'local',

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderRequest } from '../../shared-layer/src';
 import { queueDepth } from '../../ops/pipeline-target';
-import type { LocalPipeline } from './local-pipeline';
+import type { LocalPipeline } from '../../infra/local';
 
 /**
  * Waits until the queue holds nothing (visible or in flight) and no batch has finished for

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runLoadOn } from '../../load/load';
-import { LocalPipeline, startLocalPipeline } from '../../load/lib/local-pipeline';
+import { LocalPipeline, startPipeline } from '../../infra/local';
 import { stageLoadTarget } from '../../load/lib/stage-load-target';
 import { IamGateway } from '../support/iam-gateway';
 
@@ -16,7 +16,7 @@ describe('load run against a deployed stage (staging: IAM auth)', () => {
   let pipeline: LocalPipeline;
 
   beforeAll(async () => {
-    pipeline = await startLocalPipeline('orders-load-stage-');
+    pipeline = await startPipeline('orders-load-stage-');
   }, 60_000);
   afterAll(async () => {
     await pipeline?.stop();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 import { RuntimeProcess, descendantsOf, isAlive } from '../support/runtime-process';
-import { createEphemeralDir } from '../../infra/local/ephemeral-dir';
+import { createEphemeralDir } from '../../infra/local';
 
 const post = (apiUrl: string, orderId: string) =>
   fetch(`${apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sampleOrder({ orderId })) });

@@ -1,10 +1,8 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { orderKey } from '@orders-pipeline/shared';
-import { EphemeralDir, createEphemeralDir } from '../../infra/local/ephemeral-dir';
-import { LocalRuntime, LocalRuntimeOptions } from '../../infra/local/local-runtime';
-import { BatchSummary } from '../../infra/local/sqs-event-source';
-import { LocalPipeline, startPipelineIn } from '../../load/lib/local-pipeline';
+import { BatchSummary, EphemeralDir, LocalRuntime, LocalRuntimeOptions, createEphemeralDir } from '../../infra/local';
+import { LocalPipeline, startPipelineIn } from '../../infra/local';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */
 export class RuntimeHarness {

@@ -1,0 +1,22 @@
+/**
+ * The local runtime's public entry: what load/, ops/ and the tests use. `startPipeline` is the
+ * harness (a fresh pipeline on free ports with SDK clients on its emulators); `startLocalRuntime` is
+ * the runtime itself, as `npm start` runs it. The rest is for the benchmarks that measure the runtime.
+ */
+export type { LocalPipeline } from './pipeline';
+export { startPipeline, startPipelineIn } from './pipeline';
+export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
+export { startLocalRuntime } from './local-runtime';
+export type { BatchSummary } from './sqs-event-source';
+export type { FaultConfig } from './faults/fault-config';
+export { FAULT_INJECTION_ENV, NO_FAULTS, readFaultConfig } from './faults/fault-config';
+export { FAULT_COUNTS } from './faults/dynamodb-wire-faults';
+export type { Random } from './seeded-random';
+export { derivedRandom, newSeed, seededRandom } from './seeded-random';
+export type { EphemeralDir } from './ephemeral-dir';
+export { createEphemeralDir } from './ephemeral-dir';
+export { itemBytes, requestUnitsOf } from './dynamodb-capacity';
+// For the benchmarks of the runtime's own overhead.
+export { LocalFunction } from './lambda/local-function';
+export { EnvironmentBudget } from './lambda/environment-budget';
+export { resourcesOfType, synthesizeStage } from './cloud-assembly';
