@@ -5,6 +5,7 @@ import {
   ENV,
   EventType,
   MetricUnit,
+  type OrderMessage,
   SqsDeadLetterQueue,
   assertStorable,
   createDynamoDbDocumentClient,
@@ -33,7 +34,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   let sentToDlq = 0;
 
   const storeRecord = async (record: SQSRecord): Promise<void> => {
-    let message;
+    let message: OrderMessage;
     try {
       message = parseOrderMessage(record.body);
       assertStorable(message);

@@ -4,6 +4,7 @@ import { addStage } from '../stage-app';
 
 export interface CfnResource {
   readonly Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a template's properties are whatever CloudFormation JSON the CDK wrote; readers check what they use.
   readonly Properties?: Record<string, any>;
 }
 

@@ -30,6 +30,7 @@ export const resolveIntrinsics = (value: unknown, resources: ReadonlyMap<string,
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value);
   if (entries.length === 1) {
+    // biome-ignore lint/suspicious/noExplicitAny: an intrinsic's argument has a different shape per function; each case reads its own.
     const [fn, arg] = entries[0] as [string, any];
     switch (fn) {
       case 'Ref': {

@@ -152,7 +152,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbEmulator.endpoint });
     const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEmulator.endpoint });
-    stoppables.push({ stop: async () => (dynamodb.destroy(), sqs.destroy()) });
+    stoppables.push({
+      stop: async () => {
+        dynamodb.destroy();
+        sqs.destroy();
+      },
+    });
 
     // Functions reach the emulators through counting proxies; the runtime itself talks to them directly.
     const functions = new Map<string, LocalFunction>();

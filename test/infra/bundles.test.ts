@@ -13,7 +13,7 @@ const assetDir = (code: { S3Key: string }): string =>
 
 const functionBundle = (service: string): string => {
   const fn = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find(
-    (resource) => (resource.Properties?.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME === service,
+    (resource) => (resource.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME === service,
   );
   if (!fn) throw new Error(`no function for service ${service}`);
   return path.join(assetDir(fn.Properties?.Code as { S3Key: string }), 'index.js');

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '@orders-pipeline/shared';
 import { OrdersPipelineStack } from '../../infra/stacks/orders-pipeline-stack';
 import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
-import { onlyResource, resourcesOfType, synthStage } from './synth-stage';
+import { onlyResource, propertiesOf, resourcesOfType, synthStage } from './synth-stage';
 
 const consumerFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
@@ -22,12 +22,12 @@ const deadLetterQueue = (stage: (typeof STAGE_NAMES)[number]) =>
 const grantedActions = (stage: (typeof STAGE_NAMES)[number], functionLogicalId: string): string[] => {
   const { template } = synthStage(stage);
   const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId];
-  const roleRef = (fn.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const roleRef = (propertiesOf(fn).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((policy) =>
-    (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+    (propertiesOf(policy).Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
   );
   return policies
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+    .flatMap((policy) => (propertiesOf(policy).PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
     .flatMap((statement) => [statement.Action].flat())
     .filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))
     .sort();
@@ -129,7 +129,7 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
 
   it('grants no wildcard action anywhere', () => {
     const actions = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-      .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .flatMap((policy) => (propertiesOf(policy).PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .flatMap((statement) => [statement.Action].flat());
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
   });

@@ -35,3 +35,9 @@ export const onlyResource = (template: Template, type: string, props: Record<str
   const [logicalId, resource] = found[0];
   return { logicalId, ...resource, Properties: resource.Properties ?? {} };
 };
+
+/** A resource's Properties, which every resource these tests read has: a missing one fails the test with its type. */
+export const propertiesOf = (resource: Resources[string]): Record<string, unknown> => {
+  if (!resource.Properties) throw new Error(`${resource.Type} has no Properties`);
+  return resource.Properties;
+};

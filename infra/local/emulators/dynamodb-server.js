@@ -6,6 +6,6 @@ const { exitWithParent, reportListenError, reportReady } = require('./emulator-c
 const [portArg, dataDir] = process.argv.slice(2);
 const server = dynalite({ path: dataDir || undefined, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
-server.on('error', (error) => reportListenError(error, portArg));
+server.on('error', (error) => reportListenError(error));
 server.listen(Number(portArg), '127.0.0.1', () => reportReady(server.address().port));
 exitWithParent(() => new Promise((resolve) => server.close(() => resolve())));

@@ -8,9 +8,9 @@ const reportReady = (port) => {
   if (process.connected) process.send({ ready: port });
 };
 
-const reportListenError = (error, port) => {
+const reportListenError = (error) => {
   process.stderr.write(`${error.message}\n`);
-  process.exit(error && error.code === 'EADDRINUSE' ? PORT_IN_USE_EXIT_CODE : 1);
+  process.exit(error?.code === 'EADDRINUSE' ? PORT_IN_USE_EXIT_CODE : 1);
 };
 
 /** Stops cleanly on SIGTERM or when the runtime's channel closes; a stuck close is cut short. */
@@ -22,7 +22,7 @@ const exitWithParent = (close) => {
     setTimeout(() => process.exit(0), 3_000).unref();
     Promise.resolve()
       .then(close)
-      .catch((error) => process.stderr.write(`close failed: ${error && error.message}\n`))
+      .catch((error) => process.stderr.write(`close failed: ${error?.message}\n`))
       .finally(() => process.exit(0));
   };
   process.on('disconnect', stop);

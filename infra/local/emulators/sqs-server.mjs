@@ -40,7 +40,7 @@ let server;
 try {
   server = await startFauxqs({ port: Number(portArg), logger: false, ...(dataDir ? { dataDir } : {}) });
 } catch (error) {
-  reportListenError(error, portArg);
+  reportListenError(error);
 }
 exitWithParent(() => server.stop());
 reportReady(server.port);

@@ -18,9 +18,9 @@ const send = (message) => {
 };
 
 const errorPayload = (error) => ({
-  errorType: (error && error.name) || 'Error',
-  errorMessage: (error && error.message) || String(error),
-  stack: error && error.stack ? String(error.stack).split('\n') : [],
+  errorType: error?.name || 'Error',
+  errorMessage: error?.message || String(error),
+  stack: error?.stack ? String(error.stack).split('\n') : [],
 });
 
 // CloudWatch turns embedded-metric-format log lines into metrics; the runtime reads the same lines
@@ -57,7 +57,7 @@ try {
   if (typeof handler !== 'function') throw new Error(`${LOCAL_HANDLER} is not a function`);
   send({ type: 'ready', initDurationMs: performance.now() });
 } catch (error) {
-  send({ type: 'init-error', initDurationMs: performance.now(), error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error && error.name}` } });
+  send({ type: 'init-error', initDurationMs: performance.now(), error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error?.name}` } });
 }
 
 process.on('message', async (message) => {

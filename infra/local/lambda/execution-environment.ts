@@ -30,6 +30,10 @@ type EnvironmentMessage =
 
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
 let environmentsStarted = 0;
+const nextEnvironmentNumber = (): number => {
+  environmentsStarted += 1;
+  return environmentsStarted;
+};
 
 
 /**
@@ -47,7 +51,7 @@ export class ExecutionEnvironment {
   /** Resolves with the INIT duration, or rejects with the INIT error. */
   readonly initialized: Promise<number>;
   /** Names this environment to the counting proxies (see caller-id.ts), unless the function sets AWS_SDK_UA_APP_ID itself. */
-  readonly callerId = callerIdFor(process.pid, (environmentsStarted += 1));
+  readonly callerId = callerIdFor(process.pid, nextEnvironmentNumber());
 
   constructor(spec: EnvironmentSpec) {
     this.child = fork(BOOTSTRAP, [], {

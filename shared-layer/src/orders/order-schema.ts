@@ -9,6 +9,7 @@ const ISO_4217_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('curr
 // What an SQS message body may not contain (its allowed set is #x9 | #xA | #xD | #x20-#xD7FF |
 // #xE000-#xFFFD | #x10000-#x10FFFF): SQS would refuse the message on every retry.
 const SQS_FORBIDDEN_CHARACTER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: SQS refuses them.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True if SQS can carry the string: no lone surrogate, no control character but tab, CR and LF, no U+FFFE/U+FFFF. */
