@@ -89,7 +89,7 @@ const STOP_GRACE_MS = 10_000;
 export const generateLoad = async (options: LoadGeneratorOptions, hooks: LoadHooks = {}): Promise<LoadResult> => {
   const worker = new Worker(WORKER_ENTRY, { workerData: options });
   const timers: NodeJS.Timeout[] = [];
-  let onAbort = () => undefined as void;
+  let onAbort: () => void = () => undefined;
   try {
     return await new Promise<LoadResult>((resolve, reject) => {
       worker.on('message', (message: FromGenerator) => {

@@ -82,6 +82,7 @@ export const parseCommandLine = <T>(parse: (args: string[]) => T | HelpShown, ar
 };
 
 /** Runs a CLI's main; what it resolves is the exit code. A failure prints `<what> failed: <message>` and exits 1. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a main that returns nothing (exit 0) is an async function without a return.
 export const runMain = (what: string, main: () => Promise<number | void>, explain: (error: unknown) => string = messageOf): void => {
   main().then(
     (code) => process.exit(code ?? EXIT_CODES.ok),

@@ -58,6 +58,7 @@ export const isDeadLetterAttribute = (name: string): boolean => (Object.values(D
 
 /** A body on one line, at most `width` characters: runs of whitespace and control characters become one space. */
 export const bodyPreview = (body: string, width = 120): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the preview replaces.
   const line = body.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim();
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 };

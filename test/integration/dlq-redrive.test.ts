@@ -124,7 +124,8 @@ describe('DLQ redrive into a running consumer', () => {
 
   /** Orders of one case only (its own prefix), put in the DLQ as SQS would after maxReceiveCount. */
   const deadLetterOrders = async (count: number): Promise<{ prefix: string; orders: Order[] }> => {
-    const prefix = `dlq-rd${(sequence += 1)}-`;
+    sequence += 1;
+    const prefix = `dlq-rd${sequence}-`;
     const orders = ordersWithPrefix(prefix, count);
     for (let start = 0; start < orders.length; start += 10) {
       await pipeline.sqs.send(

@@ -22,6 +22,7 @@ describe('order intake API (local runtime, dev stage)', () => {
       body: JSON.stringify(body),
     });
   // Response bodies are checked field by field below.
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below.
   const jsonOf = async (response: Response): Promise<any> => response.json();
   /** A request fetch would refuse to send as written. */
   const rawRequest = (text: string): Promise<Response> =>

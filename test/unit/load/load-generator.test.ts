@@ -11,9 +11,10 @@ class FakeIntake {
   constructor(private readonly answer: (request: IncomingMessage, respond: () => void) => void = (_request, respond) => respond()) {}
 
   async start(): Promise<string> {
-    this.server = createServer((request, response) => this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    const server = createServer((request, response) => this.handle(request, response));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   stop(): Promise<void> {
@@ -94,13 +95,21 @@ describe('generateLoad (autocannon in a worker thread)', () => {
     // Once the renewal is out, requests still carrying the old authorization are answered late, so the run cannot end before the worker has it.
     intake = new FakeIntake((request, respond) => {
       if (intake.authorizations.length > 3 && request.headers.authorization === 'Bearer first') {
-        const wait = setInterval(() => renewed && (clearInterval(wait), setTimeout(respond, 100)), 10);
+        const wait = setInterval(() => {
+          if (!renewed) return;
+          clearInterval(wait);
+          setTimeout(respond, 100);
+        }, 10);
       } else respond();
     });
     const url = await intake.start();
 
     await generateLoad(options(url, { connections: 1, orders: 20 }), {
-      auth: () => (intake.authorizations.length > 3 ? ((renewed = true), bearer('second')) : bearer('first')),
+      auth: () => {
+        if (intake.authorizations.length <= 3) return bearer('first');
+        renewed = true;
+        return bearer('second');
+      },
       authRefreshMs: 20,
     });
 

@@ -20,9 +20,11 @@ describe('resolveIntrinsics', () => {
   });
 
   it('resolves Fn::Sub with resource attributes and explicit variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${} syntax, not a template literal.
     expect(resolveIntrinsics({ 'Fn::Sub': '${Table.Arn}/index/*' }, resources)).toBe(
       'arn:aws:dynamodb:us-east-1:000000000000:table/stack-Table/index/*',
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${} syntax, not a template literal.
     expect(resolveIntrinsics({ 'Fn::Sub': ['${AWS::AccountId}-${X}', { X: { Ref: 'Table' } }] }, resources)).toBe(
       '000000000000-stack-Table',
     );

@@ -101,7 +101,10 @@ describe('redriveByCopy', () => {
     let next = 0;
     // Every receive finds a new message, as when the consumer dead-letters each moved message again.
     sqs.on(ReceiveMessageCommand).callsFake(({ MaxNumberOfMessages = 10 }) => ({
-      Messages: Array.from({ length: MaxNumberOfMessages }, () => message(`m${(next += 1)}`)),
+      Messages: Array.from({ length: MaxNumberOfMessages }, () => {
+        next += 1;
+        return message(`m${next}`);
+      }),
     }));
 
     expect(await run({ maxMoves: 13 })).toEqual({ moved: 13, skipped: 0, failed: 0 });
