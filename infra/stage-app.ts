@@ -1,6 +1,6 @@
-import { App, Aspects, Environment, Tags } from 'aws-cdk-lib';
+import { type App, Aspects, type Environment, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { StageConfig, getStageConfig } from './config/stages';
+import { type StageConfig, getStageConfig } from './config/stages';
 import { OrdersPipelineStack, stackNameFor } from './stacks/orders-pipeline-stack';
 
 export interface StageApp {

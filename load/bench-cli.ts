@@ -1,7 +1,7 @@
 // npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see docs/load-and-cost.md).
-import { HelpShown, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption } from '../ops/cli-kit';
+import { type HelpShown, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption } from '../ops/cli-kit';
 import { newSeed } from '../infra/local';
-import { BenchReport, PartialBench, Throughput, runBench } from './bench';
+import { type BenchReport, type PartialBench, type Throughput, runBench } from './bench';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
 

@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
-import { EnvironmentBudget, LocalFunction, Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../infra/local';
+import { type OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
+import { EnvironmentBudget, LocalFunction, type Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../infra/local';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
-import { LocalPipeline, startPipeline } from '../infra/local';
+import { type LocalPipeline, startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { summarizeLatencies } from './lib/percentiles';
 import { waitForQuiescence } from './lib/pipeline-checks';

@@ -1,8 +1,8 @@
 // npm run chaos -- [options]: a fresh local pipeline under injected faults; see --help and docs/load-and-cost.md.
 import { Option } from 'commander';
 import { newSeed } from '../infra/local';
-import { HelpShown, cliProgram, fraction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
-import { ChaosOptions, ChaosReport, DEFAULT_CHAOS, PartialChaosReport, runChaos } from './chaos';
+import { type HelpShown, cliProgram, fraction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
+import { type ChaosOptions, type ChaosReport, DEFAULT_CHAOS, type PartialChaosReport, runChaos } from './chaos';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatCost } from './lib/cost-model';
 import { exitWithVerdict, formatRows } from './lib/report-format';

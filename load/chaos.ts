@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, OrderRequest } from '../shared-layer/src';
+import { DEAD_LETTER_ATTRIBUTES, type OrderRequest } from '../shared-layer/src';
 import { FAULT_COUNTS, derivedRandom, newSeed } from '../infra/local';
 import { startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
-import { CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
+import { type CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { throwIfInterrupted } from './lib/interrupt';
-import { Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
+import { type Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
 
 export interface ChaosOptions {
   readonly orders: number;

@@ -3,13 +3,13 @@ import { Option } from 'commander';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
 import { newSeed } from '../infra/local';
-import { HelpShown, cliProgram, confirmByTyping, confirmInProduction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
+import { type HelpShown, cliProgram, confirmByTyping, confirmInProduction, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber } from '../ops/cli-kit';
 import { formatCost } from './lib/cost-model';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';
-import { LatencySummary } from './lib/percentiles';
+import type { LatencySummary } from './lib/percentiles';
 import { stageLoadTarget, TOKEN_VARIABLE } from './lib/stage-load-target';
-import { LoadOptions, LoadReport, PartialLoadReport, runLoad, runLoadOn } from './load';
+import { type LoadOptions, type LoadReport, type PartialLoadReport, runLoad, runLoadOn } from './load';
 
 interface CliOptions extends LoadOptions {
   readonly stage?: string;

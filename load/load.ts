@@ -1,10 +1,10 @@
 import { newSeed } from '../infra/local';
 import { throwIfInterrupted } from './lib/interrupt';
-import { generateLoad, LoadProgress, LoadResult, resultMaps } from './lib/load-generator';
-import { LoadTarget, LocalMeasurements } from './lib/load-target';
+import { generateLoad, type LoadProgress, type LoadResult, resultMaps } from './lib/load-generator';
+import type { LoadTarget, LocalMeasurements } from './lib/load-target';
 import { localLoadTarget } from './lib/local-load-target';
-import { LatencySummary } from './lib/percentiles';
-import { Verification, verificationProblems } from './lib/pipeline-checks';
+import type { LatencySummary } from './lib/percentiles';
+import { type Verification, verificationProblems } from './lib/pipeline-checks';
 
 export interface LoadOptions {
   /** Orders to send; the run ends when all are sent. Infinity with `durationSeconds`. */

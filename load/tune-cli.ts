@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { newSeed } from '../infra/local';
-import { HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber, wholeNumberList } from '../ops/cli-kit';
+import { type HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber, wholeNumberList } from '../ops/cli-kit';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
-import { PartialTune, recommend, runTune, sweepPoints, TuneResult } from './tune';
+import { type PartialTune, recommend, runTune, sweepPoints, type TuneResult } from './tune';
 import { renderTuneReport } from './tune-report';
 
 const list = (flags: string, description: string, bounds: { min: number }, fallback: number[]) =>

@@ -1,4 +1,4 @@
-import { TuneResult } from './tune';
+import type { TuneResult } from './tune';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 

@@ -1,9 +1,9 @@
 import { newSeed } from '../infra/local';
-import { CostBreakdown } from './lib/cost-model';
-import { LatencySummary } from './lib/percentiles';
+import type { CostBreakdown } from './lib/cost-model';
+import type { LatencySummary } from './lib/percentiles';
 import { RunInterrupted, throwIfInterrupted } from './lib/interrupt';
-import { LoadOptions, LoadReport, PartialLoadReport, runLoad } from './load';
-import { LocalMeasurements } from './lib/load-target';
+import { type LoadOptions, type LoadReport, type PartialLoadReport, runLoad } from './load';
+import type { LocalMeasurements } from './lib/load-target';
 
 export interface TunePoint {
   readonly batchSize: number;

@@ -1,10 +1,10 @@
 // npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see --help and docs/operations.md, "Redriving the DLQ".
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { STAGE_NAMES } from '../infra/config/stages';
 import {
   EXIT_CODES,
-  HelpShown,
+  type HelpShown,
   OpsError,
   ProgressLine,
   UsageError,
@@ -19,11 +19,11 @@ import {
   wholeNumber,
 } from './cli-kit';
 import { confirmMove, confirmNonRetryable, nonRetryableWarning } from './dlq/confirm-move';
-import { bodyPreview, DeadLetterView, MAX_RECEIVES_REASON } from './dlq/dead-letter-view';
-import { inspectDeadLetters, Inspection } from './dlq/inspect';
+import { bodyPreview, type DeadLetterView, MAX_RECEIVES_REASON } from './dlq/dead-letter-view';
+import { inspectDeadLetters, type Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
-import { redriveByCopy, RedriveProgress } from './dlq/redrive-by-copy';
-import { PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
+import { redriveByCopy, type RedriveProgress } from './dlq/redrive-by-copy';
+import { type PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
 
 export interface Where {
   readonly local: boolean;

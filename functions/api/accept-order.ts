@@ -1,8 +1,8 @@
 import {
   EnqueueFailedError,
-  Order,
-  OrderQueue,
-  OrderRequest,
+  type Order,
+  type OrderQueue,
+  type OrderRequest,
   buildOrderMessage,
   generateOrderId,
 } from '@orders-pipeline/shared';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BatchAcceptance } from './accept-order';
-import { BatchEntry } from './parse-order-request';
+import type { BatchAcceptance } from './accept-order';
+import type { BatchEntry } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 
 /**

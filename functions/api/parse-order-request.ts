@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
-  FieldError,
-  OrderRequest,
+  type FieldError,
+  type OrderRequest,
   orderBatchSchema,
   validateOrderRequest,
   validateSchema,
 } from '@orders-pipeline/shared';
 import { duplicateKeyPointers } from './duplicate-keys';
-import { Problem, problems } from './problem';
+import { type Problem, problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,9 +1,9 @@
 import {
-  BackoffOptions,
+  type BackoffOptions,
   DEFAULT_BACKOFF,
-  OrderMessage,
+  type OrderMessage,
   OrderNotWrittenError,
-  OrderStore,
+  type OrderStore,
   chunk,
   fullJitterDelayMs,
   sleep,

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, ILayerVersion, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, type ILayerVersion, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/env/variables';
-import { FunctionSettings } from '../config/stages';
+import type { FunctionSettings } from '../config/stages';
 import { SHARED_LAYER_MODULE } from './shared-layer';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { DockerImage } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 export const SHARED_LAYER_MODULE = '@orders-pipeline/shared';
 const LAYER_SOURCE_DIR = path.join(__dirname, '..', '..', 'shared-layer');

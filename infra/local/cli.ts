@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { STAGE_NAMES } from '../config/stages';
-import { HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../../ops/cli-kit';
-import { FAULT_INJECTION_ENV, FaultConfig, readFaultConfig } from './faults/fault-config';
+import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../../ops/cli-kit';
+import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
-import { BatchSummary } from './sqs-event-source';
+import type { BatchSummary } from './sqs-event-source';
 
 export interface StartOptions {
   readonly stage: string;

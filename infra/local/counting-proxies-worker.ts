@@ -3,9 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FaultConfig } from './faults/fault-config';
 import { DynamoDbWireFaults } from './faults/dynamodb-wire-faults';
-import { RequestCounter, WireFaultHooks } from './request-counter';
+import { RequestCounter, type WireFaultHooks } from './request-counter';
 import { derivedRandom } from './seeded-random';
-import { SharedCounts, SharedCountsBuffers } from './shared-counts';
+import { SharedCounts, type SharedCountsBuffers } from './shared-counts';
 
 export interface CountingProxiesWorkerData {
   readonly targets: Readonly<Record<string, string>>;

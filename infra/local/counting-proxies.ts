@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import type { CountingProxiesWorkerData, FromCountingProxies } from './counting-proxies-worker';
 import type { FaultConfig } from './faults/fault-config';
-import { BilledUsage, SharedCounts } from './shared-counts';
+import { type BilledUsage, SharedCounts } from './shared-counts';
 
 const WORKER_SOURCE = path.join(__dirname, 'counting-proxies-worker.ts');
 const STOP_GRACE_MS = 5_000;

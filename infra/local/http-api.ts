@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { CfnTemplate, resourcesOfType } from './cloud-assembly';
-import { LocalFunction } from './lambda/local-function';
+import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
+import type { LocalFunction } from './lambda/local-function';
 
 /** How long a stop waits for requests in flight: API Gateway's integration timeout. */
 const STOP_GRACE_MS = 30_000;

@@ -8,14 +8,14 @@ import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { routesFromTemplate, startHttpApi } from './http-api';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import { FunctionUsage, LocalFunction } from './lambda/local-function';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import { type FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { provisionResources } from './provision';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
 import { derivedRandom, newSeed } from './seeded-random';
-import { BatchSummary, SqsEventSource } from './sqs-event-source';
+import { type BatchSummary, SqsEventSource } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createEphemeralDir } from './ephemeral-dir';
-import { LocalRuntime, LocalRuntimeOptions, startLocalRuntime } from './local-runtime';
-import { BatchSummary } from './sqs-event-source';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './local-runtime';
+import type { BatchSummary } from './sqs-event-source';
 
 /** A fresh local pipeline for one run: its runtime, SDK clients on its emulators, and every batch it ran. */
 export interface LocalPipeline {

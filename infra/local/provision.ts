@@ -1,12 +1,12 @@
 import {
   CreateTableCommand,
-  CreateTableCommandInput,
-  DynamoDBClient,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { CfnTemplate, resourcesOfType } from './cloud-assembly';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalResource, resolveIntrinsics } from './intrinsics';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 
 export interface ProvisionOptions {
   readonly stackName: string;

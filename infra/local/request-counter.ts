@@ -1,10 +1,10 @@
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestUnitsOf } from './dynamodb-capacity';
 import { callerIdInUserAgent } from './lambda/caller-id';
 import type { DynamoDbWireFaults, WireResponse } from './faults/dynamodb-wire-faults';
-import { SharedCounts } from './shared-counts';
+import type { SharedCounts } from './shared-counts';
 
 /** SQS bills every 64 KB chunk of a request's payload as one request. */
 const SQS_BILLING_CHUNK_BYTES = 64 * 1024;

@@ -1,15 +1,15 @@
 import {
   DeleteMessageBatchCommand,
-  Message,
+  type Message,
   MessageSystemAttributeName,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
-import { LocalFunction } from './lambda/local-function';
+import type { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
 
 export interface EventSourceSettings {

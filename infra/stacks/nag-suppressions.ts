@@ -1,8 +1,8 @@
-import { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { NagSuppressions } from 'cdk-nag';
-import { IConstruct } from 'constructs';
-import { StageConfig } from '../config/stages';
+import type { IConstruct } from 'constructs';
+import type { StageConfig } from '../config/stages';
 
 export interface NagSubjects {
   readonly config: StageConfig;

@@ -1,15 +1,15 @@
 // The load generator's worker thread (started by load-generator.ts through load-generator-worker.js).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import type { OrderRequest } from '../../shared-layer/src';
 // Straight to the module, not the runtime's index: this worker is bundled on its own and must not pull in the CDK.
-import { derivedRandom, Random } from '../../infra/local/seeded-random';
+import { derivedRandom, type Random } from '../../infra/local/seeded-random';
 import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';
 import { generateOrder } from './order-generator';
 import { LatencyHistogram } from './percentiles';
-import { RequestAuth, requestHeaders } from './request-auth';
+import { type RequestAuth, requestHeaders } from './request-auth';
 
 interface OutgoingOrders {
   readonly orderIds: string[];

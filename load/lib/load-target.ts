@@ -1,8 +1,8 @@
-import { OrderRequest } from '../../shared-layer/src';
-import { CostBreakdown } from './cost-model';
-import { LatencySummary } from './percentiles';
-import { RequestAuth } from './request-auth';
-import { StoredOrderItem, Verification } from './pipeline-checks';
+import type { OrderRequest } from '../../shared-layer/src';
+import type { CostBreakdown } from './cost-model';
+import type { LatencySummary } from './percentiles';
+import type { RequestAuth } from './request-auth';
+import type { StoredOrderItem, Verification } from './pipeline-checks';
 
 /** What a run found once the pipeline had settled. */
 export interface Settlement {

@@ -1,7 +1,7 @@
 import { queueDepth } from '../../ops/pipeline-target';
-import { LocalRuntimeOptions } from '../../infra/local';
+import type { LocalRuntimeOptions } from '../../infra/local';
 import { measuredCostPerMillion } from './cost-model';
-import { LoadTarget } from './load-target';
+import type { LoadTarget } from './load-target';
 import { startPipeline } from '../../infra/local';
 import { summarizeLatencies } from './percentiles';
 import { settleAndVerify } from './pipeline-checks';

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'];
 

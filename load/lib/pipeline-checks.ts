@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src';
 import { queueDepth } from '../../ops/pipeline-target';
 import type { LocalPipeline } from '../../infra/local';
 

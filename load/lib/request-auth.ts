@@ -1,4 +1,4 @@
-import { SigningCredentials, signRequestSync } from './sigv4-sync';
+import { type SigningCredentials, signRequestSync } from './sigv4-sync';
 
 /**
  * How a run authorizes its requests, as plain data: the load generator runs in a worker thread,

@@ -1,10 +1,10 @@
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src';
+import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, type OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src';
 import { forEachConcurrently } from './order-generator';
 import { queueDepth } from '../../ops/pipeline-target';
-import { StoredOrderItem, Verification, verifyStoredOrders } from './pipeline-checks';
+import { type StoredOrderItem, type Verification, verifyStoredOrders } from './pipeline-checks';
 
 /** Attempts per BatchGetItem chunk before a read is given up (throttled keys come back as UnprocessedKeys). */
 const READ_ATTEMPTS = 8;

@@ -2,12 +2,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ApiAuth, getStageConfig } from '../../infra/config/stages';
+import { type ApiAuth, getStageConfig } from '../../infra/config/stages';
 import { OpsError } from '../../ops/cli-kit/ops-error';
 import { queueDepth, readStackOutputs } from '../../ops/pipeline-target';
-import { LoadTarget } from './load-target';
-import { RequestAuth } from './request-auth';
-import { RefreshingCredentials, SigningCredentials } from './sigv4-sync';
+import type { LoadTarget } from './load-target';
+import type { RequestAuth } from './request-auth';
+import { RefreshingCredentials, type SigningCredentials } from './sigv4-sync';
 import { waitForStoredOrders } from './stage-checks';
 
 /** Environment variable that carries the bearer token for a stage with JWT auth (kept off the command line and out of shell history). */

@@ -1,4 +1,4 @@
-import { ProductionConfirmation, confirmInProduction } from '../cli-kit/confirm-in-production';
+import { type ProductionConfirmation, confirmInProduction } from '../cli-kit/confirm-in-production';
 import { OpsError } from '../cli-kit/ops-error';
 
 export interface MoveConfirmation extends ProductionConfirmation {

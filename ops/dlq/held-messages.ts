@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityBatchCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { chunk } from '../../shared-layer/src/retry/chunk';
 
 /** ReceiveMessage, ChangeMessageVisibilityBatch, SendMessageBatch and DeleteMessageBatch take at most 10. */

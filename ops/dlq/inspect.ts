@@ -1,5 +1,5 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterView, viewDeadLetter } from './dead-letter-view';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type DeadLetterView, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages } from './held-messages';
 
 export interface InspectOptions {

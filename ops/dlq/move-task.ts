@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CancelMessageMoveTaskCommand,
   ListMessageMoveTasksCommand,
-  ListMessageMoveTasksResultEntry,
-  SQSClient,
+  type ListMessageMoveTasksResultEntry,
+  type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { OpsError } from '../cli-kit/ops-error';

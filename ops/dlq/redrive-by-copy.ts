@@ -1,12 +1,12 @@
 import {
   DeleteMessageBatchCommand,
-  Message,
-  MessageAttributeValue,
+  type Message,
+  type MessageAttributeValue,
   SendMessageBatchCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
+import { type DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages, SQS_BATCH_MAX } from './held-messages';
 
 export interface RedriveProgress {

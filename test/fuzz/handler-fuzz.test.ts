@@ -1,8 +1,8 @@
-import { SQSClient, SendMessageBatchCommand, SendMessageBatchCommandInput, SendMessageCommand, SendMessageCommandInput } from '@aws-sdk/client-sqs';
+import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput, SendMessageCommand, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { MAX_ORDER_LINES, ORDER_ID_PATTERN, OrderRequest, isCarriableText, parseOrderMessage } from '@orders-pipeline/shared';
+import { MAX_ORDER_LINES, ORDER_ID_PATTERN, type OrderRequest, isCarriableText, parseOrderMessage } from '@orders-pipeline/shared';
 import { handler } from '../../functions/api/handler';
 import { MAX_BODY_BYTES } from '../../functions/api/parse-order-request';
 import { fakeContext } from '../support/lambda-context';

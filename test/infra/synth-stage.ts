@@ -1,6 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { StageConfig, StageName } from '../../infra/config/stages';
+import type { StageConfig, StageName } from '../../infra/config/stages';
 import { addStage } from '../../infra/stage-app';
 
 export interface SynthesizedStage {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, Order, OrderRequest, buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
+import { DEAD_LETTER_ATTRIBUTES, type Order, type OrderRequest, buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { inspectDeadLetters } from '../../ops/dlq/inspect';
 import { MAX_RECEIVES_REASON } from '../../ops/dlq/dead-letter-view';
 import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';

@@ -1,5 +1,5 @@
-import { createServer, Server, Socket } from 'node:net';
-import { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { sampleOrder } from '../support/fixtures';

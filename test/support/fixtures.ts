@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, SQSRecord } from 'aws-lambda';
-import { Order, OrderMessage, buildOrderMessage } from '@orders-pipeline/shared';
+import { type Order, type OrderMessage, buildOrderMessage } from '@orders-pipeline/shared';
 import apiPostOrder from '../events/api-post-order.json';
 import order from '../events/order.json';
 

@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { SigningCredentials } from '../../load/lib/sigv4-sync';
 import { referenceSignature } from './reference-sigv4';
 

@@ -1,8 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { orderKey } from '@orders-pipeline/shared';
-import { BatchSummary, EphemeralDir, LocalRuntime, LocalRuntimeOptions, createEphemeralDir } from '../../infra/local';
-import { LocalPipeline, startPipelineIn } from '../../infra/local';
+import { type BatchSummary, type EphemeralDir, type LocalRuntime, type LocalRuntimeOptions, createEphemeralDir } from '../../infra/local';
+import { type LocalPipeline, startPipelineIn } from '../../infra/local';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */
 export class RuntimeHarness {

@@ -1,4 +1,4 @@
-import { BatchWriteOutcome, LookupOutcome, OrderMessage, OrderStore } from '@orders-pipeline/shared';
+import type { BatchWriteOutcome, LookupOutcome, OrderMessage, OrderStore } from '@orders-pipeline/shared';
 
 export type WriteScript = (messages: readonly OrderMessage[], call: number) => BatchWriteOutcome | Error;
 export type LookupScript = (orderIds: readonly string[], call: number) => { unprocessed: string[] } | Error;

@@ -1,5 +1,5 @@
-import { ChildProcess, fork } from 'node:child_process';
-import { WriteStream, createWriteStream } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { type WriteStream, createWriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { endWithRuntime } from '../end-with-runtime';

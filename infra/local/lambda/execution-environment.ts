@@ -1,4 +1,4 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { endWithRuntime } from '../end-with-runtime';
 import { callerIdFor } from './caller-id';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { BudgetMember, EnvironmentBudget } from './environment-budget';
-import { ExecutionEnvironment, InvocationError } from './execution-environment';
+import type { BudgetMember, EnvironmentBudget } from './environment-budget';
+import { ExecutionEnvironment, type InvocationError } from './execution-environment';
 
 export interface LocalFunctionDefinition {
   readonly logicalId: string;

@@ -1,7 +1,7 @@
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OrderMessage } from '../orders/order-message';
-import { BatchWriteOutcome, LookupOutcome, OrderStore } from '../orders/order-ports';
-import { OrderItem, orderKey, toOrderItem } from '../orders/order-item';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OrderMessage } from '../orders/order-message';
+import type { BatchWriteOutcome, LookupOutcome, OrderStore } from '../orders/order-ports';
+import { type OrderItem, orderKey, toOrderItem } from '../orders/order-item';
 
 /** BatchWriteItem's hard limit. */
 export const BATCH_WRITE_MAX_ITEMS = 25;

@@ -1,5 +1,5 @@
-import { MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, DeadLetter, DeadLetterQueue } from '../orders/dead-letter';
+import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_ATTRIBUTES, type DeadLetter, type DeadLetterQueue } from '../orders/dead-letter';
 
 // SQS allows 10 message attributes; the error message is trimmed so the whole message stays small.
 const MAX_ERROR_MESSAGE_CHARS = 1_000;

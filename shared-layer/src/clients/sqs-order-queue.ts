@@ -1,7 +1,7 @@
-import { MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
-import { OrderMessage, serializeOrderMessage } from '../orders/order-message';
-import { OrderQueue } from '../orders/order-ports';
+import { type OrderMessage, serializeOrderMessage } from '../orders/order-message';
+import type { OrderQueue } from '../orders/order-ports';
 import { fullJitterDelayMs, sleep } from '../retry/backoff';
 import { chunk } from '../retry/chunk';
 import { batchEntries, batchItemsNamed } from './sqs-batch-entries';

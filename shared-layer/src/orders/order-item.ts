@@ -1,6 +1,6 @@
-import { Order, OrderLine } from './order-schema';
+import type { Order, OrderLine } from './order-schema';
 import { InvalidOrderMessageError } from '../errors';
-import { OrderMessage } from './order-message';
+import type { OrderMessage } from './order-message';
 
 /**
  * Orders table item (see docs/design.md, "Data model"). The key is derived from orderId alone, so every

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidOrderMessageError } from '../errors';
-import { Order, orderSchema, validateSchema } from './order-schema';
+import { type Order, orderSchema, validateSchema } from './order-schema';
 
 export const ORDER_MESSAGE_VERSION = 1;
 

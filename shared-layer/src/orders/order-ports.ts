@@ -1,4 +1,4 @@
-import { OrderMessage } from './order-message';
+import type { OrderMessage } from './order-message';
 
 /** Where accepted orders wait for the consumer. Adapters live in ../clients. */
 export interface OrderQueue {

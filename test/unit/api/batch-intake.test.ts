@@ -1,4 +1,4 @@
-import { SQSClient, SendMessageBatchCommand, SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ORDER_ID_PATTERN, parseOrderMessage } from '@orders-pipeline/shared';

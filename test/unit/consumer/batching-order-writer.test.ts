@@ -1,7 +1,7 @@
-import { OrderMessage, isErrorNamed } from '@orders-pipeline/shared';
+import { type OrderMessage, isErrorNamed } from '@orders-pipeline/shared';
 import { BatchingOrderWriter } from '../../../functions/consumer/batching-order-writer';
 import { orderMessage } from '../../support/fixtures';
-import { ScriptedOrderStore, WriteScript, namedError } from '../../support/scripted-order-store';
+import { ScriptedOrderStore, type WriteScript, namedError } from '../../support/scripted-order-store';
 
 const noDelay = { baseDelayMs: 0, maxDelayMs: 0 };
 const plentyOfTime = () => 60_000;

@@ -1,4 +1,4 @@
-import { TuneResult, recommend, sweepPoints } from '../../../load/tune';
+import { type TuneResult, recommend, sweepPoints } from '../../../load/tune';
 import { renderTuneReport } from '../../../load/tune-report';
 
 const result = (batchSize: number, p99: number, total: number, problems: string[] = []): TuneResult => ({

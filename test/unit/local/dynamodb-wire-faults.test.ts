@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { DynamoDbWireFaults, FAULT_COUNTS, WireResponse } from '../../../infra/local/faults/dynamodb-wire-faults';
-import { FaultConfig, NO_FAULTS, readFaultConfig } from '../../../infra/local/faults/fault-config';
+import { DynamoDbWireFaults, FAULT_COUNTS, type WireResponse } from '../../../infra/local/faults/dynamodb-wire-faults';
+import { type FaultConfig, NO_FAULTS, readFaultConfig } from '../../../infra/local/faults/fault-config';
 import { callerIdFor, callerIdInUserAgent } from '../../../infra/local/lambda/caller-id';
 
 const always = () => 0;

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { HelpShown, UsageError, onStopSignals } from '../../../ops/cli-kit';
 import { formatInspection, parseDlqArgs } from '../../../ops/dlq-cli';
-import { DeadLetterView, MAX_RECEIVES_REASON, bodyPreview } from '../../../ops/dlq/dead-letter-view';
-import { PipelineTarget } from '../../../ops/pipeline-target';
+import { type DeadLetterView, MAX_RECEIVES_REASON, bodyPreview } from '../../../ops/dlq/dead-letter-view';
+import type { PipelineTarget } from '../../../ops/pipeline-target';
 
 const view = (overrides: Partial<DeadLetterView> = {}): DeadLetterView => ({
   messageId: '0123456789abcdef',

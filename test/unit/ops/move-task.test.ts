@@ -5,7 +5,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MoveTaskProgress, runMoveTask } from '../../../ops/dlq/move-task';
+import { type MoveTaskProgress, runMoveTask } from '../../../ops/dlq/move-task';
 
 const sqs = mockClient(SQSClient);
 const DLQ_ARN = 'arn:aws:sqs:us-east-1:123456789012:orders-dlq';

@@ -1,7 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  Message,
+  type Message,
   ReceiveMessageCommand,
   SQSClient,
   SendMessageBatchCommand,
