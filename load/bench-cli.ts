@@ -13,9 +13,15 @@ export interface BenchCliOptions {
 }
 
 const benchProgram = () =>
-  cliProgram('npm run bench --', 'Measures throughput, latency and bundle figures on fresh local emulators and prints them with their targets; asserts nothing.')
+  cliProgram(
+    'npm run bench --',
+    'Measures throughput, latency and bundle figures on fresh local emulators and prints them with their targets; asserts nothing.',
+  )
     .option('--quick', 'a fifth of the work: rougher figures in under a minute')
-    .option('--json', 'print one JSON object on stdout (progress goes to stderr); run as `npm run -s bench -- --json` so npm\'s banner stays off stdout')
+    .option(
+      '--json',
+      "print one JSON object on stdout (progress goes to stderr); run as `npm run -s bench -- --json` so npm's banner stays off stdout",
+    )
     .addOption(seedOption());
 
 export const parseBenchArgs = (args: string[]): BenchCliOptions | HelpShown =>
@@ -46,7 +52,10 @@ export const formatBench = (r: Partial<BenchReport>): string => {
         'intake: POST /orders (20 connections, warmed up)',
         `${rate(r.intake.single, 'orders')} = ${times(r.intake.single, r.floors.sendMessage)} the SendMessage floor, ${times(r.intake.single, r.intake.handlerCeiling)} the handler's ceiling`,
       ],
-      ['intake: POST /orders/batch, 25 per request (8 connections)', `${rate(r.intake.batch, 'orders')} = ${times(r.intake.batch, r.floors.sendMessageBatch)} the SendMessageBatch floor`],
+      [
+        'intake: POST /orders/batch, 25 per request (8 connections)',
+        `${rate(r.intake.batch, 'orders')} = ${times(r.intake.batch, r.floors.sendMessageBatch)} the SendMessageBatch floor`,
+      ],
     );
   }
   if (r.latency) {
@@ -59,7 +68,10 @@ export const formatBench = (r: Partial<BenchReport>): string => {
   if (r.consumer && r.floors) {
     const c = r.consumer;
     rows.push(
-      ['consumer: ours (100 records per event)', `${rate(c.ours, 'orders')} = ${times(c.ours, r.floors.batchWriteItem)} the BatchWriteItem floor`],
+      [
+        'consumer: ours (100 records per event)',
+        `${rate(c.ours, 'orders')} = ${times(c.ours, r.floors.batchWriteItem)} the BatchWriteItem floor`,
+      ],
       ['consumer: emulator ceiling (same requests, raw SDK)', rate(c.emulatorCeiling, 'orders')],
       ['consumer: ours / emulator ceiling', times(c.ours, c.emulatorCeiling)],
       ['consumer: naive conditional PutItem per message', rate(c.naive, 'orders')],
@@ -68,10 +80,14 @@ export const formatBench = (r: Partial<BenchReport>): string => {
   }
   if (r.warmInvoke) {
     const w = r.warmInvoke;
-    rows.push([`warm invoke, empty handler (${number(w.invokes)} in turn)`, `p50 ${w.p50Ms} ms (target ≤ ${w.targetP50Ms} ms: ${w.p50Ms <= w.targetP50Ms ? 'met' : 'missed'}), p99 ${w.p99Ms} ms`]);
+    rows.push([
+      `warm invoke, empty handler (${number(w.invokes)} in turn)`,
+      `p50 ${w.p50Ms} ms (target ≤ ${w.targetP50Ms} ms: ${w.p50Ms <= w.targetP50Ms ? 'met' : 'missed'}), p99 ${w.p99Ms} ms`,
+    ]);
   }
   if (r.layerBytes !== undefined) rows.push(['layer size', `${Math.round(r.layerBytes / 1024)} KB`]);
-  for (const b of r.bundles ?? []) rows.push([`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]);
+  for (const b of r.bundles ?? [])
+    rows.push([`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]);
   if (r.seconds !== undefined) rows.push(['elapsed', `${r.seconds} s`]);
   return rows.length > 0 ? formatRows(rows) : '  (nothing measured yet)';
 };

@@ -96,7 +96,11 @@ export interface BenchReport {
 }
 
 /** What an interrupted benchmark had measured (RunInterrupted's partial): the phases it finished, and the one the signal came in. */
-export type PartialBench = { -readonly [K in keyof BenchReport]?: BenchReport[K] } & { seed: number; stoppedDuring: string; seconds: number };
+export type PartialBench = { -readonly [K in keyof BenchReport]?: BenchReport[K] } & {
+  seed: number;
+  stoppedDuring: string;
+  seconds: number;
+};
 
 const timed = async (count: number, work: () => Promise<void>): Promise<Throughput> => {
   const started = process.hrtime.bigint();
@@ -142,7 +146,11 @@ const intake = async (
     { signal },
   );
   const seconds = Math.max(0.001, result.seconds);
-  return { count: result.accepted.length, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(result.accepted.length / seconds) };
+  return {
+    count: result.accepted.length,
+    seconds: Math.round(seconds * 100) / 100,
+    perSecond: Math.round(result.accepted.length / seconds),
+  };
 };
 
 /** Waits until the pipeline's queue is empty and its consumer quiet, so the next phase has the emulators to itself. */
@@ -158,7 +166,13 @@ const drain = (pipeline: LocalPipeline, signal?: AbortSignal) =>
   });
 
 /** Orders paced through the whole pipeline; accept → stored of every one the consumer stored. */
-const acceptToStored = async (pipeline: LocalPipeline, runId: string, seed: number, orders: number, signal?: AbortSignal): Promise<AcceptToStored> => {
+const acceptToStored = async (
+  pipeline: LocalPipeline,
+  runId: string,
+  seed: number,
+  orders: number,
+  signal?: AbortSignal,
+): Promise<AcceptToStored> => {
   const firstBatch = pipeline.batches.length;
   await generateLoad(
     {
@@ -192,39 +206,51 @@ const acceptToStored = async (pipeline: LocalPipeline, runId: string, seed: numb
 };
 
 /** Our consumer's request pattern with the raw SDK: consistent BatchGetItem of the 100 keys (orderId only), then BatchWriteItem in 25s. */
-const emulatorCeiling = (documents: DynamoDBDocumentClient, table: string, events: readonly (readonly OrderMessage[])[], signal?: AbortSignal) => async () => {
-  for (const messages of events) {
-    if (signal?.aborted) return;
-    await documents.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [table]: {
-            Keys: messages.map((message) => orderKey(message.order.orderId)),
-            ProjectionExpression: '#orderId',
-            ExpressionAttributeNames: { '#orderId': 'orderId' },
-            ConsistentRead: true,
+const emulatorCeiling =
+  (documents: DynamoDBDocumentClient, table: string, events: readonly (readonly OrderMessage[])[], signal?: AbortSignal) => async () => {
+    for (const messages of events) {
+      if (signal?.aborted) return;
+      await documents.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: messages.map((message) => orderKey(message.order.orderId)),
+              ProjectionExpression: '#orderId',
+              ExpressionAttributeNames: { '#orderId': 'orderId' },
+              ConsistentRead: true,
+            },
           },
-        },
-      }),
-    );
-    await Promise.all(
-      chunk(messages, 25).map((group) =>
-        documents.send(new BatchWriteCommand({ RequestItems: { [table]: group.map((message) => ({ PutRequest: { Item: toOrderItem(message) } })) } })),
-      ),
-    );
-  }
-};
+        }),
+      );
+      await Promise.all(
+        chunk(messages, 25).map((group) =>
+          documents.send(
+            new BatchWriteCommand({ RequestItems: { [table]: group.map((message) => ({ PutRequest: { Item: toOrderItem(message) } })) } }),
+          ),
+        ),
+      );
+    }
+  };
 
 /** The API handler in this process, `concurrency` single-order requests at a time: intake without the HTTP front, IPC or environments. */
-const apiHandlerCeiling = async (random: BenchRandom, runId: string, orders: number, concurrency: number, signal?: AbortSignal): Promise<Throughput> => {
+const apiHandlerCeiling = async (
+  random: BenchRandom,
+  runId: string,
+  orders: number,
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<Throughput> => {
   const handler = loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('api');
-  const events = Array.from({ length: orders }, (_, index) => apiEvent(JSON.stringify(generateOrder(runId, index, random.orders)), `bench-${randomId(random.ids)}`));
+  const events = Array.from({ length: orders }, (_, index) =>
+    apiEvent(JSON.stringify(generateOrder(runId, index, random.orders)), `bench-${randomId(random.ids)}`),
+  );
   let accepted = 0;
   const throughput = await timed(orders, () =>
     forEachConcurrently(events, concurrency, async (event) => {
       if (signal?.aborted) return;
       const response = await handler(event, { ...context(), functionName: 'bench-api' } as Context);
-      if (response.statusCode !== 202) throw new Error(`the API handler answered ${response.statusCode} in the benchmark: ${response.body}`);
+      if (response.statusCode !== 202)
+        throw new Error(`the API handler answered ${response.statusCode} in the benchmark: ${response.body}`);
       accepted += 1;
     }),
   );
@@ -301,7 +327,12 @@ const sqsEvent = (random: BenchRandom, bodies: readonly string[], queueArn: stri
     messageId: `bench-${index}-${randomId(random.ids)}`,
     receiptHandle: 'bench',
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'bench', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -358,9 +389,16 @@ const bundleFigures = (outdir: string, samples: number): { layerBytes: number; b
   };
   const requireMs = (file: string) =>
     Number(
-      execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();${file ? `require(${JSON.stringify(file)});` : ''}console.log(Number(process.hrtime.bigint()-t)/1e6)`], {
-        env,
-      }).toString(),
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const t=process.hrtime.bigint();${file ? `require(${JSON.stringify(file)});` : ''}console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+        ],
+        {
+          env,
+        },
+      ).toString(),
     );
   const bundles = resourcesOfType(assembly.template, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
     const file = path.join(assembly.assetDir(fn.Properties?.Code ?? {}), 'index.js');
@@ -378,7 +416,11 @@ const bundleFigures = (outdir: string, samples: number): { layerBytes: number; b
  * work (a bare number is the scale). When `signal` aborts, the phase at hand stops and RunInterrupted
  * carries a PartialBench.
  */
-export const runBench = async (log: (line: string) => void, options: BenchOptions | number = {}, signal?: AbortSignal): Promise<BenchReport> => {
+export const runBench = async (
+  log: (line: string) => void,
+  options: BenchOptions | number = {},
+  signal?: AbortSignal,
+): Promise<BenchReport> => {
   const { scale = 1, seed = newSeed() } = typeof options === 'number' ? { scale: options } : options;
   const random: BenchRandom = { orders: derivedRandom(seed, 'orders'), ids: derivedRandom(seed, 'ids') };
   const started = Date.now();
@@ -406,13 +448,19 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
     phase('floor: SendMessage');
     const sendBodies = orderMessages(random, `${runId}-send`, n(2000)).map(serializeOrderMessage);
     const sendMessage = await timed(sendBodies.length, () =>
-      forEachConcurrently(sendBodies, 20, async (body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: floorQueue, MessageBody: body })))),
+      forEachConcurrently(
+        sendBodies,
+        20,
+        async (body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: floorQueue, MessageBody: body }))),
+      ),
     );
     phase('floor: SendMessageBatch');
     const batchBodies = chunk(orderMessages(random, `${runId}-sendbatch`, n(5000)).map(serializeOrderMessage), 10);
     const sendMessageBatch = await timed(n(5000), () =>
       forEachConcurrently(batchBodies, 20, async (bodies) => {
-        await sqs.send(new SendMessageBatchCommand({ QueueUrl: floorQueue, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }));
+        await sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: floorQueue, Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })) }),
+        );
       }),
     );
     phase('floor: BatchWriteItem');
@@ -442,16 +490,36 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
     phase('intake ceiling: our API handler in-process, 20 at a time, straight to SQS');
     const handlerCeiling = await apiHandlerCeiling(random, `${runId}-ceiling-api`, n(2000), 20, signal);
     phase('intake: warming up the API function');
-    await intake(runtime.apiUrl, `${runId}-warmup`, seed, { orders: 200, perRequest: 1, connections: 20, maxSeconds: intakeSeconds }, signal);
+    await intake(
+      runtime.apiUrl,
+      `${runId}-warmup`,
+      seed,
+      { orders: 200, perRequest: 1, connections: 20, maxSeconds: intakeSeconds },
+      signal,
+    );
     phase('intake: POST /orders');
-    const single = await intake(runtime.apiUrl, `${runId}-single`, seed, { orders: n(2000), perRequest: 1, connections: 20, maxSeconds: intakeSeconds }, signal);
+    const single = await intake(
+      runtime.apiUrl,
+      `${runId}-single`,
+      seed,
+      { orders: n(2000), perRequest: 1, connections: 20, maxSeconds: intakeSeconds },
+      signal,
+    );
     phase('intake: POST /orders/batch');
-    const batch = await intake(runtime.apiUrl, `${runId}-batch`, seed, { orders: n(5000), perRequest: 25, connections: 8, maxSeconds: intakeSeconds }, signal);
+    const batch = await intake(
+      runtime.apiUrl,
+      `${runId}-batch`,
+      seed,
+      { orders: n(5000), perRequest: 25, connections: 8, maxSeconds: intakeSeconds },
+      signal,
+    );
     report.intake = { single, batch, handlerCeiling };
 
     phase('draining the intake orders');
     await drain(pipeline, signal);
-    phase(`accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`);
+    phase(
+      `accept → stored: ${n(2000)} orders at ${LATENCY_SETTING.ordersPerSecond}/s, batch size ${LATENCY_SETTING.batchSize}, window ${LATENCY_SETTING.maxBatchingWindowSeconds} s`,
+    );
     report.latency = await acceptToStored(pipeline, `${runId}-latency`, seed, n(2000), signal);
 
     phase('consumer: ours (in-process, 100 records per event)');
@@ -465,14 +533,19 @@ export const runBench = async (log: (line: string) => void, options: BenchOption
       }
     });
     phase('consumer: emulator ceiling (the same requests, raw SDK)');
-    const ceiling = await timed(n(5000), emulatorCeiling(documents, table, chunk(orderMessages(random, `${runId}-ceiling`, n(5000)), 100), signal));
+    const ceiling = await timed(
+      n(5000),
+      emulatorCeiling(documents, table, chunk(orderMessages(random, `${runId}-ceiling`, n(5000)), 100), signal),
+    );
     phase('consumer: naive conditional PutItem per message');
     const naiveEvents = chunk(orderMessages(random, `${runId}-naive`, n(5000)), 100);
     const naive = await timed(n(5000), async () => {
       for (const messages of naiveEvents) {
         if (signal?.aborted) return;
         for (const message of messages) {
-          await documents.send(new PutCommand({ TableName: table, Item: toOrderItem(message), ConditionExpression: 'attribute_not_exists(PK)' }));
+          await documents.send(
+            new PutCommand({ TableName: table, Item: toOrderItem(message), ConditionExpression: 'attribute_not_exists(PK)' }),
+          );
         }
       }
     });

@@ -116,7 +116,9 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
   const runId = `chaos-${Date.now().toString(36)}`;
   const seed = options.seed ?? newSeed();
   log(`seed ${seed} (replay with --seed ${seed})`);
-  log(`starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`);
+  log(
+    `starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`,
+  );
   const pipeline = await startPipeline('orders-chaos-', {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
@@ -167,7 +169,10 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       if (index % poisonEvery === 0 && poisonQueued < poisonSent) {
         poisonQueued += 1;
         await sqs.send(
-          new SendMessageCommand({ QueueUrl: runtime.outputs.QueueUrl, MessageBody: poisonBody(`${poisonPrefix}${poisonQueued}`, poisonQueued) }),
+          new SendMessageCommand({
+            QueueUrl: runtime.outputs.QueueUrl,
+            MessageBody: poisonBody(`${poisonPrefix}${poisonQueued}`, poisonQueued),
+          }),
         );
       }
       if ((index + 1) % Math.max(1, Math.floor(options.orders / 5)) === 0) log(`  posted ${index + 1}/${options.orders}`);

@@ -69,10 +69,23 @@ export interface PartialLoadReport {
   readonly latencyMs?: LatencySummary;
 }
 
-const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile'], seed: number, measured?: LoadResult | LoadProgress): PartialLoadReport => {
+const partialOf = (
+  target: string,
+  stoppedWhile: PartialLoadReport['stoppedWhile'],
+  seed: number,
+  measured?: LoadResult | LoadProgress,
+): PartialLoadReport => {
   if (!measured) return { target, stoppedWhile, seed, seconds: 0, requests: 0, ordersSent: 0, accepted: 0 };
   if ('elapsedMs' in measured) {
-    return { target, stoppedWhile, seed, seconds: Math.round(measured.elapsedMs / 100) / 10, requests: measured.requests, ordersSent: measured.ordersSent, accepted: measured.accepted };
+    return {
+      target,
+      stoppedWhile,
+      seed,
+      seconds: Math.round(measured.elapsedMs / 100) / 10,
+      requests: measured.requests,
+      ordersSent: measured.ordersSent,
+      accepted: measured.accepted,
+    };
   }
   return {
     target,
@@ -94,7 +107,11 @@ const partialOf = (target: string, stoppedWhile: PartialLoadReport['stoppedWhile
 export const runLoad = async (options: LocalLoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
   const seeded = { ...options, seed: options.seed ?? newSeed() };
   log('starting the local runtime ...');
-  const target = await localLoadTarget({ eventSourceOverrides: options.consumer, log: options.verbose ? log : undefined, seed: seeded.seed });
+  const target = await localLoadTarget({
+    eventSourceOverrides: options.consumer,
+    log: options.verbose ? log : undefined,
+    seed: seeded.seed,
+  });
   try {
     return await runLoadOn(target, seeded, log, signal);
   } finally {
@@ -106,14 +123,21 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
  * Drives a target with autocannon (in a worker thread), then checks end to end that every accepted order is stored
  * exactly once, and (locally) prices what the run did.
  */
-export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (line: string) => void, signal?: AbortSignal): Promise<LoadReport> => {
+export const runLoadOn = async (
+  target: LoadTarget,
+  options: LoadOptions,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<LoadReport> => {
   const seed = options.seed ?? newSeed();
   throwIfInterrupted(signal, () => partialOf(target.label, 'starting', seed));
   const runId = `load-${Date.now().toString(36)}`;
   const rate = options.rate ?? target.defaultRate;
   const batchRoute = options.ordersPerRequest > 1;
   const requestCount = options.durationSeconds ? undefined : Math.ceil(options.orders / options.ordersPerRequest);
-  log(`sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`);
+  log(
+    `sending ${options.durationSeconds ? `orders for ${options.durationSeconds} s` : `${options.orders} orders in ${requestCount} requests`} to ${target.label} (${batchRoute ? `${options.ordersPerRequest} per POST /orders/batch` : 'POST /orders'}) over ${options.connections} connections${rate ? ` at ${rate} requests/s${options.rate ? '' : " (the stage's throttling limit; --rate to change)"}` : ''} ...`,
+  );
   let lastTick: LoadProgress = { requests: 0, ordersSent: 0, accepted: 0, elapsedMs: 0 };
   const result = await generateLoad(
     {
@@ -132,7 +156,9 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
       auth: () => target.requestAuth(),
       onProgress: (now) => {
         const perSecond = Math.round(((now.requests - lastTick.requests) * 1000) / Math.max(1, now.elapsedMs - lastTick.elapsedMs));
-        log(`  ${Math.round(now.elapsedMs / 1000)} s: ${now.requests}${requestCount ? `/${requestCount}` : ''} requests (${perSecond}/s), ${now.accepted} orders accepted`);
+        log(
+          `  ${Math.round(now.elapsedMs / 1000)} s: ${now.requests}${requestCount ? `/${requestCount}` : ''} requests (${perSecond}/s), ${now.accepted} orders accepted`,
+        );
         lastTick = now;
       },
     },
@@ -161,7 +187,9 @@ export const runLoadOn = async (target: LoadTarget, options: LoadOptions, log: (
     ...(drained ? [] : ['the queue did not drain in time: the checks below may be incomplete']),
     ...(result.errors > 0 ? [`${result.errors} requests failed at the connection level`] : []),
     ...(deadLetterMessages.after > deadLetterMessages.before
-      ? [`the DLQ holds ${deadLetterMessages.after - deadLetterMessages.before} more message(s) than before the run${target.label === 'local' ? '' : `: npm run dlq -- inspect --stage ${target.label}`}`]
+      ? [
+          `the DLQ holds ${deadLetterMessages.after - deadLetterMessages.before} more message(s) than before the run${target.label === 'local' ? '' : `: npm run dlq -- inspect --stage ${target.label}`}`,
+        ]
       : []),
     ...verificationProblems(checked),
   ];

@@ -3,7 +3,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { newSeed } from '../infra/local';
-import { type HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption, wholeNumber, wholeNumberList } from '../ops/cli-kit';
+import {
+  type HelpShown,
+  UsageError,
+  cliProgram,
+  parseCommandLine,
+  parseWith,
+  runMain,
+  seedLine,
+  seedOption,
+  wholeNumber,
+  wholeNumberList,
+} from '../ops/cli-kit';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';
 import { type PartialTune, recommend, runTune, sweepPoints, type TuneResult } from './tune';
@@ -13,7 +24,10 @@ const list = (flags: string, description: string, bounds: { min: number }, fallb
   new Option(flags, description).argParser(wholeNumberList(bounds)).default(fallback, fallback.join(','));
 
 const tuneProgram = () =>
-  cliProgram('npm run tune --', 'Sweeps consumer batch settings under the same load, each on a fresh local pipeline, and writes an HTML report with a recommendation.')
+  cliProgram(
+    'npm run tune --',
+    'Sweeps consumer batch settings under the same load, each on a fresh local pipeline, and writes an HTML report with a recommendation.',
+  )
     .addOption(list('--batch-sizes <list>', 'consumer batch sizes', { min: 1 }, [10, 50, 100]))
     .addOption(list('--windows <list>', 'batching windows in seconds (0 only with batch size <= 10)', { min: 0 }, [0, 1, 3]))
     .addOption(list('--concurrency <list>', 'consumer max concurrency', { min: 2 }, [2]))
@@ -73,7 +87,12 @@ const formatPartialTune = (partial: PartialTune): string => {
   const rows: [string, string][] = [
     ...partial.completed.map(done),
     ...(current
-      ? [[setting(current.point), `stopped while ${current.load.stoppedWhile}: ${current.load.requests} requests answered, ${current.load.accepted} orders accepted in ${current.load.seconds} s`] as [string, string]]
+      ? [
+          [
+            setting(current.point),
+            `stopped while ${current.load.stoppedWhile}: ${current.load.requests} requests answered, ${current.load.accepted} orders accepted in ${current.load.seconds} s`,
+          ] as [string, string],
+        ]
       : []),
   ];
   return `\nTune sweep interrupted after ${partial.completed.length} of ${partial.points} settings (no report written, no recommendation)\n${rows.length > 0 ? `${formatRows(rows)}\n` : ''}`;
@@ -87,7 +106,8 @@ const main = async () => {
   const interrupt = onInterrupt();
   const load = { orders: options.orders, connections: 10, rate: options.rate, ordersPerRequest: 1, seed: options.seed };
   const results = await runTune(points, load, (line) => process.stdout.write(`${line}\n`), interrupt.signal).catch((error: unknown) => {
-    if (error instanceof RunInterrupted) exitInterrupted(interrupt, `${formatPartialTune(error.partial as PartialTune)}${seedLine(options.seed)}\n`);
+    if (error instanceof RunInterrupted)
+      exitInterrupted(interrupt, `${formatPartialTune(error.partial as PartialTune)}${seedLine(options.seed)}\n`);
     throw error;
   });
   const recommended = recommend(results, options.p99TargetMs);

@@ -29,7 +29,9 @@ export const sweepPoints = (batchSizes: readonly number[], windows: readonly num
   batchSizes.flatMap((batchSize) =>
     windows
       .filter((window) => batchSize <= 10 || window > 0)
-      .flatMap((maxBatchingWindowSeconds) => concurrencies.map((maxConcurrency) => ({ batchSize, maxBatchingWindowSeconds, maxConcurrency }))),
+      .flatMap((maxBatchingWindowSeconds) =>
+        concurrencies.map((maxConcurrency) => ({ batchSize, maxBatchingWindowSeconds, maxConcurrency })),
+      ),
   );
 
 const per1000 = (count: number, orders: number) => (orders === 0 ? 0 : Math.round((count * 10_000) / orders) / 10);
@@ -75,10 +77,17 @@ export const runTune = async (
   log(`seed ${seed} (--seed ${seed} sends the same orders again)`);
   for (const [index, point] of points.entries()) {
     throwIfInterrupted(signal, (): PartialTune => ({ points: points.length, seed, completed: results }));
-    log(`[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`);
+    log(
+      `[${index + 1}/${points.length}] batch size ${point.batchSize}, window ${point.maxBatchingWindowSeconds} s, max concurrency ${point.maxConcurrency} ...`,
+    );
     const report = await runLoad({ ...load, seed, consumer: point }, () => undefined, signal).catch((error: unknown) => {
       if (error instanceof RunInterrupted) {
-        throw new RunInterrupted<PartialTune>({ points: points.length, seed, completed: results, interrupted: { point, load: error.partial as PartialLoadReport } });
+        throw new RunInterrupted<PartialTune>({
+          points: points.length,
+          seed,
+          completed: results,
+          interrupted: { point, load: error.partial as PartialLoadReport },
+        });
       }
       throw error;
     });

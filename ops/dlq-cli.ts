@@ -59,7 +59,11 @@ const SCAN_LIMIT = 1_000;
 const withWhere = (command: Command): Command =>
   command
     .option('--local', 'the pipeline "npm start" runs, found from its outputs file')
-    .addOption(new Option('--stage <name>', 'a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials').choices(STAGE_NAMES))
+    .addOption(
+      new Option('--stage <name>', 'a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials').choices(
+        STAGE_NAMES,
+      ),
+    )
     .option('--outputs <file>', 'with --local: the outputs file npm start writes', DEFAULT_OUTPUTS);
 
 interface WhereOptions {
@@ -71,7 +75,10 @@ interface WhereOptions {
 const whereOf = (options: WhereOptions): Where => ({ local: options.local === true, stage: options.stage, outputs: options.outputs });
 
 const dlqProgram = (onCommand: (command: DlqCommand, invoked: Command) => void): Command => {
-  const program = cliProgram('npm run dlq --', 'Inspects the dead-letter queue of the order pipeline and moves its messages back to the order queue.');
+  const program = cliProgram(
+    'npm run dlq --',
+    'Inspects the dead-letter queue of the order pipeline and moves its messages back to the order queue.',
+  );
   withWhere(
     program
       .command('inspect')
@@ -81,31 +88,36 @@ const dlqProgram = (onCommand: (command: DlqCommand, invoked: Command) => void):
     .option('--full', 'print whole bodies instead of one-line previews')
     .option('--json', 'print JSON instead of a table')
     .action((options: WhereOptions & { limit: number; full?: boolean; json?: boolean }, invoked: Command) =>
-      onCommand({ command: 'inspect', where: whereOf(options), limit: options.limit, json: options.json === true, full: options.full === true }, invoked),
+      onCommand(
+        { command: 'inspect', where: whereOf(options), limit: options.limit, json: options.json === true, full: options.full === true },
+        invoked,
+      ),
     );
   withWhere(program.command('redrive').description('move DLQ messages back to the order queue'))
     .addOption(new Option('--rate <n>', 'at most n messages per second').argParser(wholeNumber()))
     .option('--filter <reason>', 'only messages whose reason is <reason> (as inspect shows it)')
     .addOption(
-      new Option('--max-moves <n>', 'stop after moving n messages (default: the number in the DLQ when the redrive starts), so a message that fails again is not moved forever').argParser(
-        wholeNumber(),
-      ),
+      new Option(
+        '--max-moves <n>',
+        'stop after moving n messages (default: the number in the DLQ when the redrive starts), so a message that fails again is not moved forever',
+      ).argParser(wholeNumber()),
     )
     .option('--dry-run', 'count what would move, move nothing')
     .option('--yes', 'do not ask for confirmation (asked in prod, and before moving messages no redrive can fix)')
-    .action((options: WhereOptions & { rate?: number; filter?: string; maxMoves?: number; dryRun?: boolean; yes?: boolean }, invoked: Command) =>
-      onCommand(
-        {
-          command: 'redrive',
-          where: whereOf(options),
-          rate: options.rate,
-          filter: options.filter,
-          maxMoves: options.maxMoves,
-          dryRun: options.dryRun === true,
-          yes: options.yes === true,
-        },
-        invoked,
-      ),
+    .action(
+      (options: WhereOptions & { rate?: number; filter?: string; maxMoves?: number; dryRun?: boolean; yes?: boolean }, invoked: Command) =>
+        onCommand(
+          {
+            command: 'redrive',
+            where: whereOf(options),
+            rate: options.rate,
+            filter: options.filter,
+            maxMoves: options.maxMoves,
+            dryRun: options.dryRun === true,
+            yes: options.yes === true,
+          },
+          invoked,
+        ),
     );
   program.addHelpText(
     'after',
@@ -118,23 +130,33 @@ Run "npm run dlq -- <command> --help" for a command's options. Exit codes: 0 don
 
 export const parseDlqArgs = (args: string[]): DlqCommand | HelpShown => {
   let parsed: { command: DlqCommand; invoked: Command } | undefined;
-  return parseWith(dlqProgram((command, invoked) => (parsed = { command, invoked })), args, () => {
-    // Commander shows the help when no command is named; this only keeps the type honest.
-    if (!parsed) throw new UsageError('Name a command: inspect or redrive.');
-    const { where } = parsed.command;
-    if (where.local === (where.stage !== undefined)) {
-      throw new UsageError('Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).', parsed.invoked);
-    }
-    return parsed.command;
-  });
+  return parseWith(
+    dlqProgram((command, invoked) => (parsed = { command, invoked })),
+    args,
+    () => {
+      // Commander shows the help when no command is named; this only keeps the type honest.
+      if (!parsed) throw new UsageError('Name a command: inspect or redrive.');
+      const { where } = parsed.command;
+      if (where.local === (where.stage !== undefined)) {
+        throw new UsageError(
+          'Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).',
+          parsed.invoked,
+        );
+      }
+      return parsed.command;
+    },
+  );
 };
 
-const resolveTarget = (where: Where): Promise<PipelineTarget> => (where.local ? Promise.resolve(localTarget(where.outputs)) : stageTarget(where.stage ?? ''));
+const resolveTarget = (where: Where): Promise<PipelineTarget> =>
+  where.local ? Promise.resolve(localTarget(where.outputs)) : stageTarget(where.stage ?? '');
 
 const whereFlag = (target: PipelineTarget) => (target.local ? '--local' : `--stage ${target.label}`);
 
 const why = (message: DeadLetterView): string =>
-  message.retryable ? `the consumer failed it on every receive; SQS moved it after maxReceiveCount` : `${message.errorMessage ?? '(no message)'}`;
+  message.retryable
+    ? `the consumer failed it on every receive; SQS moved it after maxReceiveCount`
+    : `${message.errorMessage ?? '(no message)'}`;
 
 /** The table, then per message its source message, why it failed and its body (a one-line preview unless `full`). */
 export const formatInspection = (target: PipelineTarget, inspection: Inspection, approximateTotal: number, full: boolean): string => {
@@ -149,7 +171,11 @@ export const formatInspection = (target: PipelineTarget, inspection: Inspection,
   ]);
   const header = ['MESSAGE', 'ORDER ID', 'REASON', 'DLQ READS', 'FIRST SENT', 'AGE'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   const indent = ' '.repeat(widths[0] + 2);
   const lines = [line(header)];
   inspection.messages.forEach((message, index) => {
@@ -190,9 +216,14 @@ const inspect = async (target: PipelineTarget, command: InspectCommand): Promise
 
 /** Reasons no redrive fixes, among the messages the redrive would move (read without consuming them). */
 const nonRetryableAmong = async (target: PipelineTarget, total: number, matches: (message: DeadLetterView) => boolean) => {
-  const scan = await inspectDeadLetters({ sqs: target.sqs, deadLetterQueueUrl: target.deadLetterQueueUrl, limit: Math.min(total, SCAN_LIMIT) });
+  const scan = await inspectDeadLetters({
+    sqs: target.sqs,
+    deadLetterQueueUrl: target.deadLetterQueueUrl,
+    limit: Math.min(total, SCAN_LIMIT),
+  });
   const byReason: Record<string, number> = {};
-  for (const message of scan.messages.filter((view) => matches(view) && !view.retryable)) byReason[message.reason] = (byReason[message.reason] ?? 0) + 1;
+  for (const message of scan.messages.filter((view) => matches(view) && !view.retryable))
+    byReason[message.reason] = (byReason[message.reason] ?? 0) + 1;
   return { byReason, truncated: scan.truncated, read: scan.messages.length };
 };
 
@@ -209,12 +240,27 @@ const redrive = async (target: PipelineTarget, command: RedriveCommand): Promise
   const warning = nonRetryableWarning(nonRetryable.byReason, MAX_RECEIVES_REASON);
   if (warning) process.stderr.write(`${warning}${nonRetryable.truncated ? ` (counted among the first ${nonRetryable.read} read)` : ''}\n`);
   const interactive = Boolean(process.stdin.isTTY);
-  if (!(await confirmNonRetryable({ byReason: nonRetryable.byReason, yes: command.yes, dryRun: command.dryRun, interactive, ask: confirmByTyping }))) {
+  if (
+    !(await confirmNonRetryable({
+      byReason: nonRetryable.byReason,
+      yes: command.yes,
+      dryRun: command.dryRun,
+      interactive,
+      ask: confirmByTyping,
+    }))
+  ) {
     process.stderr.write('Not confirmed: nothing moved.\n');
     return EXIT_CODES.failed;
   }
   const what = `${command.filter ? `the messages with reason ${command.filter} among ` : ''}about ${total} message(s)`;
-  const confirmed = await confirmMove(what, { production: target.production, label: target.label, dryRun: command.dryRun, yes: command.yes, interactive, ask: confirmByTyping });
+  const confirmed = await confirmMove(what, {
+    production: target.production,
+    label: target.label,
+    dryRun: command.dryRun,
+    yes: command.yes,
+    interactive,
+    ask: confirmByTyping,
+  });
   if (!confirmed) {
     process.stderr.write('Not confirmed: nothing moved.\n');
     return EXIT_CODES.failed;
@@ -230,8 +276,13 @@ const redrive = async (target: PipelineTarget, command: RedriveCommand): Promise
   const stop = onStopSignals();
   const startedAt = Date.now();
   try {
-    const code = byMoveTask ? await redriveByMoveTask(target, command, maxMoves, total, stop.signal, progress) : await redriveCopying(target, command, maxMoves, total, stop.signal, progress);
-    if (stop.received()) out.write(`Stopped by ${stop.received()} after ${duration(Date.now() - startedAt)}. Nothing was lost: run the same command again to move the rest.\n`);
+    const code = byMoveTask
+      ? await redriveByMoveTask(target, command, maxMoves, total, stop.signal, progress)
+      : await redriveCopying(target, command, maxMoves, total, stop.signal, progress);
+    if (stop.received())
+      out.write(
+        `Stopped by ${stop.received()} after ${duration(Date.now() - startedAt)}. Nothing was lost: run the same command again to move the rest.\n`,
+      );
     return stop.exitCode() ?? code;
   } finally {
     stop.dispose();
@@ -248,7 +299,14 @@ const reportMaxMoves = async (target: PipelineTarget, maxMoves: number): Promise
   );
 };
 
-const redriveByMoveTask = async (target: PipelineTarget, command: RedriveCommand, maxMoves: number, total: number, signal: AbortSignal, progress: ProgressLine) => {
+const redriveByMoveTask = async (
+  target: PipelineTarget,
+  command: RedriveCommand,
+  maxMoves: number,
+  total: number,
+  signal: AbortSignal,
+  progress: ProgressLine,
+) => {
   const result = await runMoveTask({
     sqs: target.sqs,
     deadLetterQueueArn: await queueArnOf(target.sqs, target.deadLetterQueueUrl),
@@ -260,7 +318,8 @@ const redriveByMoveTask = async (target: PipelineTarget, command: RedriveCommand
   });
   progress.done();
   process.stdout.write(
-    `Move task ${result.status.toLowerCase()}: moved ${result.moved} of about ${result.total || total}.` + `${result.failureReason ? ` SQS says: ${result.failureReason}` : ''}\n`,
+    `Move task ${result.status.toLowerCase()}: moved ${result.moved} of about ${result.total || total}.` +
+      `${result.failureReason ? ` SQS says: ${result.failureReason}` : ''}\n`,
   );
   if (result.moved >= maxMoves && result.status === 'CANCELLED' && !signal.aborted) {
     await reportMaxMoves(target, maxMoves);
@@ -269,7 +328,14 @@ const redriveByMoveTask = async (target: PipelineTarget, command: RedriveCommand
   return result.status === 'COMPLETED' ? EXIT_CODES.ok : EXIT_CODES.failed;
 };
 
-const redriveCopying = async (target: PipelineTarget, command: RedriveCommand, maxMoves: number, total: number, signal: AbortSignal, progress: ProgressLine) => {
+const redriveCopying = async (
+  target: PipelineTarget,
+  command: RedriveCommand,
+  maxMoves: number,
+  total: number,
+  signal: AbortSignal,
+  progress: ProgressLine,
+) => {
   const out = process.stdout;
   const startedAt = Date.now();
   const filter = command.filter?.toLowerCase();
@@ -283,13 +349,18 @@ const redriveCopying = async (target: PipelineTarget, command: RedriveCommand, m
     maxMoves: command.dryRun ? undefined : maxMoves,
     signal,
     onProgress: (now) =>
-      progress.update(`${bar(now.moved + now.skipped + now.failed, total)}  ${command.dryRun ? 'would move' : 'moved'} ${now.moved}, skipped ${now.skipped}, failed ${now.failed}`),
+      progress.update(
+        `${bar(now.moved + now.skipped + now.failed, total)}  ${command.dryRun ? 'would move' : 'moved'} ${now.moved}, skipped ${now.skipped}, failed ${now.failed}`,
+      ),
   });
   progress.done();
   const verb = command.dryRun ? 'would move' : 'moved';
-  out.write(`${signal.aborted ? 'Stopped' : 'Done'} in ${duration(Date.now() - startedAt)}: ${verb} ${summary.moved}, skipped ${summary.skipped}, failed ${summary.failed}.\n`);
+  out.write(
+    `${signal.aborted ? 'Stopped' : 'Done'} in ${duration(Date.now() - startedAt)}: ${verb} ${summary.moved}, skipped ${summary.skipped}, failed ${summary.failed}.\n`,
+  );
   if (!command.dryRun && summary.moved >= maxMoves) await reportMaxMoves(target, maxMoves);
-  if (summary.failed > 0) out.write(`The ${summary.failed} failed message(s) are still in the DLQ. Run the same command again to retry them.\n`);
+  if (summary.failed > 0)
+    out.write(`The ${summary.failed} failed message(s) are still in the DLQ. Run the same command again to retry them.\n`);
   if (command.filter && summary.moved === 0 && summary.skipped > 0) {
     out.write(`No message had reason "${command.filter}". See the reasons with: npm run dlq -- inspect ${whereFlag(target)}\n`);
   }

@@ -19,7 +19,8 @@ export interface PipelineTarget {
 
 const requireOutput = (outputs: Record<string, string | undefined>, name: string, where: string): string => {
   const value = outputs[name];
-  if (!value) throw new OpsError(`${where} has no output "${name}". Redeploy the stack (or restart npm start) with this version of orders-pipeline.`);
+  if (!value)
+    throw new OpsError(`${where} has no output "${name}". Redeploy the stack (or restart npm start) with this version of orders-pipeline.`);
   return value;
 };
 
@@ -37,7 +38,9 @@ export const localTarget = (outputsFile: string): PipelineTarget => {
   try {
     byStack = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
   } catch (error) {
-    throw new OpsError(`${outputsFile} is not the JSON "npm start" writes (${(error as Error).message}): point --outputs at that file, or restart npm start to rewrite it.`);
+    throw new OpsError(
+      `${outputsFile} is not the JSON "npm start" writes (${(error as Error).message}): point --outputs at that file, or restart npm start to rewrite it.`,
+    );
   }
   const [stackName, outputs] = Object.entries(byStack)[0] ?? [];
   if (!outputs) throw new OpsError(`${outputsFile} lists no stack: restart "npm start" to rewrite it.`);
@@ -76,13 +79,20 @@ export const readStackOutputs = async (
       );
     }
     if (error instanceof Error && /region is missing/i.test(error.message)) {
-      throw new OpsError(`No AWS region to look for stack ${stackName} in: set AWS_REGION (or AWS_PROFILE to a profile that has a region), then retry.`);
+      throw new OpsError(
+        `No AWS region to look for stack ${stackName} in: set AWS_REGION (or AWS_PROFILE to a profile that has a region), then retry.`,
+      );
     }
     if (error instanceof Error && /credential/i.test(`${error.name} ${error.message}`)) {
       throw new OpsError(`No AWS credentials to read stack ${stackName}: set AWS_PROFILE (or run "aws sso login"), then retry.`);
     }
-    if (error instanceof Error && /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(error as { code?: string }).code ?? ''} ${error.message}`)) {
-      throw new OpsError(`Cannot reach CloudFormation in ${region} to read stack ${stackName} (${error.message}): check the network, proxy (HTTPS_PROXY) and AWS_REGION, then retry.`);
+    if (
+      error instanceof Error &&
+      /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(`${(error as { code?: string }).code ?? ''} ${error.message}`)
+    ) {
+      throw new OpsError(
+        `Cannot reach CloudFormation in ${region} to read stack ${stackName} (${error.message}): check the network, proxy (HTTPS_PROXY) and AWS_REGION, then retry.`,
+      );
     }
     throw error;
   }

@@ -18,7 +18,9 @@ for (const [index, stage] of STAGES.entries()) {
   if (result.status !== 0) {
     process.stdout.write('failed\n');
     process.stderr.write(`${result.stdout}${result.stderr}\n`);
-    process.stderr.write(`cdk synth for stage "${stage}" failed (exit ${result.status}); fix the error above and run \`npm run synth\` again.\n`);
+    process.stderr.write(
+      `cdk synth for stage "${stage}" failed (exit ${result.status}); fix the error above and run \`npm run synth\` again.\n`,
+    );
     process.exit(1);
   }
   const templatePath = path.join(outdir, `OrdersPipeline-${stage}.template.json`);

@@ -34,6 +34,7 @@ export const acceptOrders = async (
 ): Promise<BatchAcceptance[]> => {
   const messages = requests.map(({ index, order }) => ({ index, message: buildOrderMessage(withId(order, now), now) }));
   const failed = await queue.enqueueMany(messages.map(({ message }) => message));
-  if (messages.length > 0 && failed.size === messages.length) throw new EnqueueFailedError(`none of ${messages.length} orders could be enqueued`);
+  if (messages.length > 0 && failed.size === messages.length)
+    throw new EnqueueFailedError(`none of ${messages.length} orders could be enqueued`);
   return messages.map(({ index, message }) => ({ index, order: message.order, enqueued: !failed.has(message) }));
 };

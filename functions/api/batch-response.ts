@@ -20,7 +20,12 @@ export const batchResponse = (
     ...acceptances.map(({ index, order, enqueued }) =>
       enqueued
         ? { index, status: 'ACCEPTED', orderId: order.orderId }
-        : { index, status: 'NOT_ENQUEUED', orderId: order.orderId, detail: 'The queue did not take this order; send it again in a new request (with a new Idempotency-Key if you use one).' },
+        : {
+            index,
+            status: 'NOT_ENQUEUED',
+            orderId: order.orderId,
+            detail: 'The queue did not take this order; send it again in a new request (with a new Idempotency-Key if you use one).',
+          },
     ),
   ].sort((a, b) => a.index - b.index);
   const accepted = results.filter((result) => result.status === 'ACCEPTED').length;

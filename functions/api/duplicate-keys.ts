@@ -7,10 +7,13 @@ import { toPointer } from '@orders-pipeline/shared';
  * be valid JSON (JSON.parse succeeded on it): the scan only tracks strings and nesting.
  */
 export const duplicateKeyPointers = (text: string): string[] => {
-  type Frame = { readonly kind: 'object'; readonly keys: Set<string>; expectingKey: boolean; key?: string } | { readonly kind: 'array'; index: number };
+  type Frame =
+    | { readonly kind: 'object'; readonly keys: Set<string>; expectingKey: boolean; key?: string }
+    | { readonly kind: 'array'; index: number };
   const stack: Frame[] = [];
   const duplicates: string[] = [];
-  const pointerOf = (frames: readonly Frame[]) => toPointer(frames.map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : frame.index)));
+  const pointerOf = (frames: readonly Frame[]) =>
+    toPointer(frames.map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : frame.index)));
 
   for (let position = 0; position < text.length; position += 1) {
     const character = text[position];

@@ -1,14 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  ENV,
-  MetricUnit,
-  SqsOrderQueue,
-  createSqsClient,
-  isErrorNamed,
-  logger,
-  metrics,
-  requireEnv,
-} from '@orders-pipeline/shared';
+import { ENV, MetricUnit, SqsOrderQueue, createSqsClient, isErrorNamed, logger, metrics, requireEnv } from '@orders-pipeline/shared';
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
 import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';

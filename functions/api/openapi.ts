@@ -86,8 +86,14 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
           },
         },
         responses: {
-          '202': { description: 'Every order accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } } },
-          '207': { description: 'Some orders accepted, some not', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } } },
+          '202': {
+            description: 'Every order accepted',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } },
+          },
+          '207': {
+            description: 'Some orders accepted, some not',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResult' } } },
+          },
           ...commonProblems,
           '400': problem('No order in the batch was valid (or the batch itself is malformed)'),
         },

@@ -1,11 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import {
-  type FieldError,
-  type OrderRequest,
-  orderBatchSchema,
-  validateOrderRequest,
-  validateSchema,
-} from '@orders-pipeline/shared';
+import { type FieldError, type OrderRequest, orderBatchSchema, validateOrderRequest, validateSchema } from '@orders-pipeline/shared';
 import { duplicateKeyPointers } from './duplicate-keys';
 import { type Problem, problems } from './problem';
 
@@ -17,7 +11,10 @@ type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false
 const isJsonMediaType = (contentType: string | undefined): boolean => {
   const [mediaType, ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
   if (mediaType !== 'application/json') return false;
-  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = parameters
+    .find((parameter) => parameter.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   return charset === undefined || charset === 'utf-8' || charset === 'utf8';
 };
 
@@ -43,7 +40,12 @@ const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<ob
   }
   const duplicates = duplicateKeyPointers(text);
   if (duplicates.length > 0) {
-    return { ok: false, problem: problems.invalidOrder(duplicates.map((pointer) => ({ pointer, detail: 'this field appears more than once in its object; send it once' }))) };
+    return {
+      ok: false,
+      problem: problems.invalidOrder(
+        duplicates.map((pointer) => ({ pointer, detail: 'this field appears more than once in its object; send it once' })),
+      ),
+    };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, problem: problems.invalidOrder([{ pointer: '', detail: `the body must be a JSON object describing ${what}` }]) };
@@ -84,7 +86,11 @@ export const parseOrderBatchRequest = (event: APIGatewayProxyEventV2): Parsed<Ba
       if (orderId !== undefined) {
         const first = firstUse.get(orderId);
         if (first !== undefined) {
-          return { index, valid: false, errors: [{ pointer: `/orders/${index}/orderId`, detail: `orderId repeats /orders/${first}/orderId` }] };
+          return {
+            index,
+            valid: false,
+            errors: [{ pointer: `/orders/${index}/orderId`, detail: `orderId repeats /orders/${first}/orderId` }],
+          };
         }
         firstUse.set(orderId, index);
       }

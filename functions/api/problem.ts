@@ -88,10 +88,7 @@ export const problems = {
   }),
 };
 
-export const problemResponse = (
-  problem: Problem,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => ({
+export const problemResponse = (problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
   statusCode: problem.status,
   headers: { 'content-type': 'application/problem+json', ...headers },
   body: JSON.stringify(problem),

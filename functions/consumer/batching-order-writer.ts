@@ -126,13 +126,17 @@ export class BatchingOrderWriter {
     settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
   ): Promise<OrderMessage[]> {
     const stored = new Set<string>();
-    const { remaining, failure } = await this.withinBudget(messages, { operation: 'BatchGetItem', leftover: 'UnprocessedKeys' }, async (batch) => {
-      this.stats.batchGetCalls += 1;
-      const outcome = await this.store.findStored(batch.map(orderIdOf));
-      for (const orderId of outcome.stored) stored.add(orderId);
-      const unprocessed = new Set(outcome.unprocessed);
-      return batch.filter((message) => unprocessed.has(orderIdOf(message)));
-    });
+    const { remaining, failure } = await this.withinBudget(
+      messages,
+      { operation: 'BatchGetItem', leftover: 'UnprocessedKeys' },
+      async (batch) => {
+        this.stats.batchGetCalls += 1;
+        const outcome = await this.store.findStored(batch.map(orderIdOf));
+        for (const orderId of outcome.stored) stored.add(orderId);
+        const unprocessed = new Set(outcome.unprocessed);
+        return batch.filter((message) => unprocessed.has(orderIdOf(message)));
+      },
+    );
     if (failure) settle(remaining, failure);
     const alreadyStored = messages.filter((message) => stored.has(orderIdOf(message)));
     this.stats.duplicatesSkipped += alreadyStored.length;
@@ -145,15 +149,19 @@ export class BatchingOrderWriter {
     messages: OrderMessage[],
     settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
   ): Promise<void> {
-    const { remaining, failure } = await this.withinBudget(messages, { operation: 'BatchWriteItem', leftover: 'UnprocessedItems' }, async (batch) => {
-      this.stats.batchWriteCalls += 1;
-      const { unprocessed } = await this.store.writeBatch(batch);
-      const unprocessedIds = new Set(unprocessed.map(orderIdOf));
-      const written = batch.filter((message) => !unprocessedIds.has(orderIdOf(message)));
-      this.stats.ordersStored += written.length;
-      settle(written);
-      return batch.filter((message) => unprocessedIds.has(orderIdOf(message)));
-    });
+    const { remaining, failure } = await this.withinBudget(
+      messages,
+      { operation: 'BatchWriteItem', leftover: 'UnprocessedItems' },
+      async (batch) => {
+        this.stats.batchWriteCalls += 1;
+        const { unprocessed } = await this.store.writeBatch(batch);
+        const unprocessedIds = new Set(unprocessed.map(orderIdOf));
+        const written = batch.filter((message) => !unprocessedIds.has(orderIdOf(message)));
+        this.stats.ordersStored += written.length;
+        settle(written);
+        return batch.filter((message) => unprocessedIds.has(orderIdOf(message)));
+      },
+    );
     if (failure) settle(remaining, failure);
   }
 

@@ -18,10 +18,16 @@ export interface StartOptions {
 }
 
 const port = (flags: string, description: string, env: string, fallback: number) =>
-  new Option(flags, description).argParser(wholeNumber({ min: 0, max: 65535 })).env(env).default(fallback);
+  new Option(flags, description)
+    .argParser(wholeNumber({ min: 0, max: 65535 }))
+    .env(env)
+    .default(fallback);
 
 const startProgram = () =>
-  cliProgram('npm start --', 'Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).')
+  cliProgram(
+    'npm start --',
+    'Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).',
+  )
     .addOption(new Option('--stage <name>', 'stage to run').choices(STAGE_NAMES).env('ORDERS_LOCAL_STAGE').default('dev'))
     .addOption(port('--api-port <port>', 'HTTP API port', 'ORDERS_LOCAL_API_PORT', 3000))
     .addOption(port('--https-port <port>', 'HTTPS API port', 'ORDERS_LOCAL_HTTPS_PORT', 3443))
@@ -29,7 +35,10 @@ const startProgram = () =>
     .addOption(port('--sqs-port <port>', 'SQS port', 'ORDERS_LOCAL_SQS_PORT', 4566))
     .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
     .addOption(
-      new Option('--max-environments <n>', `execution environments all functions may have at once (the account-style limit; default ${defaultMaxEnvironments()} here)`)
+      new Option(
+        '--max-environments <n>',
+        `execution environments all functions may have at once (the account-style limit; default ${defaultMaxEnvironments()} here)`,
+      )
         .argParser(wholeNumber({ min: 2 }))
         .env('ORDERS_LOCAL_MAX_ENVIRONMENTS'),
     )
@@ -60,7 +69,15 @@ const fromEnv = <T>(name: string, parse: (raw: string) => T): T | undefined => {
 /** The command line and the ORDERS_LOCAL_* / fault variables; never exits (see parseCommandLine). */
 export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
   parseWith(startProgram(), args, (program) => {
-    const options = program.opts<{ stage: string; apiPort: number; httpsPort: number; dynamodbPort: number; sqsPort: number; dataDir: string; maxEnvironments?: number }>();
+    const options = program.opts<{
+      stage: string;
+      apiPort: number;
+      httpsPort: number;
+      dynamodbPort: number;
+      sqsPort: number;
+      dataDir: string;
+      maxEnvironments?: number;
+    }>();
     let faults: FaultConfig | undefined;
     try {
       faults = readFaultConfig();

@@ -48,9 +48,14 @@ const main = async () => {
   }
   port.on('message', (message: { type: 'stop' }) => {
     if (message.type !== 'stop') return;
-    void Promise.all([...counters.values()].map((counter) => counter.stop())).then(() => port.postMessage({ type: 'stopped' } satisfies FromCountingProxies));
+    void Promise.all([...counters.values()].map((counter) => counter.stop())).then(() =>
+      port.postMessage({ type: 'stopped' } satisfies FromCountingProxies),
+    );
   });
-  port.postMessage({ type: 'ready', endpoints: Object.fromEntries([...counters].map(([service, counter]) => [service, counter.endpoint])) } satisfies FromCountingProxies);
+  port.postMessage({
+    type: 'ready',
+    endpoints: Object.fromEntries([...counters].map(([service, counter]) => [service, counter.endpoint])),
+  } satisfies FromCountingProxies);
 };
 
 main().catch((error: Error) => port.postMessage({ type: 'failed', message: error.message } satisfies FromCountingProxies));

@@ -36,9 +36,19 @@ export class CountingProxies {
   static async start({ targets, buildDir, dynamoDbFaults, seed, crashCaller }: CountingProxiesOptions): Promise<CountingProxies> {
     // The worker runs plain JS, whatever loads this module (ts-node, jest): bundle it from source.
     const outfile = path.join(buildDir, 'counting-proxies-worker.js');
-    buildSync({ entryPoints: [WORKER_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node22', outfile, logLevel: 'silent' });
+    buildSync({
+      entryPoints: [WORKER_SOURCE],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      outfile,
+      logLevel: 'silent',
+    });
     const counts = new SharedCounts();
-    const worker = new Worker(outfile, { workerData: { targets, buffers: counts.buffers, dynamoDbFaults, seed } satisfies CountingProxiesWorkerData });
+    const worker = new Worker(outfile, {
+      workerData: { targets, buffers: counts.buffers, dynamoDbFaults, seed } satisfies CountingProxiesWorkerData,
+    });
     try {
       const endpoints = await new Promise<Readonly<Record<string, string>>>((resolve, reject) => {
         worker.once('error', reject);

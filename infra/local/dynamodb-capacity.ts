@@ -60,12 +60,20 @@ export const requestUnitsOf = (operation: string, body: string): RequestUnits =>
     case 'GetItem':
       return { readUnits: request.ConsistentRead ? 1 : 0.5, writeUnits: 0 };
     case 'BatchWriteItem': {
-      const writes = Object.values((request.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]>).flat();
-      return { readUnits: 0, writeUnits: writes.reduce((sum, write) => sum + (write.PutRequest ? writeUnitsOf(write.PutRequest.Item) : 1), 0) };
+      const writes = Object.values(
+        (request.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Record<string, AttributeValue> } }[]>,
+      ).flat();
+      return {
+        readUnits: 0,
+        writeUnits: writes.reduce((sum, write) => sum + (write.PutRequest ? writeUnitsOf(write.PutRequest.Item) : 1), 0),
+      };
     }
     case 'BatchGetItem': {
       const tables = Object.values((request.RequestItems ?? {}) as Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>);
-      return { readUnits: tables.reduce((sum, table) => sum + (table.Keys?.length ?? 0) * (table.ConsistentRead ? 1 : 0.5), 0), writeUnits: 0 };
+      return {
+        readUnits: tables.reduce((sum, table) => sum + (table.Keys?.length ?? 0) * (table.ConsistentRead ? 1 : 0.5), 0),
+        writeUnits: 0,
+      };
     }
     default:
       return { readUnits: 0, writeUnits: 0 };

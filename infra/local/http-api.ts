@@ -135,7 +135,10 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = problemBody(status, status === 431 ? 'The request headers are too large.' : `The request is not valid HTTP (${error.code ?? error.message}).`);
+  const body = problemBody(
+    status,
+    status === 431 ? 'The request headers are too large.' : `The request is not valid HTTP (${error.code ?? error.message}).`,
+  );
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
@@ -161,7 +164,9 @@ export const startHttpApi = async (options: {
     try {
       url = new URL(request.url ?? '/', 'http://127.0.0.1');
     } catch {
-      sendProblem(response, 400, `The request target ${JSON.stringify(request.url)} is not a valid path.`, { 'apigw-requestid': requestId });
+      sendProblem(response, 400, `The request target ${JSON.stringify(request.url)} is not a valid path.`, {
+        'apigw-requestid': requestId,
+      });
       return;
     }
     const chunks: Buffer[] = [];
@@ -169,7 +174,9 @@ export const startHttpApi = async (options: {
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
       if (size > MAX_PAYLOAD_BYTES) {
-        sendProblem(response, 413, `The body is over the HTTP API's limit of ${MAX_PAYLOAD_BYTES / (1024 * 1024)} MB.`, { 'apigw-requestid': requestId });
+        sendProblem(response, 413, `The body is over the HTTP API's limit of ${MAX_PAYLOAD_BYTES / (1024 * 1024)} MB.`, {
+          'apigw-requestid': requestId,
+        });
         return;
       }
       chunks.push(chunk as Buffer);
@@ -177,7 +184,9 @@ export const startHttpApi = async (options: {
     const matched = matchRoute(options.routes, request.method ?? 'GET', url.pathname);
     if (!matched) {
       const routes = options.routes.map((route) => route.routeKey).join(', ');
-      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routes}.`, { 'apigw-requestid': requestId });
+      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routes}.`, {
+        'apigw-requestid': requestId,
+      });
       return;
     }
     if (matched.route.authorizationType !== 'NONE') {
@@ -200,7 +209,12 @@ export const startHttpApi = async (options: {
         return;
       }
       options.log(`${matched.route.routeKey} → ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
-      send(response, outcome.timedOut ? 503 : 500, { message: outcome.timedOut ? 'Service Unavailable' : 'Internal Server Error' }, { 'apigw-requestid': requestId });
+      send(
+        response,
+        outcome.timedOut ? 503 : 500,
+        { message: outcome.timedOut ? 'Service Unavailable' : 'Internal Server Error' },
+        { 'apigw-requestid': requestId },
+      );
       return;
     }
     const result = outcome.result as ProxyResult | string | null;

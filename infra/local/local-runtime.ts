@@ -42,7 +42,11 @@ export interface LocalRuntimeOptions {
   /** Seeds every random choice of the runtime (faults, duplicate deliveries); a fresh one when absent, see `seed` on the runtime. */
   readonly seed?: number;
   /** Replaces the event-source mappings' batching settings (the tune sweep varies them). */
-  readonly eventSourceOverrides?: { readonly batchSize?: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency?: number };
+  readonly eventSourceOverrides?: {
+    readonly batchSize?: number;
+    readonly maxBatchingWindowSeconds?: number;
+    readonly maxConcurrency?: number;
+  };
   /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
   readonly maxEnvironments?: number;
   readonly log?: (line: string) => void;
@@ -168,7 +172,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       seed,
       crashCaller: (callerId) => {
         const crashed = [...functions.values()].some((fn) => fn.crashEnvironment(callerId));
-        log(crashed ? `fault injection: crashed execution environment ${callerId}` : `fault injection: no environment ${callerId} to crash`);
+        log(
+          crashed ? `fault injection: crashed execution environment ${callerId}` : `fault injection: no environment ${callerId} to crash`,
+        );
       },
     });
     stoppables.push(proxies);
@@ -217,27 +223,30 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       const functionName = resources.get(logicalId)?.ref ?? logicalId;
       functions.set(
         logicalId,
-        new LocalFunction({
-          reservedConcurrency: props.ReservedConcurrentExecutions,
-          logicalId,
-          functionName,
-          codeDir: assembly.assetDir(props.Code ?? {}),
-          handler: props.Handler,
-          timeoutSeconds: overrideFor(options.timeoutOverrides, logicalId) ?? props.Timeout ?? 3,
-          memorySizeMb: props.MemorySize ?? 128,
-          environment: {
-            ...environment,
-            AWS_REGION: LOCAL_REGION,
-            AWS_DEFAULT_REGION: LOCAL_REGION,
-            AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-            AWS_ENDPOINT_URL_DYNAMODB: proxies.endpoints.dynamodb,
-            AWS_ENDPOINT_URL_SQS: proxies.endpoints.sqs,
-            ...overrideFor(options.environmentOverrides, logicalId),
+        new LocalFunction(
+          {
+            reservedConcurrency: props.ReservedConcurrentExecutions,
+            logicalId,
+            functionName,
+            codeDir: assembly.assetDir(props.Code ?? {}),
+            handler: props.Handler,
+            timeoutSeconds: overrideFor(options.timeoutOverrides, logicalId) ?? props.Timeout ?? 3,
+            memorySizeMb: props.MemorySize ?? 128,
+            environment: {
+              ...environment,
+              AWS_REGION: LOCAL_REGION,
+              AWS_DEFAULT_REGION: LOCAL_REGION,
+              AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+              AWS_ENDPOINT_URL_DYNAMODB: proxies.endpoints.dynamodb,
+              AWS_ENDPOINT_URL_SQS: proxies.endpoints.sqs,
+              ...overrideFor(options.environmentOverrides, logicalId),
+            },
+            modulePaths: [...layers, RUNTIME_NODE_MODULES],
+            logFile: path.join(logDir, `${logicalId}.log`),
           },
-          modulePaths: [...layers, RUNTIME_NODE_MODULES],
-          logFile: path.join(logDir, `${logicalId}.log`),
-        }, { budget }),
+          { budget },
+        ),
       );
     }
     stoppables.push({ stop: async () => void (await Promise.all([...functions.values()].map((fn) => fn.stop()))) });

@@ -60,7 +60,9 @@ export const startPipelineIn = async (
     lastBatchAt = Date.now();
   });
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.SqsEndpoint, useQueueUrlAsEndpoint: false });
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }));
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: runtime.outputs.DynamoDbEndpoint }),
+  );
   return {
     runtime,
     dataDir,

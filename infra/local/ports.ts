@@ -15,7 +15,9 @@ const isFree = (port: number): Promise<boolean> =>
  * Fails at once, before anything is synthesized or started, if a fixed port is taken: the message
  * names the port and the flag that changes it. Port 0 (any free port) is not checked.
  */
-export const assertPortsFree = async (ports: readonly { readonly port: number; readonly flag: string; readonly what: string }[]): Promise<void> => {
+export const assertPortsFree = async (
+  ports: readonly { readonly port: number; readonly flag: string; readonly what: string }[],
+): Promise<void> => {
   for (const { port, flag, what } of ports) {
     if (port !== 0 && !(await isFree(port))) {
       throw new PortInUseError(`Port ${port} (${what}) is taken on 127.0.0.1. Stop what uses it, or pass ${flag} <port>.`);

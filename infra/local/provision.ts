@@ -1,9 +1,4 @@
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
@@ -80,13 +75,16 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
     if (Object.keys(attributes).length > 0) {
       await options.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
     }
-    const { Attributes } = await options.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
+    const { Attributes } = await options.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     log(`queue ${queueName} ready (visibility timeout ${attributes.VisibilityTimeout ?? 30} s)`);
     resources.set(logicalId, {
       ref: QueueUrl,
-      attributes: { Arn: Attributes?.QueueArn ?? '', QueueName: queueName, QueueUrl, VisibilityTimeout: attributes.VisibilityTimeout ?? '30' },
+      attributes: {
+        Arn: Attributes?.QueueArn ?? '',
+        QueueName: queueName,
+        QueueUrl,
+        VisibilityTimeout: attributes.VisibilityTimeout ?? '30',
+      },
     });
   }
   return resources;

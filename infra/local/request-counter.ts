@@ -18,7 +18,6 @@ export interface WireFaultHooks {
   readonly crashCaller: (callerId: string) => void;
 }
 
-
 /**
  * A pass-through HTTP proxy in front of an emulator that counts requests by operation
  * (`<service>:<Operation>`, from the X-Amz-Target header of the AWS JSON protocols) and what AWS would
@@ -36,7 +35,10 @@ export class RequestCounter {
   static async start(service: string, target: URL, counts: SharedCounts, faultHooks?: WireFaultHooks): Promise<RequestCounter> {
     let agent: http.Agent | undefined;
     const server = http.createServer((request, response) => {
-      const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop() ?? 'unknown';
+      const operation =
+        String(request.headers['x-amz-target'] ?? 'unknown')
+          .split('.')
+          .pop() ?? 'unknown';
       counts.count(`${service}:${operation}`);
       if (faultHooks?.faults.intercepts(operation)) {
         const forward = (body: Buffer) => {
@@ -96,12 +98,15 @@ const readBody = (request: http.IncomingMessage): Promise<Buffer> =>
 const forwardWhole = (target: URL, agent: http.Agent | undefined, request: http.IncomingMessage, body: Buffer): Promise<WireResponse> =>
   new Promise((resolve) => {
     const headers = { ...request.headers, 'content-length': String(body.byteLength) };
-    const upstream = http.request({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers, agent }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
-      answer.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers, agent },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+        answer.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
+      },
+    );
     upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
     upstream.end(body);
   });

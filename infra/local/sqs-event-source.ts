@@ -163,7 +163,11 @@ export class SqsEventSource {
       backoffMs = 0;
       if (messages.length === 0) continue;
       const batch = this.invoke(messages)
-        .catch((error) => this.log(`event source ${this.queueName}: batch of ${messages.length} not completed (${describeError(error)}); its records come back after the visibility timeout`))
+        .catch((error) =>
+          this.log(
+            `event source ${this.queueName}: batch of ${messages.length} not completed (${describeError(error)}); its records come back after the visibility timeout`,
+          ),
+        )
         .finally(() => this.inFlight.delete(batch));
       this.inFlight.add(batch);
     }

@@ -54,7 +54,8 @@ export const addNagSuppressions = (subjects: NagSubjects): void => {
   NagSuppressions.addResourceSuppressions(subjects.openApiRoute, [
     {
       id: 'AwsSolutions-APIG4',
-      reason: 'GET /openapi.json serves the public API description, generated from code and free of data; clients read it before they have credentials.',
+      reason:
+        'GET /openapi.json serves the public API description, generated from code and free of data; clients read it before they have credentials.',
     },
   ]);
   NagSuppressions.addResourceSuppressions(subjects.idempotencyTable, [

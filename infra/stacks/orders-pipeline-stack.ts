@@ -83,12 +83,8 @@ export class OrdersPipelineStack extends Stack {
         [ENV.IDEMPOTENCY_TABLE_NAME]: idempotencyTable.tableName,
       },
     });
-    apiFunction.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.queue.queueArn] }),
-    );
-    apiFunction.addToRolePolicy(
-      new PolicyStatement({ actions: IDEMPOTENCY_TABLE_ACTIONS, resources: [idempotencyTable.tableArn] }),
-    );
+    apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.queue.queueArn] }));
+    apiFunction.addToRolePolicy(new PolicyStatement({ actions: IDEMPOTENCY_TABLE_ACTIONS, resources: [idempotencyTable.tableArn] }));
 
     const consumerFunction = new PipelineFunction(this, 'ConsumerFunction', {
       ...common,
@@ -101,9 +97,7 @@ export class OrdersPipelineStack extends Stack {
         [ENV.DEAD_LETTER_QUEUE_URL]: orderQueues.deadLetterQueue.queueUrl,
       },
     });
-    consumerFunction.addToRolePolicy(
-      new PolicyStatement({ actions: CONSUMER_TABLE_ACTIONS, resources: [ordersTable.tableArn] }),
-    );
+    consumerFunction.addToRolePolicy(new PolicyStatement({ actions: CONSUMER_TABLE_ACTIONS, resources: [ordersTable.tableArn] }));
     // Non-retryable messages are dead-lettered by the consumer itself, with the reason attached.
     consumerFunction.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.deadLetterQueue.queueArn] }),

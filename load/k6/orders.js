@@ -10,7 +10,13 @@ import exec from 'k6/execution';
 
 export const options = {
   scenarios: {
-    orders: { executor: 'constant-arrival-rate', rate: Number(__ENV.RATE || 50), timeUnit: '1s', duration: __ENV.DURATION || '1m', preAllocatedVUs: 50 },
+    orders: {
+      executor: 'constant-arrival-rate',
+      rate: Number(__ENV.RATE || 50),
+      timeUnit: '1s',
+      duration: __ENV.DURATION || '1m',
+      preAllocatedVUs: 50,
+    },
   },
   thresholds: { http_req_failed: ['rate<0.01'], http_req_duration: ['p(99)<1000'] },
 };
@@ -35,8 +41,9 @@ export default function () {
   const orders = Array.from({ length: BATCH }, (_, i) => order(first + i));
   const headers = { 'content-type': 'application/json', 'idempotency-key': `${RUN}-${first}` };
   if (__ENV.TOKEN) headers.authorization = `Bearer ${__ENV.TOKEN}`;
-  const response = BATCH > 1
-    ? http.post(`${__ENV.API_URL}/orders/batch`, JSON.stringify({ orders }), { headers })
-    : http.post(`${__ENV.API_URL}/orders`, JSON.stringify(orders[0]), { headers });
+  const response =
+    BATCH > 1
+      ? http.post(`${__ENV.API_URL}/orders/batch`, JSON.stringify({ orders }), { headers })
+      : http.post(`${__ENV.API_URL}/orders`, JSON.stringify(orders[0]), { headers });
   check(response, { 'accepted (202)': (r) => r.status === 202 });
 }

@@ -71,7 +71,8 @@ export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_E
   const perMillion = (total: number) => (usage.orders === 0 ? 0 : (total * 1e6) / usage.orders);
   const functions = Object.values(usage.functions);
   const invocations = functions.reduce((sum, fn) => sum + fn.invocations, 0);
-  const gbSeconds = (ms: (fn: FunctionBilling) => number) => functions.reduce((sum, fn) => sum + (ms(fn) / 1000) * (fn.memorySizeMb / 1024), 0);
+  const gbSeconds = (ms: (fn: FunctionBilling) => number) =>
+    functions.reduce((sum, fn) => sum + (ms(fn) / 1000) * (fn.memorySizeMb / 1024), 0);
   const breakdown = {
     httpApi: perMillion(usage.apiRequests * prices.httpApiRequest),
     lambdaRequests: perMillion(invocations * prices.lambdaRequest),
@@ -117,7 +118,10 @@ export const logBytesOf = (dataDir: string, logicalId: string): number => {
 
 /** Write units of putting these items once each, as stored. */
 export const writeUnitsToStore = (items: readonly object[]): number =>
-  items.reduce((sum: number, item) => sum + Math.max(1, Math.ceil(itemBytes(marshall(item, { removeUndefinedValues: true }) as never) / 1024)), 0);
+  items.reduce(
+    (sum: number, item) => sum + Math.max(1, Math.ceil(itemBytes(marshall(item, { removeUndefinedValues: true }) as never) / 1024)),
+    0,
+  );
 
 /** This pipeline's cost and the naive design's, per million orders, from a local runtime's counters after a run. */
 export const measuredCostPerMillion = (
@@ -145,6 +149,8 @@ export const measuredCostPerMillion = (
   };
   return {
     pipeline: costPerMillionOrders(pipelineUsage),
-    naive: costPerMillionOrders(naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(storedItems), logBytesOf(dataDir, apiFunctionId))),
+    naive: costPerMillionOrders(
+      naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(storedItems), logBytesOf(dataDir, apiFunctionId)),
+    ),
   };
 };

@@ -44,10 +44,16 @@ class Bookkeeping {
 
   nextRequest(): OutgoingOrders {
     const { options } = this;
-    const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - this.nextOrder) }, () => generateOrder(options.runId, this.nextOrder++, this.random));
+    const orders = Array.from({ length: Math.min(options.ordersPerRequest, options.orders - this.nextOrder) }, () =>
+      generateOrder(options.runId, this.nextOrder++, this.random),
+    );
     for (const order of orders) this.sent.set(order.orderId, order);
     const body = JSON.stringify(options.ordersPerRequest > 1 ? { orders } : orders[0]);
-    return { orderIds: orders.map((order) => order.orderId), body, headers: requestHeaders(this.auth, { method: 'POST', path: this.path, body }) };
+    return {
+      orderIds: orders.map((order) => order.orderId),
+      body,
+      headers: requestHeaders(this.auth, { method: 'POST', path: this.path, body }),
+    };
   }
 
   /** Each answer carries the orderIds of that request's orders; nothing is matched by position. */
@@ -69,7 +75,12 @@ class Bookkeeping {
   }
 
   progress(): LoadProgress {
-    return { requests: this.latencies.count, ordersSent: this.sent.size, accepted: this.accepted.size, elapsedMs: performance.now() - this.started };
+    return {
+      requests: this.latencies.count,
+      ordersSent: this.sent.size,
+      accepted: this.accepted.size,
+      elapsedMs: performance.now() - this.started,
+    };
   }
 
   result(errors: number): LoadResult {
@@ -191,13 +202,15 @@ const run = (options: LoadGeneratorOptions, port: MessagePort): void => {
     if (message.type === 'auth') books.auth = message.auth;
     else stop();
   });
-  engine.done.then(
-    (errors) => post({ type: 'done', result: books.result(errors) }),
-    (error: Error) => post({ type: 'failed', message: error.message }),
-  ).finally(() => {
-    clearInterval(ticker);
-    clearTimeout(cap);
-  });
+  engine.done
+    .then(
+      (errors) => post({ type: 'done', result: books.result(errors) }),
+      (error: Error) => post({ type: 'failed', message: error.message }),
+    )
+    .finally(() => {
+      clearInterval(ticker);
+      clearTimeout(cap);
+    });
 };
 
 if (parentPort) {

@@ -12,7 +12,9 @@ const JSON_AUTH = { type: 'headers', headers: { 'content-type': 'application/jso
  * A fresh local pipeline (dev stage, embedded emulators) as a load target; it counts everything the
  * run does. Give it the run's seed so the runtime's own random choices replay with the run.
  */
-export const localLoadTarget = async (options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log' | 'seed'> = {}): Promise<LoadTarget> => {
+export const localLoadTarget = async (
+  options: Pick<LocalRuntimeOptions, 'eventSourceOverrides' | 'log' | 'seed'> = {},
+): Promise<LoadTarget> => {
   const pipeline = await startPipeline('orders-load-', options);
   const { runtime, batches } = pipeline;
   return {

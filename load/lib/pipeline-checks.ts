@@ -67,10 +67,7 @@ const content = (order: OrderRequest): unknown =>
   JSON.parse(JSON.stringify({ customerId: order.customerId, currency: order.currency, items: order.items }));
 
 /** Compares what the API accepted with what the table holds: every order exactly once, unchanged. */
-export const verifyStoredOrders = (
-  accepted: ReadonlyMap<string, OrderRequest>,
-  stored: readonly StoredOrderItem[],
-): Verification => {
+export const verifyStoredOrders = (accepted: ReadonlyMap<string, OrderRequest>, stored: readonly StoredOrderItem[]): Verification => {
   const byId = new Map<string, StoredOrderItem[]>();
   for (const item of stored) byId.set(item.orderId, [...(byId.get(item.orderId) ?? []), item]);
   const missing: string[] = [];
@@ -78,10 +75,7 @@ export const verifyStoredOrders = (
   for (const [orderId, order] of accepted) {
     const [item] = byId.get(orderId) ?? [];
     if (!item) missing.push(orderId);
-    else if (
-      !isDeepStrictEqual(content(item), content(order)) ||
-      Number.isNaN(Date.parse(item.acceptedAt))
-    ) {
+    else if (!isDeepStrictEqual(content(item), content(order)) || Number.isNaN(Date.parse(item.acceptedAt))) {
       differing.push(orderId);
     }
   }

@@ -26,4 +26,7 @@ export interface OutgoingRequest {
 export const requestHeaders = (auth: RequestAuth, request: OutgoingRequest): Record<string, string> =>
   auth.type === 'headers'
     ? { ...auth.headers }
-    : signRequestSync({ ...request, host: auth.host, headers: auth.headers }, { credentials: auth.credentials, region: auth.region, service: 'execute-api' });
+    : signRequestSync(
+        { ...request, host: auth.host, headers: auth.headers },
+        { credentials: auth.credentials, region: auth.region, service: 'execute-api' },
+      );

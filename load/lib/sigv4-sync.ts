@@ -49,7 +49,10 @@ export const signRequestSync = (request: SignableRequest, scope: SigningScope, n
   if (!/^\/[A-Za-z0-9/_.~-]*$/.test(request.path)) {
     throw new Error(`signRequestSync signs plain paths only, got "${request.path}"`);
   }
-  const longDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const longDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   const shortDate = longDate.slice(0, 8);
   const payloadHash = sha256Hex(request.body);
   const headers: Record<string, string> = {

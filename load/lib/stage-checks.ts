@@ -22,7 +22,10 @@ export const fetchOrderItems = async (
   await forEachConcurrently(chunk(orderIds, BATCH_GET_MAX_KEYS), 4, async (ids) => {
     let keys: Record<string, unknown>[] = ids.map(orderKey);
     for (let attempt = 1; keys.length > 0; attempt += 1) {
-      if (attempt > READ_ATTEMPTS) throw new Error(`DynamoDB kept ${keys.length} keys of ${tableName} unprocessed after ${READ_ATTEMPTS} attempts; retry the verification later.`);
+      if (attempt > READ_ATTEMPTS)
+        throw new Error(
+          `DynamoDB kept ${keys.length} keys of ${tableName} unprocessed after ${READ_ATTEMPTS} attempts; retry the verification later.`,
+        );
       if (attempt > 1) await sleep(fullJitterDelayMs(attempt - 1, DEFAULT_BACKOFF));
       const response = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
       items.push(...((response.Responses?.[tableName] ?? []) as StoredOrderItem[]));
@@ -53,7 +56,9 @@ export interface StoredOrdersWait {
  * Looks the accepted orders up by key until all are stored, or until the queue has read empty for
  * `quietMs` (they are missing then), or `timeoutMs` passes. Each pass reads only the orders not found yet.
  */
-export const waitForStoredOrders = async (wait: StoredOrdersWait): Promise<{ drained: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
+export const waitForStoredOrders = async (
+  wait: StoredOrdersWait,
+): Promise<{ drained: boolean; stored: StoredOrderItem[]; verification: Verification }> => {
   const found = new Map<string, StoredOrderItem>();
   const started = Date.now();
   let emptySince: number | undefined;

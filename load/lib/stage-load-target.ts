@@ -28,7 +28,8 @@ export interface StageLoadOptions {
 }
 
 /** execute-api hosts name their region: <id>.execute-api.<region>.amazonaws.com. */
-export const regionOfApiUrl = (apiUrl: string): string | undefined => /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(new URL(apiUrl).host)?.[1];
+export const regionOfApiUrl = (apiUrl: string): string | undefined =>
+  /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(new URL(apiUrl).host)?.[1];
 
 /** How requests to a stage are authorized, from the auth its config gives the API; `auth()` carries the newest credentials. */
 export const requestAuthorizer = async (
@@ -42,7 +43,9 @@ export const requestAuthorizer = async (
   if (auth.type === 'jwt') {
     const token = aws.bearerToken ?? process.env[TOKEN_VARIABLE];
     if (!token) {
-      throw new OpsError(`Stage ${stage} accepts JWTs from ${auth.issuer} (audience ${auth.audience.join(', ')}): put one in ${TOKEN_VARIABLE} and retry.`);
+      throw new OpsError(
+        `Stage ${stage} accepts JWTs from ${auth.issuer} (audience ${auth.audience.join(', ')}): put one in ${TOKEN_VARIABLE} and retry.`,
+      );
     }
     const headers = { ...json, authorization: `Bearer ${token}` };
     return { auth: () => ({ type: 'headers', headers }), stop: () => undefined };

@@ -129,7 +129,9 @@ export const wholeNumberList =
     try {
       return raw.split(',').map((item) => parse(item.trim()));
     } catch {
-      throw new InvalidArgumentError(`List whole numbers ${bounds.max === undefined ? `of at least ${bounds.min ?? 1}` : `from ${bounds.min ?? 1} to ${bounds.max}`}, e.g. 10,50.`);
+      throw new InvalidArgumentError(
+        `List whole numbers ${bounds.max === undefined ? `of at least ${bounds.min ?? 1}` : `from ${bounds.min ?? 1} to ${bounds.max}`}, e.g. 10,50.`,
+      );
     }
   };
 
@@ -138,7 +140,9 @@ export const MAX_SEED = 2 ** 31 - 1;
 
 /** `--seed <n>` for a run that draws random numbers; absent, the run draws a fresh seed and prints it. */
 export const seedOption = (): Option =>
-  new Option('--seed <n>', 'seed for every random choice, to replay a run (default: a fresh one, printed)').argParser(wholeNumber({ min: 0, max: MAX_SEED }));
+  new Option('--seed <n>', 'seed for every random choice, to replay a run (default: a fresh one, printed)').argParser(
+    wholeNumber({ min: 0, max: MAX_SEED }),
+  );
 
 /** The line a run prints first so that it can be replayed. */
 export const seedLine = (seed: number): string => `seed ${seed} (replay with --seed ${seed})`;

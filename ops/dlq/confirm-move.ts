@@ -41,7 +41,9 @@ export const confirmNonRetryable = async (options: NonRetryableConfirmation): Pr
   const count = total(options.byReason);
   if (count === 0 || options.dryRun || options.yes) return true;
   if (!options.interactive) {
-    throw new OpsError(`Refusing to move ${count} message(s) that no redrive can fix without confirmation: there is no terminal to ask. Re-run with --yes, or leave them out with --filter.`);
+    throw new OpsError(
+      `Refusing to move ${count} message(s) that no redrive can fix without confirmation: there is no terminal to ask. Re-run with --yes, or leave them out with --filter.`,
+    );
   }
   return options.ask('Move them anyway? Type "yes" to go on: ', 'yes');
 };

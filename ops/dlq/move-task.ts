@@ -35,8 +35,7 @@ export interface MoveTaskResult extends MoveTaskProgress {
 const FINAL_STATUSES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
-const sleepUnlessAborted = (ms: number, signal?: AbortSignal): Promise<void> =>
-  sleep(ms, undefined, { signal }).catch(() => undefined);
+const sleepUnlessAborted = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
 
 const progressOf = (task: ListMessageMoveTasksResultEntry): MoveTaskResult => ({
   status: task.Status ?? 'UNKNOWN',
@@ -63,7 +62,9 @@ export const runMoveTask = async (options: MoveTaskOptions): Promise<MoveTaskRes
     ));
   } catch (error) {
     if (error instanceof Error && /already.*(running|active)|exist/i.test(error.message)) {
-      throw new OpsError(`A move task is already running on this DLQ: wait for it, or cancel it in the SQS console ("Stop DLQ redrive"). (${error.message})`);
+      throw new OpsError(
+        `A move task is already running on this DLQ: wait for it, or cancel it in the SQS console ("Stop DLQ redrive"). (${error.message})`,
+      );
     }
     throw error;
   }

@@ -1,4 +1,10 @@
-import { SQSClient, SendMessageBatchCommand, type SendMessageBatchCommandInput, SendMessageCommand, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
+import {
+  SQSClient,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
@@ -44,13 +50,27 @@ const validOrder: fc.Arbitrary<OrderRequest> = fc.record(
   { requiredKeys: ['customerId', 'currency', 'items'] },
 );
 
-const MUTABLE_POINTERS = ['/orderId', '/customerId', '/currency', '/items', '/items/0', '/items/0/sku', '/items/0/quantity', '/items/0/unitPrice'];
+const MUTABLE_POINTERS = [
+  '/orderId',
+  '/customerId',
+  '/currency',
+  '/items',
+  '/items/0',
+  '/items/0/sku',
+  '/items/0/quantity',
+  '/items/0/unitPrice',
+];
 const REQUIRED_POINTERS = ['/customerId', '/currency', '/items', '/items/0/sku', '/items/0/quantity', '/items/0/unitPrice'];
 const KNOWN_FIELDS = new Set(['orderId', 'customerId', 'currency', 'items', 'sku', 'quantity', 'unitPrice']);
 
 type Parent = Record<string, unknown> | unknown[];
 const tokensOf = (pointer: string): string[] =>
-  pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+  pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 
 const resolve = (root: unknown, tokens: readonly string[]): { found: boolean; value?: unknown } => {
   let current: unknown = root;
@@ -100,7 +120,12 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(validOrder, fc.constantFrom('', '/items/0'), fc.string({ unit: 'binary', maxLength: 20 }).filter((key) => !KNOWN_FIELDS.has(key)), fc.jsonValue())
+      .tuple(
+        validOrder,
+        fc.constantFrom('', '/items/0'),
+        fc.string({ unit: 'binary', maxLength: 20 }).filter((key) => !KNOWN_FIELDS.has(key)),
+        fc.jsonValue(),
+      )
       .map(([order, container, key, value]): Case => {
         const body = structuredClone(order) as unknown as Record<string, unknown>;
         // defineProperty, so that "__proto__" becomes an own field as JSON.parse makes it.
@@ -188,8 +213,10 @@ describe('API handler under fuzzing', () => {
           expect(resolve(parsed, tokensOf(error.pointer).slice(0, -1)).found).toBe(true);
         }
         const pointers: string[] = body.errors.map((error: { pointer: string }) => error.pointer);
-        if (fuzzCase.kind === 'mutated') expect(pointers.some((p) => p === fuzzCase.pointer || p.startsWith(`${fuzzCase.pointer}/`))).toBe(true);
-        if (fuzzCase.kind === 'missing' || fuzzCase.kind === 'unknown-field' || fuzzCase.kind === 'uncarriable') expect(pointers).toContain(fuzzCase.pointer);
+        if (fuzzCase.kind === 'mutated')
+          expect(pointers.some((p) => p === fuzzCase.pointer || p.startsWith(`${fuzzCase.pointer}/`))).toBe(true);
+        if (fuzzCase.kind === 'missing' || fuzzCase.kind === 'unknown-field' || fuzzCase.kind === 'uncarriable')
+          expect(pointers).toContain(fuzzCase.pointer);
         if (fuzzCase.kind === 'valid') throw new Error(`a valid order was rejected: ${response.body}`);
       }),
       { numRuns: RUNS },
@@ -198,9 +225,9 @@ describe('API handler under fuzzing', () => {
   }, 120_000);
 
   it(`POST /orders/batch: ${Math.ceil(RUNS / 10)} batches, never a 5xx; one result per order; ACCEPTED ones enqueued intact`, async () => {
-    const batch = fc.array(cases, { minLength: 1, maxLength: 25 }).map((entries) =>
-      entries.map((entry) => (entry.kind === 'not-json' ? entry.raw : entry.body)),
-    );
+    const batch = fc
+      .array(cases, { minLength: 1, maxLength: 25 })
+      .map((entries) => entries.map((entry) => (entry.kind === 'not-json' ? entry.raw : entry.body)));
     await fc.assert(
       fc.asyncProperty(batch, async (orders) => {
         const before = sentInBatches.length;

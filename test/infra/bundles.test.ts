@@ -8,12 +8,13 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const { app, template } = synthStage('dev');
 const assemblyDir = app.synth().directory;
 
-const assetDir = (code: { S3Key: string }): string =>
-  path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+const assetDir = (code: { S3Key: string }): string => path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 
 const functionBundle = (service: string): string => {
   const fn = Object.values(resourcesOfType(template, 'AWS::Lambda::Function')).find(
-    (resource) => (resource.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+    (resource) =>
+      (resource.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME ===
+      service,
   );
   if (!fn) throw new Error(`no function for service ${service}`);
   return path.join(assetDir(fn.Properties?.Code as { S3Key: string }), 'index.js');

@@ -19,7 +19,9 @@ const assetDirOf = (code: { S3Key: string }): string => path.join(assemblyDir, `
 const lambdaAssets = (): [string, string][] => [
   ...Object.entries(resourcesOfType(template, 'AWS::Lambda::Function'))
     // Only the project's own functions: CDK's provider functions (log retention and the like) are not its code.
-    .filter(([, fn]) => (fn.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME)
+    .filter(
+      ([, fn]) => (fn.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME,
+    )
     .map(([logicalId, fn]): [string, string] => [logicalId, assetDirOf(fn.Properties?.Code as { S3Key: string })]),
   ...Object.entries(resourcesOfType(template, 'AWS::Lambda::LayerVersion')).map(([logicalId, layer]): [string, string] => [
     logicalId,

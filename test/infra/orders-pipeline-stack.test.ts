@@ -67,9 +67,7 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queue.logicalId }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -150,7 +148,9 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
   });
 
   it(`${stage === 'prod' ? 'retains' : 'deletes'} the orders table when the stack is deleted`, () => {
-    const table = onlyResource(template, 'AWS::DynamoDB::Table', { KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]) });
+    const table = onlyResource(template, 'AWS::DynamoDB::Table', {
+      KeySchema: Match.arrayWith([{ AttributeName: 'PK', KeyType: 'HASH' }]),
+    });
     expect(table.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
   });
 
@@ -241,8 +241,9 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
   });
 
   it('gives every cdk-nag suppression a reason of substance', () => {
-    const suppressions = Object.values(template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
-      .flatMap((resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    const suppressions = Object.values(
+      template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>,
+    ).flatMap((resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
     expect(suppressions.length).toBeGreaterThan(0);
     const thin = suppressions.filter(({ reason }) => reason.length < 60).map(({ id }) => id);
     expect(thin).toEqual([]);

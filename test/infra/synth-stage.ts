@@ -23,10 +23,12 @@ export const synthStage = (stage: StageName): SynthesizedStage => {
   return synthesized;
 };
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> }
+>;
 
-export const resourcesOfType = (template: Template, type: string): Resources =>
-  template.findResources(type) as Resources;
+export const resourcesOfType = (template: Template, type: string): Resources => template.findResources(type) as Resources;
 
 /** The one resource of a type whose properties contain the given (partial) object. */
 export const onlyResource = (template: Template, type: string, props: Record<string, unknown> = {}) => {

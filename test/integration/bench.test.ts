@@ -1,4 +1,11 @@
-import { type BenchReport, LATENCY_SETTING, LATENCY_TARGETS_MS, type Throughput, WARM_INVOKE_TARGET_P50_MS, runBench } from '../../load/bench';
+import {
+  type BenchReport,
+  LATENCY_SETTING,
+  LATENCY_TARGETS_MS,
+  type Throughput,
+  WARM_INVOKE_TARGET_P50_MS,
+  runBench,
+} from '../../load/bench';
 
 /** runBench's smallest scale: every phase does its floor of 100 operations (`--quick` is 0.2, a full run 1). */
 const SCALE = 0.01;

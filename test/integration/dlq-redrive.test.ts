@@ -30,13 +30,20 @@ const dlq = (...args: string[]): Promise<CliResult> =>
   );
 
 const ordersWithPrefix = (prefix: string, count: number): Order[] =>
-  Array.from({ length: count }, (_, index) => sampleOrder({ orderId: `${prefix}${String(index).padStart(2, '0')}`, customerId: `customer-${index}` }));
+  Array.from({ length: count }, (_, index) =>
+    sampleOrder({ orderId: `${prefix}${String(index).padStart(2, '0')}`, customerId: `customer-${index}` }),
+  );
 
 const byId = (orders: readonly OrderRequest[]) => new Map(orders.map((order) => [order.orderId as string, order]));
 
 /** A client on the same endpoint whose first DeleteMessageBatch fails, as if the process died between copy and delete. */
 const clientThatLosesFirstDelete = (endpoint: string): SQSClient => {
-  const client = new SQSClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, useQueueUrlAsEndpoint: false });
+  const client = new SQSClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    useQueueUrlAsEndpoint: false,
+  });
   let failedOnce = false;
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -73,7 +80,11 @@ describe('DLQ of a pipeline whose DynamoDB never takes some orders', () => {
       body: JSON.stringify({ orders }),
     });
     expect(response.status).toBe(202);
-    await eventually('all orders in the DLQ', async () => (await queueDepth(failing.sqs, failing.outputs.DeadLetterQueueUrl)).visible === ORDER_COUNT, 60_000);
+    await eventually(
+      'all orders in the DLQ',
+      async () => (await queueDepth(failing.sqs, failing.outputs.DeadLetterQueueUrl)).visible === ORDER_COUNT,
+      60_000,
+    );
     await failing.stop();
     healthy = await failing.onSameData().start();
   }, 120_000);
@@ -107,7 +118,11 @@ describe('DLQ of a pipeline whose DynamoDB never takes some orders', () => {
     const result = await dlq('redrive', '--local', '--outputs', healthy.runtime.outputsFile);
 
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/moved 25, skipped 0, failed 0/) });
-    await eventually('every order stored', async () => (await scanOrders(healthy.documents, healthy.outputs.OrdersTableName, PREFIX)).length === ORDER_COUNT, 30_000);
+    await eventually(
+      'every order stored',
+      async () => (await scanOrders(healthy.documents, healthy.outputs.OrdersTableName, PREFIX)).length === ORDER_COUNT,
+      30_000,
+    );
     expect(verifyStoredOrders(byId(orders), await scanOrders(healthy.documents, healthy.outputs.OrdersTableName, PREFIX))).toEqual({
       missing: [],
       differing: [],
@@ -199,9 +214,11 @@ describe('DLQ redrive into a running consumer', () => {
   it('keeps the messages whose delete was lost in the DLQ, and a second run moves them again without storing any order twice', async () => {
     const { prefix, orders } = await deadLetterOrders(15);
     const flaky = clientThatLosesFirstDelete(pipeline.outputs.SqsEndpoint);
-    const lostDelete = await redriveByCopy({ sqs: flaky, deadLetterQueueUrl: pipeline.outputs.DeadLetterQueueUrl, queueUrl: pipeline.outputs.QueueUrl }).finally(() =>
-      flaky.destroy(),
-    );
+    const lostDelete = await redriveByCopy({
+      sqs: flaky,
+      deadLetterQueueUrl: pipeline.outputs.DeadLetterQueueUrl,
+      queueUrl: pipeline.outputs.QueueUrl,
+    }).finally(() => flaky.destroy());
     expect(lostDelete).toEqual({ moved: 5, skipped: 0, failed: 10 });
     expect(await dlqDepth()).toEqual({ visible: 10, delayed: 0, inFlight: 0 });
 
@@ -209,7 +226,12 @@ describe('DLQ redrive into a running consumer', () => {
 
     expect(rerun.stdout).toMatch(/moved 10, skipped 0, failed 0/);
     await eventually('every order stored', async () => (await storedWith(prefix)).length === orders.length, 30_000);
-    expect(verifyStoredOrders(byId(orders), await storedWith(prefix))).toEqual({ missing: [], differing: [], unexpected: [], storedTwice: [] });
+    expect(verifyStoredOrders(byId(orders), await storedWith(prefix))).toEqual({
+      missing: [],
+      differing: [],
+      unexpected: [],
+      storedTwice: [],
+    });
   }, 60_000);
 
   it('refuses, without a terminal and without --yes, to move a message no redrive can fix', async () => {
@@ -238,7 +260,12 @@ describe('DLQ redrive into a running consumer', () => {
   it('dlq inspect --full prints the whole body, and shows the source message id and the reason the consumer gave', async () => {
     await deadLetterPoison();
     const long = { orderId: 'dlq-full-00', note: 'x'.repeat(300) };
-    await pipeline.sqs.send(new SendMessageBatchCommand({ QueueUrl: pipeline.outputs.DeadLetterQueueUrl, Entries: [{ Id: '0', MessageBody: JSON.stringify(long) }] }));
+    await pipeline.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: pipeline.outputs.DeadLetterQueueUrl,
+        Entries: [{ Id: '0', MessageBody: JSON.stringify(long) }],
+      }),
+    );
 
     const result = await dlq('inspect', '--local', '--outputs', pipeline.runtime.outputsFile, '--full');
 
@@ -251,10 +278,14 @@ describe('DLQ redrive into a running consumer', () => {
 
   it('stops cleanly on SIGTERM: exits 143, says what it moved, and every message is either moved or still in the DLQ', async () => {
     const { prefix, orders } = await deadLetterOrders(20);
-    const child = spawn(TS_NODE, ['--transpile-only', 'ops/dlq-cli.ts', 'redrive', '--local', '--outputs', pipeline.runtime.outputsFile, '--rate', '2'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      TS_NODE,
+      ['--transpile-only', 'ops/dlq-cli.ts', 'redrive', '--local', '--outputs', pipeline.runtime.outputsFile, '--rate', '2'],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -293,7 +324,9 @@ describe('npm run dlq (command line)', () => {
   it('says to pass the outputs file, not a directory', async () => {
     const result = await dlq('inspect', '--local', '--outputs', path.join(PROJECT_ROOT, 'test'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/test is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs .*outputs\.json/);
+    expect(result.stderr).toMatch(
+      /test is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs .*outputs\.json/,
+    );
   }, 30_000);
 
   it('refuses an unknown stage with exit 2, naming the stages', async () => {

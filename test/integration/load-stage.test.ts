@@ -33,9 +33,12 @@ describe('load run against a deployed stage (staging: IAM auth)', () => {
           StackName: 'OrdersPipeline-staging',
           CreationTime: new Date(),
           StackStatus: 'UPDATE_COMPLETE',
-          Outputs: Object.entries({ ApiUrl: apiUrl, QueueUrl: outputs.QueueUrl, DeadLetterQueueUrl: outputs.DeadLetterQueueUrl, OrdersTableName: outputs.OrdersTableName }).map(
-            ([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }),
-          ),
+          Outputs: Object.entries({
+            ApiUrl: apiUrl,
+            QueueUrl: outputs.QueueUrl,
+            DeadLetterQueueUrl: outputs.DeadLetterQueueUrl,
+            OrdersTableName: outputs.OrdersTableName,
+          }).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
         },
       ],
     });

@@ -28,7 +28,13 @@ describe('LocalFunction', () => {
   let dir: string;
   const functions: LocalFunction[] = [];
 
-  const localFunction = (handlerFile: string, overrides: Partial<LocalFunctionDefinition> = {}, budget = new EnvironmentBudget(8, 2), initTimeoutMs?: number, maxQueuedInvocations?: number) => {
+  const localFunction = (
+    handlerFile: string,
+    overrides: Partial<LocalFunctionDefinition> = {},
+    budget = new EnvironmentBudget(8, 2),
+    initTimeoutMs?: number,
+    maxQueuedInvocations?: number,
+  ) => {
     const fn = new LocalFunction(
       {
         logicalId: 'TestFunction',
@@ -87,7 +93,10 @@ describe('LocalFunction', () => {
 
     const outcome = await fn.invoke({});
 
-    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.InitError', errorMessage: 'INIT did not finish within 0.5 s' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { errorType: 'Runtime.InitError', errorMessage: 'INIT did not finish within 0.5 s' },
+    });
     expect(fn.environmentCount).toBe(0);
   });
 
@@ -96,7 +105,10 @@ describe('LocalFunction', () => {
 
     const outcome = await fn.invoke({});
 
-    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.InitError: TypeError', errorMessage: 'cannot read the config' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { errorType: 'Runtime.InitError: TypeError', errorMessage: 'cannot read the config' },
+    });
   });
 
   it('times out the invoke alone, discards that environment, and starts a new one for the next invocation', async () => {
@@ -106,7 +118,11 @@ describe('LocalFunction', () => {
     const timedOut = await fn.invoke({ ms: 5_000 });
     const next = await fn.invoke({});
 
-    expect(timedOut).toMatchObject({ ok: false, timedOut: true, error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' } });
+    expect(timedOut).toMatchObject({
+      ok: false,
+      timedOut: true,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' },
+    });
     expect(next).toMatchObject({ ok: true, coldStart: true });
     expect(pidOf(next)).not.toBe(warm);
   });
@@ -117,7 +133,10 @@ describe('LocalFunction', () => {
     const crashed = await fn.invoke({ exit: true });
     const next = await fn.invoke({});
 
-    expect(crashed).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'execution environment exited (code 3)' } });
+    expect(crashed).toMatchObject({
+      ok: false,
+      error: { errorType: 'Runtime.ExitError', errorMessage: 'execution environment exited (code 3)' },
+    });
     expect(next).toMatchObject({ ok: true, coldStart: true });
   });
 

@@ -60,7 +60,14 @@ describe('local runtime (dev stage)', () => {
     const ca = readFileSync(harness.runtime.certificateFile);
     const { status, type } = await new Promise<{ status?: number; type?: string }>((resolve, reject) => {
       const request = https.request(
-        { host: url.split(':')[0], port: Number(url.split(':')[1]), path: '/orders', method: 'POST', ca, headers: { 'content-type': 'application/json' } },
+        {
+          host: url.split(':')[0],
+          port: Number(url.split(':')[1]),
+          path: '/orders',
+          method: 'POST',
+          ca,
+          headers: { 'content-type': 'application/json' },
+        },
         (response) => {
           response.resume();
           resolve({ status: response.statusCode, type: response.headers['content-type'] });

@@ -93,7 +93,11 @@ describe('order intake API (local runtime, dev stage)', () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => post('/orders', orderWithoutId, key)));
 
     const outcomes = await Promise.all(
-      responses.map(async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await jsonOf(response) })),
+      responses.map(async (response) => ({
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: await jsonOf(response),
+      })),
     );
     const accepted = outcomes.filter((outcome) => outcome.status === 202);
     const inFlight = outcomes.filter((outcome) => outcome.status === 409);
@@ -105,21 +109,32 @@ describe('order intake API (local runtime, dev stage)', () => {
 
   it('takes a batch: 207 with one result per index, the valid orders stored, the invalid one rejected by pointer', async () => {
     const response = await post('/orders/batch', {
-      orders: [sampleOrder({ orderId: 'intake-batch-0' }), { ...sampleOrder({ orderId: 'intake-batch-1' }), currency: 'XYZ' }, sampleOrder({ orderId: 'intake-batch-2' })],
+      orders: [
+        sampleOrder({ orderId: 'intake-batch-0' }),
+        { ...sampleOrder({ orderId: 'intake-batch-1' }), currency: 'XYZ' },
+        sampleOrder({ orderId: 'intake-batch-2' }),
+      ],
     });
 
     expect(response.status).toBe(207);
     const body = await jsonOf(response);
     expect(body.results.map((result: { status: string }) => result.status)).toEqual(['ACCEPTED', 'REJECTED', 'ACCEPTED']);
     expect(body.results[1].errors).toEqual([{ pointer: '/orders/1/currency', detail: 'currency is not a known ISO 4217 code' }]);
-    await eventually('both valid orders in DynamoDB', async () => (await harness.storedOrder('intake-batch-0')) && harness.storedOrder('intake-batch-2'));
+    await eventually(
+      'both valid orders in DynamoDB',
+      async () => (await harness.storedOrder('intake-batch-0')) && harness.storedOrder('intake-batch-2'),
+    );
     expect(await harness.storedOrder('intake-batch-1')).toBeUndefined();
   }, 30_000);
 
   it.each([
     ['an unknown route', () => fetch(`${harness.runtime.apiUrl}/nope`), 404],
     ['a request target that is not a path', () => rawRequest('POST //[ HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n'), 400],
-    ['headers over the limit', () => fetch(`${harness.runtime.apiUrl}/orders`, { method: 'POST', headers: { 'x-big': 'a'.repeat(20_000) } }), 431],
+    [
+      'headers over the limit',
+      () => fetch(`${harness.runtime.apiUrl}/orders`, { method: 'POST', headers: { 'x-big': 'a'.repeat(20_000) } }),
+      431,
+    ],
   ])('answers %s from the front with problem+json', async (_case, send, status) => {
     const response = await send();
 

@@ -5,7 +5,11 @@ import { RuntimeProcess, descendantsOf, isAlive } from '../support/runtime-proce
 import { createEphemeralDir } from '../../infra/local';
 
 const post = (apiUrl: string, orderId: string) =>
-  fetch(`${apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sampleOrder({ orderId })) });
+  fetch(`${apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(sampleOrder({ orderId })),
+  });
 
 const waitUntil = async (probe: () => boolean, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
@@ -115,10 +119,16 @@ describe('an emulator that dies under the runtime', () => {
     // While the consumer gathers or works on its batch (1 s window).
     process.kill(harness.runtime.emulatorPids().sqs, 'SIGKILL');
     await eventually('the restart line', () => lines.find((line) => /SQS \(fauxqs\) is back on port/.test(line)), 20_000);
-    const after = await eventually('an accepted order after the restart', async () => ((await post(harness.runtime.apiUrl, 'it-emulator-after')).status === 202 ? true : undefined), 20_000);
+    const after = await eventually(
+      'an accepted order after the restart',
+      async () => ((await post(harness.runtime.apiUrl, 'it-emulator-after')).status === 202 ? true : undefined),
+      20_000,
+    );
 
     expect(after).toBe(true);
-    expect(lines).toContainEqual(expect.stringMatching(/SQS \(fauxqs\) exited unexpectedly \(killed by SIGKILL\): restarting it on port \d+, data kept/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/SQS \(fauxqs\) exited unexpectedly \(killed by SIGKILL\): restarting it on port \d+, data kept/),
+    );
     for (const orderId of before) await eventually(`${orderId} stored`, () => harness.storedOrder(orderId), 30_000);
     await eventually('the order accepted after the crash stored', () => harness.storedOrder('it-emulator-after'), 30_000);
     expect(unhandled).toEqual([]);

@@ -28,7 +28,11 @@ export const postBatchEvent = (
     ...event,
     routeKey: 'POST /orders/batch',
     rawPath: '/orders/batch',
-    requestContext: { ...event.requestContext, routeKey: 'POST /orders/batch', http: { ...event.requestContext.http, path: '/orders/batch' } },
+    requestContext: {
+      ...event.requestContext,
+      routeKey: 'POST /orders/batch',
+      http: { ...event.requestContext.http, path: '/orders/batch' },
+    },
   };
 };
 

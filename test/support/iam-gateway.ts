@@ -12,7 +12,9 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
 };
 
 const parseAmzDate = (value: string): Date =>
-  new Date(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`);
+  new Date(
+    `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`,
+  );
 
 /**
  * Stands in for API Gateway with IAM auth in front of the local API: it recomputes each request's
@@ -54,7 +56,9 @@ export class IamGateway {
     const amzDate = String(request.headers['x-amz-date'] ?? '');
     const signingDate = parseAmzDate(amzDate);
     const skewMs = Math.abs(Date.now() - signingDate.getTime());
-    const headers = Object.fromEntries(signedHeaders.filter((name) => !GENERATED.has(name)).map((name) => [name, String(request.headers[name] ?? '')]));
+    const headers = Object.fromEntries(
+      signedHeaders.filter((name) => !GENERATED.has(name)).map((name) => [name, String(request.headers[name] ?? '')]),
+    );
     const expected =
       signedHeaders.includes('host') && !Number.isNaN(skewMs) && skewMs < 5 * 60_000
         ? await referenceSignature(
@@ -72,7 +76,11 @@ export class IamGateway {
       const parsed = JSON.parse(body) as { orderId: string };
       return { status: 202, body: JSON.stringify({ orderId: parsed.orderId, status: 'ACCEPTED' }) };
     }
-    const forwarded = await fetch(`${this.upstream}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, body });
+    const forwarded = await fetch(`${this.upstream}${request.url}`, {
+      method: request.method,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     return { status: forwarded.status, body: await forwarded.text() };
   }
 }

@@ -3,7 +3,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { SigningCredentials } from '../../load/lib/sigv4-sync';
 
 const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 /** node:crypto behind the hash interface @smithy/signature-v4 expects (HMAC when given a secret). */
 class NodeSha256 {
@@ -34,7 +38,15 @@ export const referenceSignature = async (
 ): Promise<Record<string, string>> => {
   const signer = new SignatureV4({ credentials: scope.credentials, region: scope.region, service: scope.service, sha256: NodeSha256 });
   const signed = await signer.sign(
-    { method: request.method, protocol: 'https:', hostname: request.host, path: request.path, query: {}, headers: { ...request.headers, host: request.host }, body: request.body },
+    {
+      method: request.method,
+      protocol: 'https:',
+      hostname: request.host,
+      path: request.path,
+      query: {},
+      headers: { ...request.headers, host: request.host },
+      body: request.body,
+    },
     { signingDate },
   );
   return signed.headers as Record<string, string>;

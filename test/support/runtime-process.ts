@@ -17,8 +17,27 @@ export class RuntimeProcess {
   static async start(dataDir: string, timeoutMs = 60_000): Promise<RuntimeProcess> {
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'infra/local/cli.ts', '--data-dir', dataDir, '--api-port', '0', '--https-port', '0', '--dynamodb-port', '0', '--sqs-port', '0'],
-      { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, 'tsconfig.json') } },
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        'infra/local/cli.ts',
+        '--data-dir',
+        dataDir,
+        '--api-port',
+        '0',
+        '--https-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+        '--sqs-port',
+        '0',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, 'tsconfig.json') },
+      },
     );
     const runtime = new RuntimeProcess(child);
     const deadline = Date.now() + timeoutMs;

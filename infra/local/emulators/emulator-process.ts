@@ -22,7 +22,6 @@ export interface EmulatorOptions {
   readonly startTimeoutMs?: number;
 }
 
-
 const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);
 
 /**

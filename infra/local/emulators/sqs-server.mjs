@@ -32,7 +32,9 @@ SqsStore.prototype.buildQueueUrl = (queueName, port) => `http://127.0.0.1:${port
 // in-flight columns need clearing; the receive count stays what it was.
 const { PersistenceManager } = await import(pathToFileURL(path.join(fauxqsDist, 'persistence.js')).href);
 PersistenceManager.prototype.updateMessageReady = function updateMessageReady(messageId) {
-  this.markMessageReady ??= this.db.prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?');
+  this.markMessageReady ??= this.db.prepare(
+    'UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?',
+  );
   this.markMessageReady.run(messageId);
 };
 

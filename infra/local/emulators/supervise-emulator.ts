@@ -26,7 +26,9 @@ export const superviseEmulator = (emulator: SupervisedEmulator, log: (line: stri
       return;
     }
     restarts.push(now);
-    log(`${emulator.name} exited unexpectedly (${reason}): restarting it on port ${emulator.port}, data kept${emulator.dataDir ? ` (${emulator.dataDir})` : ''}`);
+    log(
+      `${emulator.name} exited unexpectedly (${reason}): restarting it on port ${emulator.port}, data kept${emulator.dataDir ? ` (${emulator.dataDir})` : ''}`,
+    );
     emulator.restart().then(
       () => log(`${emulator.name} is back on port ${emulator.port}`),
       (error: Error) => fatal(new Error(`${emulator.name} exited (${reason}) and could not be restarted: ${error.message}`)),

@@ -57,7 +57,11 @@ try {
   if (typeof handler !== 'function') throw new Error(`${LOCAL_HANDLER} is not a function`);
   send({ type: 'ready', initDurationMs: performance.now() });
 } catch (error) {
-  send({ type: 'init-error', initDurationMs: performance.now(), error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error?.name}` } });
+  send({
+    type: 'init-error',
+    initDurationMs: performance.now(),
+    error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error?.name}` },
+  });
 }
 
 process.on('message', async (message) => {

@@ -11,7 +11,12 @@ export interface InvocationError {
 /** What the environment answered for one invocation. */
 export type EnvironmentResult =
   | { readonly ok: true; readonly result: unknown; readonly durationMs: number; readonly metrics: Readonly<Record<string, number>> }
-  | { readonly ok: false; readonly error: InvocationError; readonly durationMs: number; readonly metrics: Readonly<Record<string, number>> };
+  | {
+      readonly ok: false;
+      readonly error: InvocationError;
+      readonly durationMs: number;
+      readonly metrics: Readonly<Record<string, number>>;
+    };
 
 export interface EnvironmentSpec {
   readonly codeDir: string;
@@ -34,7 +39,6 @@ const nextEnvironmentNumber = (): number => {
   environmentsStarted += 1;
   return environmentsStarted;
 };
-
 
 /**
  * One execution environment: a plain `node` process running bootstrap.js (never the runtime's own
@@ -78,7 +82,8 @@ export class ExecutionEnvironment {
     this.initialized = new Promise<number>((resolve, reject) => {
       this.child.on('message', (message: EnvironmentMessage) => {
         if (message.type === 'ready') resolve(message.initDurationMs);
-        else if (message.type === 'init-error') reject(Object.assign(new Error(message.error.errorMessage), { invocationError: message.error }));
+        else if (message.type === 'init-error')
+          reject(Object.assign(new Error(message.error.errorMessage), { invocationError: message.error }));
         else if (message.type === 'result' && this.pending?.id === message.id) {
           const { resolve: settle } = this.pending;
           this.pending = undefined;

@@ -309,7 +309,15 @@ export class LocalFunction implements BudgetMember {
     }
     return answer.ok
       ? { ok: true, result: answer.result, durationMs: answer.durationMs, coldStart, metrics: answer.metrics }
-      : { ok: false, error: answer.error, timedOut: false, throttled: false, durationMs: answer.durationMs, coldStart, metrics: answer.metrics };
+      : {
+          ok: false,
+          error: answer.error,
+          timedOut: false,
+          throttled: false,
+          durationMs: answer.durationMs,
+          coldStart,
+          metrics: answer.metrics,
+        };
   }
 
   private contextFor(id: string, environment: ExecutionEnvironment): Record<string, unknown> {

@@ -52,8 +52,14 @@ export class SqsOrderQueue implements OrderQueue {
           let retry: readonly OrderMessage[];
           try {
             const { Failed = [] } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-            const refused = batchItemsNamed(pending, Failed.filter((f) => f.SenderFault));
-            retry = batchItemsNamed(pending, Failed.filter((f) => !f.SenderFault));
+            const refused = batchItemsNamed(
+              pending,
+              Failed.filter((f) => f.SenderFault),
+            );
+            retry = batchItemsNamed(
+              pending,
+              Failed.filter((f) => !f.SenderFault),
+            );
             for (const message of refused) failed.add(message);
           } catch {
             retry = pending;

@@ -37,5 +37,4 @@ export class OrderNotWrittenError extends Error {
   }
 }
 
-export const isErrorNamed = (error: unknown, name: string): boolean =>
-  error instanceof Error && error.name === name;
+export const isErrorNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;

@@ -49,6 +49,8 @@ export const MAX_ITEM_BYTES = 400 * 1024;
 export const assertStorable = (message: OrderMessage): void => {
   const bytes = Buffer.byteLength(JSON.stringify(toOrderItem(message)));
   if (bytes > MAX_ITEM_BYTES) {
-    throw new InvalidOrderMessageError(`order ${message.order.orderId} would be a ${bytes}-byte item; DynamoDB's limit is ${MAX_ITEM_BYTES}`);
+    throw new InvalidOrderMessageError(
+      `order ${message.order.orderId} would be a ${bytes}-byte item; DynamoDB's limit is ${MAX_ITEM_BYTES}`,
+    );
   }
 };

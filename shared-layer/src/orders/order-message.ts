@@ -29,7 +29,10 @@ export const buildOrderMessage = (order: Order, acceptedAt: Date): OrderMessage 
  * value, in characters every SQS implementation takes (the local emulator refuses those above U+FFFD).
  */
 export const serializeOrderMessage = (message: OrderMessage): string =>
-  JSON.stringify(message).replace(/[\u{10000}-\u{10FFFF}]/gu, (pair) => `${unicodeEscape(pair.charCodeAt(0))}${unicodeEscape(pair.charCodeAt(1))}`);
+  JSON.stringify(message).replace(
+    /[\u{10000}-\u{10FFFF}]/gu,
+    (pair) => `${unicodeEscape(pair.charCodeAt(0))}${unicodeEscape(pair.charCodeAt(1))}`,
+  );
 
 const unicodeEscape = (codeUnit: number): string => `\\u${codeUnit.toString(16).padStart(4, '0')}`;
 

@@ -69,16 +69,12 @@ export interface FieldError {
   readonly detail: string;
 }
 
-export type ValidationResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type ValidationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-const escapePointerToken = (token: PropertyKey): string =>
-  String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+const escapePointerToken = (token: PropertyKey): string => String(token).replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** RFC 6901 JSON pointer of a path of object keys and array indexes. */
-export const toPointer = (path: readonly PropertyKey[]): string =>
-  path.map((token) => `/${escapePointerToken(token)}`).join('');
+export const toPointer = (path: readonly PropertyKey[]): string => path.map((token) => `/${escapePointerToken(token)}`).join('');
 
 /** Flattens zod issues into one entry per offending field; unknown keys get a pointer each. */
 export const toFieldErrors = (error: z.ZodError): FieldError[] =>
@@ -97,8 +93,7 @@ export const validateSchema = <T>(schema: z.ZodType<T>, input: unknown): Validat
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
 };
 
-export const validateOrderRequest = (input: unknown): ValidationResult<OrderRequest> =>
-  validateSchema(orderSchema, input);
+export const validateOrderRequest = (input: unknown): ValidationResult<OrderRequest> => validateSchema(orderSchema, input);
 
 export const MAX_BATCH_ORDERS = 25;
 

@@ -18,5 +18,4 @@ export const fullJitterDelayMs = (
   return Math.floor(random() * ceiling);
 };
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

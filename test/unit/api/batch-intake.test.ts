@@ -8,8 +8,7 @@ import { postBatchEvent, sampleOrder } from '../../support/fixtures';
 
 const sqs = mockClient(SQSClient);
 
-const postBatch = (body: unknown) =>
-  handler(postBatchEvent(body), fakeContext('orders-api')) as Promise<APIGatewayProxyStructuredResultV2>;
+const postBatch = (body: unknown) => handler(postBatchEvent(body), fakeContext('orders-api')) as Promise<APIGatewayProxyStructuredResultV2>;
 
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '');
 
@@ -42,7 +41,11 @@ describe('POST /orders/batch', () => {
     expect(body.results).toEqual(orders(25).map((order, index) => ({ index, status: 'ACCEPTED', orderId: order.orderId })));
     const calls = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
     expect(calls).toEqual([10, 10, 5]);
-    expect(sentOrderIds().sort()).toEqual(orders(25).map((order) => order.orderId).sort());
+    expect(sentOrderIds().sort()).toEqual(
+      orders(25)
+        .map((order) => order.orderId)
+        .sort(),
+    );
   });
 
   it('gives orders without an orderId a server id, reported per index and carried by the message', async () => {
@@ -64,7 +67,10 @@ describe('POST /orders/batch', () => {
     expect(body).toMatchObject({ accepted: 2, rejected: 1 });
     expect(body.results[0]).toEqual({ index: 0, status: 'ACCEPTED', orderId: good.orderId });
     expect(body.results[1].status).toBe('REJECTED');
-    expect(body.results[1].errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual(['/orders/1/currency', '/orders/1/extra']);
+    expect(body.results[1].errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual([
+      '/orders/1/currency',
+      '/orders/1/extra',
+    ]);
     expect(sentOrderIds()).toEqual([good.orderId, alsoGood.orderId]);
   });
 

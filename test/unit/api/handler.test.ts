@@ -77,15 +77,21 @@ describe('api handler', () => {
     const response = await post({ ...order, customerId: '', items: [{ ...order.items[0], quantity: 0 }], extra: 1 });
 
     expect(response.statusCode).toBe(400);
-    const pointers = bodyOf(response).errors.map((error: { pointer: string }) => error.pointer).sort();
+    const pointers = bodyOf(response)
+      .errors.map((error: { pointer: string }) => error.pointer)
+      .sort();
     expect(pointers).toEqual(['/customerId', '/extra', '/items/0/quantity']);
   });
 
   it('refuses a body that names a field twice, pointing at the repeat, instead of keeping the last value', async () => {
-    const response = await post('{"customerId":"cust-42","currency":"USD","items":[{"sku":"SKU-1","quantity":1,"quantity":900,"unitPrice":1}]}');
+    const response = await post(
+      '{"customerId":"cust-42","currency":"USD","items":[{"sku":"SKU-1","quantity":1,"quantity":900,"unitPrice":1}]}',
+    );
 
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).errors).toEqual([{ pointer: '/items/0/quantity', detail: 'this field appears more than once in its object; send it once' }]);
+    expect(bodyOf(response).errors).toEqual([
+      { pointer: '/items/0/quantity', detail: 'this field appears more than once in its object; send it once' },
+    ]);
   });
 
   it('answers 503 with Retry-After, never 202, when the queue refuses the message', async () => {

@@ -14,9 +14,10 @@ const table = new FakeIdempotencyTable();
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const post = (body: unknown, key?: string) =>
-  handler(postOrderEvent(body, key === undefined ? JSON_HEADERS : { ...JSON_HEADERS, 'idempotency-key': key }), fakeContext('orders-api')) as Promise<
-    APIGatewayProxyStructuredResultV2
-  >;
+  handler(
+    postOrderEvent(body, key === undefined ? JSON_HEADERS : { ...JSON_HEADERS, 'idempotency-key': key }),
+    fakeContext('orders-api'),
+  ) as Promise<APIGatewayProxyStructuredResultV2>;
 
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '');
 const { orderId: _omitted, ...orderWithoutId } = sampleOrder();
@@ -80,7 +81,10 @@ describe('Idempotency-Key', () => {
   });
 
   it('forgets the key when the queue refused the order (503), so the client retry with it goes through', async () => {
-    sqs.on(SendMessageCommand).rejectsOnce(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })).resolves({ MessageId: 'm-2' });
+    sqs
+      .on(SendMessageCommand)
+      .rejectsOnce(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }))
+      .resolves({ MessageId: 'm-2' });
 
     const refused = await post(orderWithoutId, 'key-1');
     const retry = await post(orderWithoutId, 'key-1');

@@ -16,10 +16,11 @@ describe('sqs-batch-entries', () => {
     expect(batchItemsNamed(records, [{ Id: c.Id }, { Id: a.Id }])).toEqual([records[2], records[0]]);
   });
 
-  it.each([['an Id it never gave', '3'], ['a missing Id', undefined], ['an Id that is not a plain position', '01']])(
-    'refuses %s instead of naming the wrong item',
-    (_case, Id) => {
-      expect(() => batchItemsNamed(records, [{ Id }])).toThrow(RangeError);
-    },
-  );
+  it.each([
+    ['an Id it never gave', '3'],
+    ['a missing Id', undefined],
+    ['an Id that is not a plain position', '01'],
+  ])('refuses %s instead of naming the wrong item', (_case, Id) => {
+    expect(() => batchItemsNamed(records, [{ Id }])).toThrow(RangeError);
+  });
 });

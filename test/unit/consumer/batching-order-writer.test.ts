@@ -9,8 +9,7 @@ const plentyOfTime = () => 60_000;
 const writeAll = (writer: BatchingOrderWriter, messages: OrderMessage[]) =>
   Promise.allSettled(messages.map((message) => writer.write(message)));
 
-const messages = (count: number, prefix = 'ord') =>
-  Array.from({ length: count }, (_, i) => orderMessage(`${prefix}-${i}`));
+const messages = (count: number, prefix = 'ord') => Array.from({ length: count }, (_, i) => orderMessage(`${prefix}-${i}`));
 
 describe('BatchingOrderWriter', () => {
   it('gathers concurrent writes into BatchWriteItem calls of at most 25 items', async () => {
@@ -85,7 +84,10 @@ describe('BatchingOrderWriter', () => {
     const results = await writeAll(writer, messages(5));
 
     expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
-    expect(store.calls).toEqual([['ord-0', 'ord-1', 'ord-2', 'ord-3', 'ord-4'], ['ord-0', 'ord-1']]);
+    expect(store.calls).toEqual([
+      ['ord-0', 'ord-1', 'ord-2', 'ord-3', 'ord-4'],
+      ['ord-0', 'ord-1'],
+    ]);
     expect(writer.stats).toMatchObject({ ordersStored: 5, batchWriteCalls: 2, unprocessedRetries: 2 });
   });
 
@@ -110,8 +112,7 @@ describe('BatchingOrderWriter', () => {
   });
 
   it('retries a throttled call and stores everything once DynamoDB recovers', async () => {
-    const script: WriteScript = (_batch, call) =>
-      call <= 2 ? namedError('ProvisionedThroughputExceededException') : { unprocessed: [] };
+    const script: WriteScript = (_batch, call) => (call <= 2 ? namedError('ProvisionedThroughputExceededException') : { unprocessed: [] });
     const store = new ScriptedOrderStore(script);
     const writer = new BatchingOrderWriter(store, { remainingTimeMs: plentyOfTime, backoff: noDelay });
 

@@ -50,9 +50,7 @@ describe('consumer handler', () => {
   });
 
   it('returns every record as a failure instead of an empty list when the whole batch fails', async () => {
-    dynamo
-      .on(BatchWriteCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     const response = await handler(eventOf(['ord-1', 'ord-2']), fakeContext('orders-consumer', 1_200));
 
@@ -95,6 +93,12 @@ describe('consumer handler', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
     const lookup = dynamo.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems?.[TABLE];
-    expect(lookup).toMatchObject({ Keys: [{ PK: 'ORDER#ord-1', SK: 'ORDER' }, { PK: 'ORDER#ord-2', SK: 'ORDER' }], ConsistentRead: true });
+    expect(lookup).toMatchObject({
+      Keys: [
+        { PK: 'ORDER#ord-1', SK: 'ORDER' },
+        { PK: 'ORDER#ord-2', SK: 'ORDER' },
+      ],
+      ConsistentRead: true,
+    });
   });
 });

@@ -21,7 +21,9 @@ describe('bench arguments', () => {
   });
 
   it('refuses unknown options, values on switches and stray arguments with a pointer to --help', () => {
-    expect(() => parseBenchArgs(['--bogus'])).toThrow(new UsageError(`error: unknown option '--bogus'\n(Run "npm run bench -- --help" for the options.)`));
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(
+      new UsageError(`error: unknown option '--bogus'\n(Run "npm run bench -- --help" for the options.)`),
+    );
     expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/unknown option '--quick=yes'/);
     expect(() => parseBenchArgs(['quick'])).toThrow(/too many arguments/);
   });
@@ -48,8 +50,12 @@ describe('chaos arguments', () => {
     expect(() => parseChaosArgs(['--bogus'])).toThrow(/unknown option '--bogus'/);
     expect(() => parseChaosArgs(['200'])).toThrow(/too many arguments/);
     expect(() => parseChaosArgs(['--orders'])).toThrow(/option '--orders <n>' argument missing/);
-    expect(() => parseChaosArgs(['--crash', '1.5'])).toThrow("option '--crash <rate>' argument '1.5' is invalid. Use a fraction from 0 to 1, e.g. 0.05.");
-    expect(() => parseChaosArgs(['--orders', '0'])).toThrow("option '--orders <n>' argument '0' is invalid. Use a whole number of at least 1.");
+    expect(() => parseChaosArgs(['--crash', '1.5'])).toThrow(
+      "option '--crash <rate>' argument '1.5' is invalid. Use a fraction from 0 to 1, e.g. 0.05.",
+    );
+    expect(() => parseChaosArgs(['--orders', '0'])).toThrow(
+      "option '--orders <n>' argument '0' is invalid. Use a whole number of at least 1.",
+    );
   });
 });
 
@@ -69,7 +75,9 @@ describe('load arguments', () => {
 
   it('sends for a duration instead of a count, but not both', () => {
     expect(parseLoadArgs(['--duration', '30'])).toMatchObject({ orders: Infinity, durationSeconds: 30 });
-    expect(() => parseLoadArgs(['--orders', '10', '--duration', '30'])).toThrow(/option '--orders <n>' cannot be used with option '--duration <s>'/);
+    expect(() => parseLoadArgs(['--orders', '10', '--duration', '30'])).toThrow(
+      /option '--orders <n>' cannot be used with option '--duration <s>'/,
+    );
   });
 
   it('refuses a stage it does not know, naming the ones it does', () => {
@@ -84,7 +92,15 @@ describe('load arguments', () => {
 
 describe('tune arguments', () => {
   it('keeps the default sweep and reads comma-separated lists', () => {
-    expect(parseTuneArgs(['--seed', '5'])).toMatchObject({ batchSizes: [10, 50, 100], windows: [0, 1, 3], concurrencies: [2], orders: 1000, rate: 200, p99TargetMs: 5000, seed: 5 });
+    expect(parseTuneArgs(['--seed', '5'])).toMatchObject({
+      batchSizes: [10, 50, 100],
+      windows: [0, 1, 3],
+      concurrencies: [2],
+      orders: 1000,
+      rate: 200,
+      p99TargetMs: 5000,
+      seed: 5,
+    });
     expect(parseTuneArgs(['--batch-sizes', '10, 20', '--windows', '1'])).toMatchObject({ batchSizes: [10, 20], windows: [1] });
   });
 

@@ -10,13 +10,22 @@ describe('DynamoDB request units from the wire', () => {
   it('bills one write unit per KB (rounded up) of each item in a BatchWriteItem', () => {
     const small = { PutRequest: { Item: { PK: { S: 'a' } } } };
     const large = { PutRequest: { Item: { PK: { S: 'b' }, blob: { S: 'x'.repeat(1500) } } } };
-    expect(requestUnitsOf('BatchWriteItem', JSON.stringify({ RequestItems: { orders: [small, large] } }))).toEqual({ readUnits: 0, writeUnits: 3 });
+    expect(requestUnitsOf('BatchWriteItem', JSON.stringify({ RequestItems: { orders: [small, large] } }))).toEqual({
+      readUnits: 0,
+      writeUnits: 3,
+    });
   });
 
   it('bills one read unit per key of a consistent BatchGetItem, half for an eventual one', () => {
     const keys = [{ PK: { S: 'a' } }, { PK: { S: 'b' } }];
-    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys, ConsistentRead: true } } }))).toEqual({ readUnits: 2, writeUnits: 0 });
-    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys } } }))).toEqual({ readUnits: 1, writeUnits: 0 });
+    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys, ConsistentRead: true } } }))).toEqual({
+      readUnits: 2,
+      writeUnits: 0,
+    });
+    expect(requestUnitsOf('BatchGetItem', JSON.stringify({ RequestItems: { orders: { Keys: keys } } }))).toEqual({
+      readUnits: 1,
+      writeUnits: 0,
+    });
   });
 
   it('bills nothing for what it cannot parse or does not know', () => {
@@ -42,13 +51,15 @@ describe('cost per million orders', () => {
   it('prices each service from the counted units', () => {
     const cost = costPerMillionOrders(usage);
     expect(cost.httpApi).toBeCloseTo(1.0);
-    expect(cost.lambdaRequests).toBeCloseTo(1010 * 0.2 / 1000);
+    expect(cost.lambdaRequests).toBeCloseTo((1010 * 0.2) / 1000);
     expect(cost.lambdaDuration).toBeCloseTo(((20 * 0.25 + 3 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
     expect(cost.lambdaInit).toBeCloseTo(((4 * 0.25 + 1 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
     expect(cost.sqs).toBeCloseTo(1.2 * 0.4);
     expect(cost.dynamoDb).toBeCloseTo(0.625 + 0.125);
     expect(cost.logs).toBeCloseTo(0.5);
-    expect(cost.total).toBeCloseTo(cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.lambdaInit + cost.sqs + cost.dynamoDb + cost.logs);
+    expect(cost.total).toBeCloseTo(
+      cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.lambdaInit + cost.sqs + cost.dynamoDb + cost.logs,
+    );
   });
 
   it('bills the INIT time of cold starts as GB-s on top of handler time (AWS does since 2025-08-01)', () => {
@@ -66,7 +77,11 @@ describe('cost per million orders', () => {
   });
 
   it('gives the naive design one request and invocation per order even when the run used batch intake', () => {
-    const batched = { ...usage, apiRequests: 40, functions: { ApiFunction: { invocations: 40, durationMs: 4_000, initDurationMs: 900, memorySizeMb: 256 } } };
+    const batched = {
+      ...usage,
+      apiRequests: 40,
+      functions: { ApiFunction: { invocations: 40, durationMs: 4_000, initDurationMs: 900, memorySizeMb: 256 } },
+    };
     const naive = naiveUsage(batched, 'ApiFunction', 1000, 40 * 200);
     expect(naive.apiRequests).toBe(1000);
     expect(naive.functions.ApiFunction).toEqual({ invocations: 1000, durationMs: 4_000, initDurationMs: 900, memorySizeMb: 256 });

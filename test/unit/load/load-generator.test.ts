@@ -39,7 +39,10 @@ class FakeIntake {
   }
 }
 
-const bearer = (token: string): RequestAuth => ({ type: 'headers', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+const bearer = (token: string): RequestAuth => ({
+  type: 'headers',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+});
 
 const options = (url: string, overrides: Partial<LoadGeneratorOptions> = {}): LoadGeneratorOptions => ({
   url,
@@ -66,7 +69,12 @@ describe('generateLoad (autocannon in a worker thread)', () => {
 
     expect(single.requests).toBe(40);
     expect(single.sent.map(([id]) => id).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `unit-${i}`).sort());
-    expect(single.accepted.map(([id]) => id).sort()).toEqual(single.sent.map(([id]) => id).filter((id) => !id.endsWith('7')).sort());
+    expect(single.accepted.map(([id]) => id).sort()).toEqual(
+      single.sent
+        .map(([id]) => id)
+        .filter((id) => !id.endsWith('7'))
+        .sort(),
+    );
     expect(single.answered).toHaveLength(40);
     expect(single.statusCounts).toEqual({ 202: 36, 422: 4 });
     expect(single.stoppedEarly).toBe(false);

@@ -18,13 +18,17 @@ describe('forEachConcurrently', () => {
     let peak = 0;
     const seen: number[] = [];
 
-    await forEachConcurrently(Array.from({ length: 20 }, (_, i) => i), 3, async (item, index) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await sleep(2);
-      seen.push(item * 100 + index);
-      running -= 1;
-    });
+    await forEachConcurrently(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async (item, index) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleep(2);
+        seen.push(item * 100 + index);
+        running -= 1;
+      },
+    );
 
     expect(peak).toBe(3);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i * 101));
@@ -33,11 +37,15 @@ describe('forEachConcurrently', () => {
   it('rejects with the first failure and never starts the items still waiting', async () => {
     const started: number[] = [];
 
-    const run = forEachConcurrently(Array.from({ length: 10 }, (_, i) => i), 2, async (item) => {
-      started.push(item);
-      await sleep(2);
-      if (item === 1) throw new Error('item 1 failed');
-    });
+    const run = forEachConcurrently(
+      Array.from({ length: 10 }, (_, i) => i),
+      2,
+      async (item) => {
+        started.push(item);
+        await sleep(2);
+        if (item === 1) throw new Error('item 1 failed');
+      },
+    );
 
     await expect(run).rejects.toThrow('item 1 failed');
     await sleep(20);

@@ -51,7 +51,10 @@ describe('RefreshingCredentials', () => {
         throw new Error('expired SSO session');
       },
     ];
-    const holder = await RefreshingCredentials.start(() => (answers.shift() as () => Promise<{ accessKeyId: string; secretAccessKey: string }>)(), 1_000);
+    const holder = await RefreshingCredentials.start(
+      () => (answers.shift() as () => Promise<{ accessKeyId: string; secretAccessKey: string }>)(),
+      1_000,
+    );
     expect(holder.current().accessKeyId).toBe('first');
     await jest.advanceTimersByTimeAsync(1_000);
     expect(holder.current().accessKeyId).toBe('second');

@@ -42,7 +42,9 @@ describe('requestAuthorizer', () => {
     const headers = requestHeaders(auth(), request);
     stop();
     expect(headers.host).toBe('x.execute-api.eu-west-1.amazonaws.com');
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
   });
 
   const jwt = { type: 'jwt', issuer: 'https://issuer.example.com', audience: ['orders', 'orders-admin'] } as const;

@@ -35,7 +35,11 @@ describe('tune sweep', () => {
 
   it('renders a self-contained report with the chart, every setting and the recommendation', () => {
     const results = [result(10, 900, 3.1), result(100, 1500, 2.9)];
-    const html = renderTuneReport(results, results[1], { p99TargetMs: 5000, description: '1000 orders <fast>', date: new Date('2026-11-23T00:00:00Z') });
+    const html = renderTuneReport(results, results[1], {
+      p99TargetMs: 5000,
+      description: '1000 orders <fast>',
+      date: new Date('2026-11-23T00:00:00Z'),
+    });
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg');
     expect(html.match(/<circle /g)).toHaveLength(2);
@@ -46,7 +50,11 @@ describe('tune sweep', () => {
   });
 
   it('names the seed the sweep took its orders from, so the same orders can be sent again', () => {
-    const html = renderTuneReport([result(10, 900, 3.1)], undefined, { p99TargetMs: 500, description: '1000 orders.', date: new Date('2026-11-23T00:00:00Z') });
+    const html = renderTuneReport([result(10, 900, 3.1)], undefined, {
+      p99TargetMs: 500,
+      description: '1000 orders.',
+      date: new Date('2026-11-23T00:00:00Z'),
+    });
     expect(html).toContain('Orders from seed 42.');
   });
 });

@@ -29,7 +29,12 @@ const dynamoDb = () => {
 
 const faultsWith = (config: Partial<FaultConfig>, random: () => number) => {
   const counts: string[] = [];
-  return { faults: new DynamoDbWireFaults({ ...NO_FAULTS, ...config }, { throttle: random, unprocessed: random, crash: random }, (key) => counts.push(key)), counts };
+  return {
+    faults: new DynamoDbWireFaults({ ...NO_FAULTS, ...config }, { throttle: random, unprocessed: random, crash: random }, (key) =>
+      counts.push(key),
+    ),
+    counts,
+  };
 };
 
 describe('DynamoDbWireFaults', () => {
@@ -98,7 +103,11 @@ describe('DynamoDbWireFaults', () => {
   it('crashes the caller only after a write went through', async () => {
     const { faults, counts } = faultsWith({ crashRate: 1 }, always);
     const written = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), dynamoDb().forward);
-    const refused = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), async () => ({ status: 500, headers: {}, body: Buffer.from('{}') }));
+    const refused = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), async () => ({
+      status: 500,
+      headers: {},
+      body: Buffer.from('{}'),
+    }));
 
     expect(written.crashCaller).toBe(true);
     expect(refused.crashCaller).toBe(false);

@@ -29,19 +29,24 @@ describe('startLocalRuntime on another Node', () => {
 
   // A taken API port: a runtime that gets past the Node check stops at the port check, before any process starts.
   const start = () =>
-    startLocalRuntime({ stage: 'dev', dataDir, ports: { http: (taken.address() as AddressInfo).port, https: 0, dynamodb: 0, sqs: 0 } }).catch(
-      (error: unknown) => error as Error,
-    );
+    startLocalRuntime({
+      stage: 'dev',
+      dataDir,
+      ports: { http: (taken.address() as AddressInfo).port, https: 0, dynamodb: 0, sqs: 0 },
+    }).catch((error: unknown) => error as Error);
 
-  it.each(['20.19.0', '22.4.1'])('refuses Node %s (fauxqs needs node:sqlite), naming that version, the minimum and the npm scripts', async (version) => {
-    pretendNode(version);
+  it.each(['20.19.0', '22.4.1'])(
+    'refuses Node %s (fauxqs needs node:sqlite), naming that version, the minimum and the npm scripts',
+    async (version) => {
+      pretendNode(version);
 
-    const { message } = (await start()) as Error;
+      const { message } = (await start()) as Error;
 
-    expect(message).toContain(`this is Node ${version}`);
-    expect(message).toContain('Node 22.5 or newer');
-    expect(message).toContain('npm scripts');
-  });
+      expect(message).toContain(`this is Node ${version}`);
+      expect(message).toContain('Node 22.5 or newer');
+      expect(message).toContain('npm scripts');
+    },
+  );
 
   it.each(['22.5.0', '24.0.0'])('lets Node %s through to the next start-up check', async (version) => {
     pretendNode(version);

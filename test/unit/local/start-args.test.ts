@@ -43,16 +43,28 @@ describe('npm start arguments', () => {
     process.env.ORDERS_LOCAL_DUPLICATE_RATE = '0.1';
     process.env.ORDERS_LOCAL_SEED = '42';
 
-    expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({ stage: 'staging', ports: { http: 5000 }, maxEnvironments: 6, duplicateRate: 0.1, seed: 42 });
+    expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({
+      stage: 'staging',
+      ports: { http: 5000 },
+      maxEnvironments: 6,
+      duplicateRate: 0.1,
+      seed: 42,
+    });
   });
 
   it('refuses a bad port, stage or rate with exit-2 usage errors that name the source', () => {
-    expect(() => parseStartArgs(['--sqs-port', '70000'])).toThrow(/'--sqs-port <port>' argument '70000' is invalid. Use a whole number from 0 to 65535./);
+    expect(() => parseStartArgs(['--sqs-port', '70000'])).toThrow(
+      /'--sqs-port <port>' argument '70000' is invalid. Use a whole number from 0 to 65535./,
+    );
     process.env.ORDERS_LOCAL_STAGE = 'qa';
     expect(() => parseStartArgs([])).toThrow(/value 'qa' from env 'ORDERS_LOCAL_STAGE' is invalid/);
     delete process.env.ORDERS_LOCAL_STAGE;
     process.env.ORDERS_LOCAL_DUPLICATE_RATE = '2';
-    expect(() => parseStartArgs([])).toThrow(new UsageError('error: ORDERS_LOCAL_DUPLICATE_RATE "2" is invalid. Use a fraction from 0 to 1, e.g. 0.05.\n(Run "npm start -- --help" for the options.)'));
+    expect(() => parseStartArgs([])).toThrow(
+      new UsageError(
+        'error: ORDERS_LOCAL_DUPLICATE_RATE "2" is invalid. Use a fraction from 0 to 1, e.g. 0.05.\n(Run "npm start -- --help" for the options.)',
+      ),
+    );
   });
 
   it('takes --help and refuses unknown options', () => {

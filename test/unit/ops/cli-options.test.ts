@@ -45,7 +45,9 @@ describe('parseWith', () => {
 
   it('names the option, the value and the rule it broke, with a pointer to --help, without exiting', () => {
     expect(() => parseWith(program(), ['--limit', '0'], read)).toThrow(
-      new UsageError(`error: option '--limit <n>' argument '0' is invalid. Use a whole number of at least 1.\n(Run "npm run demo -- --help" for the options.)`),
+      new UsageError(
+        `error: option '--limit <n>' argument '0' is invalid. Use a whole number of at least 1.\n(Run "npm run demo -- --help" for the options.)`,
+      ),
     );
   });
 

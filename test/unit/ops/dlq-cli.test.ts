@@ -19,7 +19,14 @@ const view = (overrides: Partial<DeadLetterView> = {}): DeadLetterView => ({
   ...overrides,
 });
 
-const target: PipelineTarget = { label: 'local', local: true, production: false, queueUrl: 'http://q', deadLetterQueueUrl: 'http://dlq', sqs: {} as SQSClient };
+const target: PipelineTarget = {
+  label: 'local',
+  local: true,
+  production: false,
+  queueUrl: 'http://q',
+  deadLetterQueueUrl: 'http://dlq',
+  sqs: {} as SQSClient,
+};
 
 describe('dlq arguments', () => {
   it('reads inspect with its defaults', () => {
@@ -33,7 +40,21 @@ describe('dlq arguments', () => {
   });
 
   it('reads redrive with every option', () => {
-    expect(parseDlqArgs(['redrive', '--stage', 'prod', '--rate', '5', '--filter', 'MaxReceiveCountExceeded', '--max-moves', '40', '--dry-run', '--yes'])).toEqual({
+    expect(
+      parseDlqArgs([
+        'redrive',
+        '--stage',
+        'prod',
+        '--rate',
+        '5',
+        '--filter',
+        'MaxReceiveCountExceeded',
+        '--max-moves',
+        '40',
+        '--dry-run',
+        '--yes',
+      ]),
+    ).toEqual({
       command: 'redrive',
       where: { local: false, stage: 'prod', outputs: path.join('.local', 'outputs.json') },
       rate: 5,
@@ -72,7 +93,9 @@ describe('dlq arguments', () => {
 describe('formatInspection', () => {
   const inspection = (messages: DeadLetterView[]) => ({
     messages,
-    countsByReason: Object.fromEntries(messages.map((message) => [message.reason, messages.filter((m) => m.reason === message.reason).length])),
+    countsByReason: Object.fromEntries(
+      messages.map((message) => [message.reason, messages.filter((m) => m.reason === message.reason).length]),
+    ),
     truncated: false,
   });
 
@@ -91,7 +114,12 @@ describe('formatInspection', () => {
   });
 
   it('says SQS moved a message the consumer failed on every receive', () => {
-    const text = formatInspection(target, inspection([view({ reason: MAX_RECEIVES_REASON, retryable: true, errorMessage: undefined })]), 1, false);
+    const text = formatInspection(
+      target,
+      inspection([view({ reason: MAX_RECEIVES_REASON, retryable: true, errorMessage: undefined })]),
+      1,
+      false,
+    );
     expect(text).toContain('why     the consumer failed it on every receive; SQS moved it after maxReceiveCount');
     expect(text).not.toContain('no redrive can fix');
   });

@@ -15,9 +15,20 @@ describe('finding the pipeline', () => {
     const file = path.join(dir, 'outputs.json');
     expect(() => localTarget(file)).toThrow(/start the local pipeline with "npm start" first/);
 
-    writeFileSync(file, JSON.stringify({ 'OrdersPipeline-dev': { QueueUrl: 'http://q', DeadLetterQueueUrl: 'http://dlq', SqsEndpoint: 'http://127.0.0.1:4566' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'OrdersPipeline-dev': { QueueUrl: 'http://q', DeadLetterQueueUrl: 'http://dlq', SqsEndpoint: 'http://127.0.0.1:4566' },
+      }),
+    );
     const target = localTarget(file);
-    expect(target).toMatchObject({ label: 'local', local: true, production: false, queueUrl: 'http://q', deadLetterQueueUrl: 'http://dlq' });
+    expect(target).toMatchObject({
+      label: 'local',
+      local: true,
+      production: false,
+      queueUrl: 'http://q',
+      deadLetterQueueUrl: 'http://dlq',
+    });
     target.sqs.destroy();
   });
 
@@ -37,7 +48,13 @@ describe('finding the pipeline', () => {
     });
 
     const target = await stageTarget('prod', new CloudFormationClient({ region: 'us-east-1' }));
-    expect(target).toMatchObject({ label: 'prod', local: false, production: true, queueUrl: 'https://sqs/q', deadLetterQueueUrl: 'https://sqs/dlq' });
+    expect(target).toMatchObject({
+      label: 'prod',
+      local: false,
+      production: true,
+      queueUrl: 'https://sqs/q',
+      deadLetterQueueUrl: 'https://sqs/dlq',
+    });
     target.sqs.destroy();
   });
 
@@ -64,7 +81,9 @@ describe('finding the pipeline', () => {
   it('says to pass the outputs file when --outputs names a directory, instead of failing with EISDIR', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'outputs-'));
     try {
-      expect(() => localTarget(dir)).toThrow(`${dir} is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs ${path.join(dir, 'outputs.json')}`);
+      expect(() => localTarget(dir)).toThrow(
+        `${dir} is a directory: --outputs takes the outputs file "npm start" writes, e.g. --outputs ${path.join(dir, 'outputs.json')}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

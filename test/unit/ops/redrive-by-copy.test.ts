@@ -40,11 +40,16 @@ describe('redriveByCopy', () => {
     sqs.reset();
     sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
     sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    sqs.on(SendMessageBatchCommand).callsFake(({ Entries = [] }) => ({ Successful: Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }));
+    sqs
+      .on(SendMessageBatchCommand)
+      .callsFake(({ Entries = [] }) => ({ Successful: Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }));
   });
 
   it('sends each message as first queued (without the dead-letter reason) and deletes it from the DLQ only after', async () => {
-    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message('a', 'InvalidOrderMessageError'), message('b')] }).resolves({});
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [message('a', 'InvalidOrderMessageError'), message('b')] })
+      .resolves({});
 
     expect(await run()).toEqual({ moved: 2, skipped: 0, failed: 0 });
 
@@ -56,8 +61,14 @@ describe('redriveByCopy', () => {
   });
 
   it('never deletes a message whose copy SQS refused: it stays in the DLQ, made visible again at the end', async () => {
-    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message('a'), message('b')] }).resolves({});
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '1', MessageId: 'x', MD5OfMessageBody: '' }], Failed: [{ Id: '0', SenderFault: false, Code: 'InternalError' }] });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [message('a'), message('b')] })
+      .resolves({});
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: '1', MessageId: 'x', MD5OfMessageBody: '' }],
+      Failed: [{ Id: '0', SenderFault: false, Code: 'InternalError' }],
+    });
 
     expect(await run()).toEqual({ moved: 1, skipped: 0, failed: 1 });
 
@@ -67,7 +78,10 @@ describe('redriveByCopy', () => {
   });
 
   it('deletes nothing when the send call fails outright', async () => {
-    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message('a')] }).resolves({});
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [message('a')] })
+      .resolves({});
     sqs.on(SendMessageBatchCommand).rejects(new Error('timeout'));
 
     expect(await run()).toEqual({ moved: 0, skipped: 0, failed: 1 });
@@ -89,7 +103,10 @@ describe('redriveByCopy', () => {
   });
 
   it('moves nothing in a dry run and releases everything it read', async () => {
-    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message('a'), message('b')] }).resolves({});
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [message('a'), message('b')] })
+      .resolves({});
 
     expect(await run({ dryRun: true })).toEqual({ moved: 2, skipped: 0, failed: 0 });
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);

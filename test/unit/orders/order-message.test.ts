@@ -49,7 +49,11 @@ describe('order message', () => {
   it.each([
     ['a body that is not JSON', 'not json', /not JSON/],
     ['an unknown message version', JSON.stringify({ version: 2, order: sampleOrder(), acceptedAt }), /\/version/],
-    ['an order without orderId', JSON.stringify({ version: 1, order: { ...sampleOrder(), orderId: undefined }, acceptedAt }), /\/order\/orderId/],
+    [
+      'an order without orderId',
+      JSON.stringify({ version: 1, order: { ...sampleOrder(), orderId: undefined }, acceptedAt }),
+      /\/order\/orderId/,
+    ],
     ['a missing acceptedAt', JSON.stringify({ version: 1, order: sampleOrder() }), /\/acceptedAt/],
   ])('rejects %s as an InvalidOrderMessageError naming the problem', (_case, body, reason) => {
     const error = parseError(body);

@@ -52,11 +52,7 @@ describe('order schema', () => {
   });
 
   it('reports every offending field at once, not only the first', () => {
-    expect(pointersOf({ customerId: '', currency: 'usd', items: [] }).sort()).toEqual([
-      '/currency',
-      '/customerId',
-      '/items',
-    ]);
+    expect(pointersOf({ customerId: '', currency: 'usd', items: [] }).sort()).toEqual(['/currency', '/customerId', '/items']);
   });
 
   it('escapes "/" and "~" in JSON pointers (RFC 6901)', () => {
