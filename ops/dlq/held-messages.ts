@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { chunk } from '../../shared-layer/src/retry/chunk';
+import { batchEntries } from '../../shared-layer/src/clients/sqs-batch-entries';
 
 /** ReceiveMessage, ChangeMessageVisibilityBatch, SendMessageBatch and DeleteMessageBatch take at most 10. */
 export const SQS_BATCH_MAX = 10;
@@ -58,7 +59,7 @@ export class HeldMessages {
         const { Failed = [] } = await this.sqs.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: this.queueUrl,
-            Entries: group.map(([, handle], index) => ({ Id: String(index), ReceiptHandle: handle, VisibilityTimeout: 0 })),
+            Entries: batchEntries(group, ([, handle]) => ({ ReceiptHandle: handle, VisibilityTimeout: 0 })),
           }),
         );
         unreleased += Failed.length;

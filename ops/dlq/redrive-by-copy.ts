@@ -6,6 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
 import { type DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages, SQS_BATCH_MAX } from './held-messages';
 
@@ -111,15 +112,14 @@ const moveBatch = async (
     const { Successful = [], Failed = [] } = await options.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: options.queueUrl,
-        Entries: messages.map((message, index) => ({
-          Id: String(index),
+        Entries: batchEntries(messages, (message) => ({
           MessageBody: message.Body ?? '',
           MessageAttributes: originalAttributes(message),
         })),
       }),
     );
-    sent = Successful.map((entry) => messages[Number(entry.Id)]);
-    for (const entry of Failed) held.hold(messages[Number(entry.Id)]);
+    sent = batchItemsNamed(messages, Successful);
+    for (const message of batchItemsNamed(messages, Failed)) held.hold(message);
     progress.failed += Failed.length;
   } catch {
     for (const message of messages) held.hold(message);
@@ -131,13 +131,13 @@ const moveBatch = async (
     const { Failed = [] } = await options.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: options.deadLetterQueueUrl,
-        Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+        Entries: batchEntries(sent, (message) => ({ ReceiptHandle: message.ReceiptHandle ?? '' })),
       }),
     );
     progress.moved += sent.length - Failed.length;
     progress.failed += Failed.length;
     // Held, so this run does not copy them a second time; a rerun does, and the consumer stores each order once.
-    for (const entry of Failed) held.hold(sent[Number(entry.Id)]);
+    for (const message of batchItemsNamed(sent, Failed)) held.hold(message);
   } catch {
     progress.failed += sent.length;
     for (const message of sent) held.hold(message);
