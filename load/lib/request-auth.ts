@@ -1,4 +1,4 @@
-import { type SigningCredentials, signRequestSync } from './sigv4-sync';
+import { type SigningCredentials, signRequest } from './sigv4';
 
 /**
  * How a run authorizes its requests, as plain data: the load generator runs in a worker thread,
@@ -26,7 +26,7 @@ export interface OutgoingRequest {
 export const requestHeaders = (auth: RequestAuth, request: OutgoingRequest): Record<string, string> =>
   auth.type === 'headers'
     ? { ...auth.headers }
-    : signRequestSync(
+    : signRequest(
         { ...request, host: auth.host, headers: auth.headers },
         { credentials: auth.credentials, region: auth.region, service: 'execute-api' },
       );

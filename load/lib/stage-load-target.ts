@@ -7,7 +7,7 @@ import { OpsError } from '../../ops/cli-kit/ops-error';
 import { queueDepth, readStackOutputs } from '../../ops/pipeline-target';
 import type { LoadTarget } from './load-target';
 import type { RequestAuth } from './request-auth';
-import { RefreshingCredentials, type SigningCredentials } from './sigv4-sync';
+import { RefreshingCredentials, type SigningCredentials } from './sigv4';
 import { waitForStoredOrders } from './stage-checks';
 
 /** Environment variable that carries the bearer token for a stage with JWT auth (kept off the command line and out of shell history). */

@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SigningCredentials } from '../../load/lib/sigv4-sync';
-import { referenceSignature } from './reference-sigv4';
-
-const GENERATED = new Set(['host', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']);
+import type { SigningCredentials } from '../../load/lib/sigv4';
+import { parseAuthorization, referenceAuthorization } from './reference-sigv4';
 
 const readBody = async (request: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -52,22 +50,24 @@ export class IamGateway {
   private async handle(request: IncomingMessage): Promise<{ status: number; body: string }> {
     const body = await readBody(request);
     const authorization = String(request.headers.authorization ?? '');
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-    const amzDate = String(request.headers['x-amz-date'] ?? '');
-    const signingDate = parseAmzDate(amzDate);
+    const signingDate = parseAmzDate(String(request.headers['x-amz-date'] ?? ''));
     const skewMs = Math.abs(Date.now() - signingDate.getTime());
-    const headers = Object.fromEntries(
-      signedHeaders.filter((name) => !GENERATED.has(name)).map((name) => [name, String(request.headers[name] ?? '')]),
-    );
+    const signedHeaders = parseAuthorization(authorization)?.signedHeaders;
     const expected =
-      signedHeaders.includes('host') && !Number.isNaN(skewMs) && skewMs < 5 * 60_000
-        ? await referenceSignature(
-            { method: request.method ?? '', host: String(request.headers.host), path: request.url ?? '', headers, body },
+      signedHeaders && !Number.isNaN(skewMs) && skewMs < 5 * 60_000
+        ? await referenceAuthorization(
+            {
+              method: request.method ?? '',
+              path: request.url ?? '',
+              headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+              body,
+            },
+            signedHeaders,
             { ...this.expected, service: 'execute-api' },
             signingDate,
           )
         : undefined;
-    if (!expected || expected.authorization !== authorization) {
+    if (expected !== authorization) {
       this.rejected += 1;
       return { status: 403, body: JSON.stringify({ message: 'Forbidden' }) };
     }

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SigningCredentials } from '../../load/lib/sigv4-sync';
+import type { SigningCredentials } from '../../load/lib/sigv4';
 
 const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
   typeof data === 'string'
@@ -30,24 +30,47 @@ class NodeSha256 {
   }
 }
 
-/** The SDK's own signer, as the reference for our synchronous one and for the verifying test server. */
-export const referenceSignature = async (
-  request: { method: string; host: string; path: string; headers: Record<string, string>; body: string },
+export interface ParsedAuthorization {
+  readonly credential: string;
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+}
+
+export const parseAuthorization = (authorization: string): ParsedAuthorization | undefined => {
+  const match = /^AWS4-HMAC-SHA256 Credential=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  return match ? { credential: match[1], signedHeaders: match[2].split(';'), signature: match[3] } : undefined;
+};
+
+/**
+ * What a verifier recomputes for a signed request: the SDK's own signer over exactly the headers the
+ * request says it signed (values as sent, names in any case), at the given date, with the credentials
+ * the verifier knows. Undefined when a signed header is missing or host is not among them.
+ */
+export const referenceAuthorization = async (
+  request: { method: string; path: string; headers: Readonly<Record<string, string>>; body: string },
+  signedHeaders: readonly string[],
   scope: { credentials: SigningCredentials; region: string; service: string },
   signingDate: Date,
-): Promise<Record<string, string>> => {
-  const signer = new SignatureV4({ credentials: scope.credentials, region: scope.region, service: scope.service, sha256: NodeSha256 });
+): Promise<string | undefined> => {
+  const sent = new Map(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = sent.get(name);
+    if (value === undefined) return undefined;
+    headers[name] = value;
+  }
+  if (headers.host === undefined) return undefined;
+  // applyChecksum off: the signer would otherwise add x-amz-content-sha256 to what it signs; one the request signed is kept.
+  const signer = new SignatureV4({
+    credentials: scope.credentials,
+    region: scope.region,
+    service: scope.service,
+    sha256: NodeSha256,
+    applyChecksum: false,
+  });
   const signed = await signer.sign(
-    {
-      method: request.method,
-      protocol: 'https:',
-      hostname: request.host,
-      path: request.path,
-      query: {},
-      headers: { ...request.headers, host: request.host },
-      body: request.body,
-    },
+    { method: request.method, protocol: 'https:', hostname: headers.host, path: request.path, query: {}, headers, body: request.body },
     { signingDate },
   );
-  return signed.headers as Record<string, string>;
+  return String(signed.headers.authorization);
 };
