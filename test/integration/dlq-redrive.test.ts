@@ -11,7 +11,7 @@ import { queueDepth } from '../../ops/pipeline-target';
 import { scanOrders, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { sampleOrder } from '../support/fixtures';
 import { NO_FAULTS } from '../../infra/local/faults/fault-config';
-import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
+import { RuntimeHarness, eventually, runtimeForSuite } from '../support/local-runtime-harness';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const TS_NODE = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'ts-node');
@@ -134,7 +134,7 @@ describe('DLQ of a pipeline whose DynamoDB never takes some orders', () => {
 });
 
 describe('DLQ redrive into a running consumer', () => {
-  const pipeline = new RuntimeHarness();
+  const pipeline = runtimeForSuite();
   let sequence = 0;
 
   /** Orders of one case only (its own prefix), put in the DLQ as SQS would after maxReceiveCount. */
@@ -179,8 +179,6 @@ describe('DLQ redrive into a running consumer', () => {
   const dlqDepth = () => queueDepth(pipeline.sqs, pipeline.outputs.DeadLetterQueueUrl);
   const storedWith = (prefix: string) => scanOrders(pipeline.documents, pipeline.outputs.OrdersTableName, prefix);
 
-  beforeAll(() => pipeline.start(), 60_000);
-
   // Each case starts from an empty DLQ; what a case leaves behind is not the next one's input.
   beforeEach(async () => {
     await pipeline.sqs.send(new PurgeQueueCommand({ QueueUrl: pipeline.outputs.DeadLetterQueueUrl }));
@@ -189,11 +187,6 @@ describe('DLQ redrive into a running consumer', () => {
       return depth.visible + depth.inFlight === 0;
     });
   });
-
-  afterAll(async () => {
-    await pipeline.stop();
-    pipeline.removeData();
-  }, 30_000);
 
   it('stops after the batch in hand when interrupted: those moved, the rest still in the DLQ and visible', async () => {
     await deadLetterOrders(25);

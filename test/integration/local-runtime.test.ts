@@ -4,7 +4,7 @@ import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/share
 import { getStageConfig } from '../../infra/config/stages';
 import { sampleOrder } from '../support/fixtures';
 import { NO_FAULTS } from '../../infra/local';
-import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
+import { eventually, runtimeForSuite } from '../support/local-runtime-harness';
 
 const dev = getStageConfig('dev');
 /** Fails validation: the consumer dead-letters it at once. */
@@ -15,17 +15,11 @@ const STUCK = ['it-stuck-dlq', 'it-stuck-partial'];
 describe('local runtime (dev stage)', () => {
   // Visibility shortened from 181 s and the consumer timeout from 30 s, so that retries of the stuck
   // orders happen within the test; everything else is the template's.
-  const harness = new RuntimeHarness({
+  const harness = runtimeForSuite({
     visibilityTimeoutSeconds: 4,
     timeoutOverrides: { ConsumerFunction: 3 },
     faults: { ...NO_FAULTS, unprocessedOrderIds: STUCK },
   });
-
-  beforeAll(() => harness.start(), 60_000);
-  afterAll(async () => {
-    await harness.stop();
-    harness.removeData();
-  }, 30_000);
 
   it('writes outputs.json in the shape of cdk deploy --outputs-file', () => {
     const written = JSON.parse(readFileSync(harness.runtime.outputsFile, 'utf8'));
@@ -142,13 +136,7 @@ describe('local runtime (dev stage)', () => {
 
 // Counts every batch its runtime runs: a runtime of its own, so no other test's messages (or their retries) are in them.
 describe('local runtime (dev stage): batching', () => {
-  const harness = new RuntimeHarness();
-
-  beforeAll(() => harness.start(), 60_000);
-  afterAll(async () => {
-    await harness.stop();
-    harness.removeData();
-  }, 30_000);
+  const harness = runtimeForSuite();
 
   it(`delivers a burst of orders in about N / BatchSize (${dev.consumer.batchSize}) invocations`, async () => {
     const burst = 300;
@@ -184,13 +172,7 @@ describe('local runtime (dev stage): batching', () => {
 });
 
 describe('local runtime (dev stage): restart', () => {
-  const harness = new RuntimeHarness();
-
-  beforeAll(() => harness.start(), 60_000);
-  afterAll(async () => {
-    await harness.stop();
-    harness.removeData();
-  }, 30_000);
+  const harness = runtimeForSuite();
 
   it('keeps stored orders across a restart on the same data', async () => {
     expect((await harness.postOrder(sampleOrder({ orderId: 'it-restart-1' }))).status).toBe(202);

@@ -3,17 +3,11 @@ import { connect } from 'node:net';
 import * as path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sampleOrder } from '../support/fixtures';
-import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
+import { eventually, runtimeForSuite } from '../support/local-runtime-harness';
 
 /** The order intake API through the local HTTP front: real Powertools idempotency on dynalite, real SQS on fauxqs. */
 describe('order intake API (local runtime, dev stage)', () => {
-  const harness = new RuntimeHarness();
-
-  beforeAll(() => harness.start(), 60_000);
-  afterAll(async () => {
-    await harness.stop();
-    harness.removeData();
-  }, 30_000);
+  const harness = runtimeForSuite();
 
   const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${harness.runtime.apiUrl}${route}`, {

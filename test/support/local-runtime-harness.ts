@@ -1,8 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { orderKey } from '@orders-pipeline/shared';
-import { type BatchSummary, type EphemeralDir, type LocalRuntime, type LocalRuntimeOptions, createEphemeralDir } from '../../infra/local';
-import { type LocalPipeline, startPipelineIn } from '../../infra/local';
+import {
+  type BatchSummary,
+  type EphemeralDir,
+  type LocalPipeline,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  createEphemeralDir,
+  startPipelineIn,
+} from '../../infra/local';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */
 export class RuntimeHarness {
@@ -93,4 +100,15 @@ export const eventually = async <T>(what: string, probe: () => Promise<T> | T, t
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+};
+
+/** A harness for the enclosing describe block: started before its tests, stopped and its data removed after them. */
+export const runtimeForSuite = (overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {}): RuntimeHarness => {
+  const harness = new RuntimeHarness(overrides);
+  beforeAll(() => harness.start(), 60_000);
+  afterAll(async () => {
+    await harness.stop();
+    harness.removeData();
+  }, 30_000);
+  return harness;
 };
