@@ -30,7 +30,7 @@ export const parseBenchArgs = (args: string[]): BenchCliOptions | HelpShown =>
     return { scale: options.quick ? 0.2 : 1, json: options.json === true, seed: options.seed ?? newSeed() };
   });
 
-const number = (value: number) => value.toLocaleString('en-US');
+const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const rate = (t: Throughput, unit: string) => `${number(t.perSecond)} ${unit}/s (${t.count} in ${t.seconds} s)`;
 const times = (a: Throughput, b: Throughput) => `${(a.perSecond / b.perSecond).toFixed(2)}×`;
 const verdict = (value: number, target: number) => `target ≤ ${number(target)} ms: ${value <= target ? 'met' : 'missed'}`;
