@@ -102,7 +102,7 @@ export const formatReport = (report: ChaosReport): string => {
     ],
     [
       'faults injected on the wire',
-      `${report.faultsInjected.throttledCalls} calls throttled, ${report.faultsInjected.unprocessedItems} items left unprocessed, ${report.faultsInjected.crashes} environments crashed`,
+      `${report.faultsInjected.throttledCalls} calls throttled, ${report.faultsInjected.unprocessedItems} items left unprocessed, ${report.faultsInjected.crashes} writes crashed their caller`,
     ],
     ['orders accepted (202)', report.accepted],
     ['orders stored', report.stored],
