@@ -22,7 +22,7 @@ export interface EventSourceSettings {
   /** Fault injection: this fraction of succeeded records is sent again before being deleted. */
   readonly duplicateDeliveryRate?: number;
   /** Draws the duplicate deliveries; seeded by the runtime so a run can be replayed. */
-  readonly random?: () => number;
+  readonly random: () => number;
 }
 
 export interface BatchSummary {
@@ -226,7 +226,7 @@ export class SqsEventSource {
     }
 
     const succeeded = records.filter((record) => !failed.has(record.messageId));
-    const duplicates = succeeded.filter(() => (this.settings.random ?? Math.random)() < (this.settings.duplicateDeliveryRate ?? 0));
+    const duplicates = succeeded.filter(() => this.settings.random() < (this.settings.duplicateDeliveryRate ?? 0));
     for (const record of duplicates) {
       await this.sendDuplicate(record);
     }

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
 import type { OrderRequest } from '../../shared-layer/src';
+import type { Random } from '../../infra/local';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'];
 
 /** Realistic, unique orders: ids under one run prefix, 1–5 lines (sometimes up to 40), varied prices. */
-export const generateOrder = (runId: string, index: number, random: () => number = Math.random): OrderRequest & { orderId: string } => {
+export const generateOrder = (runId: string, index: number, random: Random): OrderRequest & { orderId: string } => {
   const lineCount = random() < 0.05 ? 6 + Math.floor(random() * 35) : 1 + Math.floor(random() * 5);
   return {
     orderId: `${runId}-${index}`,
