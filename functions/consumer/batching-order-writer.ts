@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BackoffOptions,
   DEFAULT_BACKOFF,
@@ -6,7 +7,6 @@ import {
   type OrderStore,
   chunk,
   fullJitterDelayMs,
-  sleep,
 } from '@orders-pipeline/shared';
 
 export interface WriterOptions {

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
 import { type OrderMessage, serializeOrderMessage } from '../orders/order-message';
 import type { OrderQueue } from '../orders/order-ports';
-import { fullJitterDelayMs, sleep } from '../retry/backoff';
+import { fullJitterDelayMs } from '../retry/backoff';
 import { chunk } from '../retry/chunk';
 import { batchEntries, batchItemsNamed } from './sqs-batch-entries';
 

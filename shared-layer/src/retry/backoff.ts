@@ -17,5 +17,3 @@ export const fullJitterDelayMs = (
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 };
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
