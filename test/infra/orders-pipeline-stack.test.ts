@@ -81,6 +81,21 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     }
   });
 
+  it('traces every function actively and lets it write to X-Ray, so the consumer trace links to the API send (docs/design.md)', () => {
+    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(propertiesOf(fn).TracingConfig).toEqual({ Mode: 'Active' });
+      const roleRef = (propertiesOf(fn).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: Match.arrayWith([{ Ref: roleRef }]),
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] })]),
+        },
+      });
+    }
+  });
+
   it('gives the consumer the stage timeout and memory, and Powertools its env names', () => {
     expect(consumerFunction(stage).Properties).toMatchObject({
       Timeout: config.consumer.timeout.toSeconds(),
