@@ -33,6 +33,8 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly pointInTimeRecovery: boolean;
+  /** DynamoDB refuses DeleteTable (console, CLI or a stack update that replaces the table) until this is turned off. */
+  readonly deletionProtection: boolean;
   readonly alarms: {
     /** Alarm when the DLQ holds at least this many visible messages. */
     readonly deadLetterMessages: number;
@@ -58,6 +60,7 @@ const stages = {
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: false,
+    deletionProtection: false,
     alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(15) },
   },
   staging: {
@@ -74,6 +77,7 @@ const stages = {
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: true,
+    deletionProtection: false,
     alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(10) },
   },
   prod: {
@@ -90,6 +94,7 @@ const stages = {
     logRetention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
     pointInTimeRecovery: true,
+    deletionProtection: true,
     alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(5) },
   },
 } as const satisfies Record<string, StageConfig>;

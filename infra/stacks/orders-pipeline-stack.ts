@@ -51,6 +51,7 @@ export class OrdersPipelineStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
       removalPolicy: config.removalPolicy,
+      deletionProtection: config.deletionProtection,
     });
 
     // Holds only short-lived request records (Powertools expires them after an hour): no PITR needed.
@@ -60,6 +61,7 @@ export class OrdersPipelineStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: config.removalPolicy,
+      deletionProtection: config.deletionProtection,
     });
 
     const orderQueues = new QueueWithDeadLetter(this, 'OrderQueue', {

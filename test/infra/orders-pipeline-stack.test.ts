@@ -169,6 +169,12 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     expect(table.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
   });
 
+  it(`${stage === 'prod' ? 'turns on' : 'leaves off'} deletion protection on both tables`, () => {
+    const tables = Object.values(resourcesOfType(template, 'AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(2);
+    for (const table of tables) expect(propertiesOf(table).DeletionProtectionEnabled).toBe(stage === 'prod');
+  });
+
   it(`serves POST /orders and /orders/batch ${config.api.auth.type === 'iam' ? 'only to SigV4-signed callers' : 'openly (dev)'}, throttled`, () => {
     for (const routeKey of ['POST /orders', 'POST /orders/batch']) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
