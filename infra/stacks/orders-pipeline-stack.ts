@@ -131,8 +131,18 @@ export class OrdersPipelineStack extends Stack {
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
+            // Who called, for an audit: the SigV4 identity on IAM stages, the token's subject on JWT stages
+            // (API Gateway logs "-" for whichever does not apply), and where the request came from.
+            callerAccountId: '$context.identity.accountId',
+            caller: '$context.identity.caller',
+            user: '$context.identity.user',
+            userArn: '$context.identity.userArn',
+            principalOrgId: '$context.identity.principalOrgId',
+            jwtSubject: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
             routeKey: '$context.routeKey',
             status: '$context.status',
             responseLength: '$context.responseLength',

@@ -193,6 +193,22 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     });
   });
 
+  it('logs who called in every API access-log line: IAM identity, JWT subject, source IP and user agent', () => {
+    const stageResource = onlyResource(template, 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
+    const format = JSON.parse((stageResource.Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toMatchObject({
+      callerAccountId: '$context.identity.accountId',
+      caller: '$context.identity.caller',
+      user: '$context.identity.user',
+      userArn: '$context.identity.userArn',
+      principalOrgId: '$context.identity.principalOrgId',
+      jwtSubject: '$context.authorizer.claims.sub',
+      authorizerError: '$context.authorizer.error',
+      ip: '$context.identity.sourceIp',
+      userAgent: '$context.identity.userAgent',
+    });
+  });
+
   it('exports the outputs that clients, the local runtime and the DLQ tooling read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'AlarmTopicArn',
