@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, StarPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -33,10 +34,19 @@ export class PipelineAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', {
-      displayName: `orders-pipeline ${props.stageName} alarms`,
-      enforceSSL: true,
-    });
+    this.topic = new Topic(this, 'Topic', { displayName: `orders-pipeline ${props.stageName} alarms` });
+    // Topic's enforceSSL denies only sns:Publish over plain HTTP; subscribing, reading or changing the topic must not
+    // work without TLS either.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyAllWithoutTLS',
+        effect: Effect.DENY,
+        principals: [new StarPrincipal()],
+        actions: ['sns:*'],
+        resources: [this.topic.topicArn],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
     if (props.notificationEmail) this.topic.addSubscription(new EmailSubscription(props.notificationEmail));
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterMessages', {

@@ -11,6 +11,7 @@ export interface NagSubjects {
   readonly idempotencyTable: ITable;
   readonly writeRoutes: readonly IConstruct[];
   readonly openApiRoute: IConstruct;
+  readonly alarmTopic: IConstruct;
 }
 
 /**
@@ -56,6 +57,13 @@ export const addNagSuppressions = (subjects: NagSubjects): void => {
       id: 'AwsSolutions-APIG4',
       reason:
         'GET /openapi.json serves the public API description, generated from code and free of data; clients read it before they have credentials.',
+    },
+  ]);
+  NagSuppressions.addResourceSuppressions(subjects.alarmTopic, [
+    {
+      id: 'AwsSolutions-SNS3',
+      reason:
+        'The topic policy denies sns:* (Publish included) to every principal without aws:SecureTransport (PipelineAlarms); the rule only recognises a statement naming sns:Publish.',
     },
   ]);
   NagSuppressions.addResourceSuppressions(subjects.idempotencyTable, [

@@ -182,6 +182,7 @@ export class OrdersPipelineStack extends Stack {
       idempotencyTable,
       writeRoutes,
       openApiRoute,
+      alarmTopic: alarms.topic,
     });
   }
 }

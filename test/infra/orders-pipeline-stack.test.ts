@@ -277,6 +277,20 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     });
   });
 
+  it('denies every action on the alarm topic, not only Publish, to anyone without TLS', () => {
+    const policy = onlyResource(template, 'AWS::SNS::TopicPolicy');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:*',
+        Resource: alarmTopicRef(),
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
   it('gives every cdk-nag suppression a reason of substance', () => {
     const suppressions = Object.values(
       template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>,
