@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { addStage } from '../stage-app';
+
+export interface SynthesizedTemplate {
+  readonly stackName: string;
+  readonly templateFile: string;
+  readonly template: Record<string, unknown>;
+  readonly assemblyDir: string;
+  /** Error annotations (cdk-nag findings, construct validation): `cdk synth` refuses to go on with any. */
+  readonly errors: readonly string[];
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The context `cdk synth` gives the app: cdk.json's feature flags (they change the template, e.g. the order of IAM
+ * actions) and the metadata the CLI turns on. Version reporting stays off: its CDKMetadata resource names the library
+ * versions, so every upgrade would alter the snapshots without changing anything that deploys.
+ */
+export const synthContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return {
+    ...cdkJson.context,
+    'aws:cdk:enable-path-metadata': true,
+    'aws:cdk:enable-asset-metadata': true,
+    'aws:cdk:version-reporting': false,
+  };
+};
+
+/**
+ * Synthesizes one stage in-process, as `cdk synth -c stage=<name>` would without an AWS environment (the template
+ * stays account- and region-agnostic), into `outdir`.
+ */
+export const synthesizeForValidation = (stage: string, outdir: string): SynthesizedTemplate => {
+  const app = new App({ outdir, context: synthContext() });
+  const { stack } = addStage(app, stage);
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName(stack.stackName);
+  const templateFile = path.join(assembly.directory, artifact.templateFile);
+  return {
+    stackName: stack.stackName,
+    templateFile,
+    template: JSON.parse(readFileSync(templateFile, 'utf8')) as Record<string, unknown>,
+    assemblyDir: assembly.directory,
+    errors: artifact.messages.filter((message) => message.level === 'error').map((message) => `${message.id}: ${message.entry.data}`),
+  };
+};
