@@ -13,7 +13,7 @@ registerHooks({
 });
 // Required, not imported: an import would be resolved before the hook is registered.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildOpenApiDocument } = require('../functions/api/openapi') as typeof import('../functions/api/openapi');
+const { buildOpenApiDocument } = require('../functions/openapi/openapi') as typeof import('../functions/openapi/openapi');
 
 const file = path.join(__dirname, '..', 'openapi.json');
 writeFileSync(file, `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);

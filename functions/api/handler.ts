@@ -3,13 +3,11 @@ import { ENV, MetricUnit, SqsOrderQueue, createSqsClient, isErrorNamed, logger, 
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
 import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';
-import { buildOpenApiDocument } from './openapi';
 import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
 import { jsonResponse, problemResponse, problems } from './problem';
 
 const queue = new SqsOrderQueue(createSqsClient(), requireEnv(ENV.QUEUE_URL));
 const RETRY_AFTER = { 'retry-after': '1' };
-let openApiDocument: string | undefined;
 
 const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = parseOrderRequest(event);
@@ -74,10 +72,6 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
   logger.addContext(context);
   metrics.captureColdStartMetric();
   try {
-    if (event.routeKey === 'GET /openapi.json') {
-      openApiDocument ??= JSON.stringify(buildOpenApiDocument(), null, 2);
-      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: openApiDocument };
-    }
     const idempotencyKey = readIdempotencyKey(event.headers);
     if (!idempotencyKey.present) return await routeRequest(event);
     if (!idempotencyKey.valid) return problemResponse(problems.invalidIdempotencyKey(idempotencyKey.received));
@@ -86,7 +80,7 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
   } catch (error) {
     return problemFor(error);
   } finally {
-    // Routes without business metrics (GET /openapi.json) would otherwise log a warning per request.
+    // Paths without business metrics (an invalid or reused Idempotency-Key) would otherwise log a warning per request.
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -24,6 +24,8 @@ export interface PipelineFunctionProps {
   /** Merged over the defaults, never replacing them. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly description?: string;
+  /** Caps the function's concurrency and reserves it from the account pool; unset, it shares the unreserved pool. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export class PipelineFunction extends NodejsFunction {
       memorySize: props.settings.memorySizeMb,
       timeout: props.settings.timeout,
       description: props.description,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       layers: [props.sharedLayer],
       logGroup,
       loggingFormat: LoggingFormat.JSON,

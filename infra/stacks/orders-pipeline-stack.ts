@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -33,6 +33,13 @@ const authorizerFor = (auth: ApiAuth) => {
 export interface OrdersPipelineStackProps extends StackProps {
   readonly config: StageConfig;
 }
+
+/**
+ * GET /openapi.json runs on its own function so that a flood of reads cannot take concurrency from order intake;
+ * two environments serve a static document comfortably, and more would only widen what a flood can consume.
+ */
+const OPEN_API_RESERVED_CONCURRENCY = 2;
+const OPEN_API_SETTINGS = { memorySizeMb: 128, timeout: Duration.seconds(3) };
 
 /** Actions Powertools idempotency performs on its table (DynamoDBPersistenceLayer). */
 const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -87,6 +94,15 @@ export class OrdersPipelineStack extends Stack {
     });
     apiFunction.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.queue.queueArn] }));
     apiFunction.addToRolePolicy(new PolicyStatement({ actions: IDEMPOTENCY_TABLE_ACTIONS, resources: [idempotencyTable.tableArn] }));
+
+    const openApiFunction = new PipelineFunction(this, 'OpenApiFunction', {
+      ...common,
+      functionDir: 'openapi',
+      serviceName: 'orders-openapi',
+      description: 'Serves GET /openapi.json; no access to the queue or the tables',
+      settings: OPEN_API_SETTINGS,
+      reservedConcurrency: OPEN_API_RESERVED_CONCURRENCY,
+    });
 
     const consumerFunction = new PipelineFunction(this, 'ConsumerFunction', {
       ...common,
@@ -159,7 +175,11 @@ export class OrdersPipelineStack extends Stack {
       ...httpApi.addRoutes({ path: '/orders/batch', methods: [HttpMethod.POST], integration: intake, authorizer }),
     ];
     // The API description is public on every stage: clients need it before they have credentials.
-    const [openApiRoute] = httpApi.addRoutes({ path: '/openapi.json', methods: [HttpMethod.GET], integration: intake });
+    const [openApiRoute] = httpApi.addRoutes({
+      path: '/openapi.json',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('OpenApiIntegration', openApiFunction),
+    });
 
     const alarms = new PipelineAlarms(this, 'Alarms', {
       stageName: config.stageName,
@@ -177,7 +197,7 @@ export class OrdersPipelineStack extends Stack {
 
     addNagSuppressions({
       config,
-      functions: [apiFunction, consumerFunction],
+      functions: [apiFunction, consumerFunction, openApiFunction],
       ordersTable,
       idempotencyTable,
       writeRoutes,

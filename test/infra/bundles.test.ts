@@ -53,7 +53,7 @@ describe('bundled assets (dev)', () => {
     expect(source).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
   });
 
-  it.each(['orders-api', 'orders-consumer'])('keeps Powertools, zod and the SDK out of the %s bundle', (service) => {
+  it.each(['orders-api', 'orders-consumer', 'orders-openapi'])('keeps Powertools, zod and the SDK out of the %s bundle', (service) => {
     const source = readFileSync(functionBundle(service), 'utf8');
     expect(source).toMatch(/require\("@orders-pipeline\/shared"\)/);
     expect(source).not.toMatch(/powertools|zod|smithy/i);

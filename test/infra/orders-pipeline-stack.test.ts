@@ -209,6 +209,21 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     });
   });
 
+  it('serves GET /openapi.json from its own function, capped in concurrency and without queue or table permissions', () => {
+    const route = onlyResource(template, 'AWS::ApiGatewayV2::Route', { RouteKey: 'GET /openapi.json' });
+    const integrationId = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].find(
+      (part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part,
+    )?.Ref;
+    const integration = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')[integrationId ?? ''];
+    const [servingFunctionId] = (propertiesOf(integration).IntegrationUri as { 'Fn::GetAtt': string[] })['Fn::GetAtt'];
+
+    expect(servingFunctionId).not.toBe(apiFunction(stage).logicalId);
+    const servingFunction = propertiesOf(resourcesOfType(template, 'AWS::Lambda::Function')[servingFunctionId]);
+    expect(servingFunction.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(1);
+    expect(servingFunction.ReservedConcurrentExecutions).toBeLessThanOrEqual(5);
+    expect(grantedActions(stage, servingFunctionId)).toEqual([]);
+  });
+
   it('exports the outputs that clients, the local runtime and the DLQ tooling read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'AlarmTopicArn',

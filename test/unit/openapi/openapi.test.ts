@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildOpenApiDocument } from '../../../functions/api/openapi';
+import { buildOpenApiDocument } from '../../../functions/openapi/openapi';
 
 describe('openapi.json', () => {
   it('matches the document generated from the order schema (run `npm run openapi` after changing the schema)', () => {
