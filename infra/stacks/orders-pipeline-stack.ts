@@ -5,6 +5,7 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -180,6 +181,13 @@ export class OrdersPipelineStack extends Stack {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('OpenApiIntegration', openApiFunction),
     });
+
+    // Control Tower's CT.LAMBDA.PR.2 (cfn-guard) accepts a service principal's grant only with a literal SourceAccount
+    // or SourceArn; the route-scoped SourceArn is an Fn::Join. The account is literal whenever the stack has one
+    // (cdk deploy sets CDK_DEFAULT_ACCOUNT), AWS::AccountId otherwise: the same scope either way.
+    for (const permission of httpApi.node.findAll().filter((child): child is CfnPermission => child instanceof CfnPermission)) {
+      permission.sourceAccount = this.account;
+    }
 
     const alarms = new PipelineAlarms(this, 'Alarms', {
       stageName: config.stageName,

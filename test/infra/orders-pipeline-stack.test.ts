@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV } from '@orders-pipeline/shared';
 import { OrdersPipelineStack } from '../../infra/stacks/orders-pipeline-stack';
 import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
+import { addStage } from '../../infra/stage-app';
 import { onlyResource, propertiesOf, resourcesOfType, synthStage } from './synth-stage';
 
 const consumerFunction = (stage: (typeof STAGE_NAMES)[number]) =>
@@ -342,6 +343,30 @@ describe('OrdersPipelineStack with a notification e-mail in the stage config', (
       config: { ...base, alarms: { ...base.alarms, notificationEmail: 'oncall@example.com' } },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+describe('OrdersPipelineStack Lambda permissions for API Gateway (Control Tower CT.LAMBDA.PR.2)', () => {
+  const permissionsOf = (template: Template) => Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).map(propertiesOf);
+
+  it('scope every invoke grant to this API and to the deploying account, as a literal the cfn-guard rule accepts', () => {
+    const app = new App();
+    const { stack } = addStage(app, 'prod', { account: '123456789012', region: 'eu-west-1' });
+    const template = Template.fromStack(stack);
+    const apiId = Object.keys(resourcesOfType(template, 'AWS::ApiGatewayV2::Api'))[0];
+    const permissions = permissionsOf(template);
+
+    expect(permissions).toHaveLength(3);
+    for (const permission of permissions) {
+      expect(permission).toMatchObject({ Principal: 'apigateway.amazonaws.com', SourceAccount: '123456789012' });
+      expect(JSON.stringify(permission.SourceArn)).toContain(`":execute-api:eu-west-1:123456789012:",{"Ref":"${apiId}"}`);
+    }
+  });
+
+  it('names the account by AWS::AccountId when synthesized without one', () => {
+    for (const permission of permissionsOf(synthStage('dev').template)) {
+      expect(permission.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+    }
   });
 });
 
