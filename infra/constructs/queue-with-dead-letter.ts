@@ -1,5 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface QueueWithDeadLetterProps {
@@ -32,6 +32,9 @@ export class QueueWithDeadLetter extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       removalPolicy: props.removalPolicy,
+      // Says in the template that this queue is a DLQ (Control Tower's CT.SQS.PR.1 looks for it). ALLOW_ALL is SQS's
+      // own default; naming the source queue instead would make the two queues reference each other (a cycle).
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
     this.queue = new Queue(this, 'Queue', {
       visibilityTimeout: QueueWithDeadLetter.visibilityTimeoutFor(props.consumerTimeout, props.maxBatchingWindow),
