@@ -31,6 +31,8 @@ export interface StageConfig {
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
   readonly logRetention: RetentionDays;
+  /** The API's access log: who called it (IAM identity, source IP). Kept a year in prod for audits. */
+  readonly accessLogRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly pointInTimeRecovery: boolean;
   /** DynamoDB refuses DeleteTable (console, CLI or a stack update that replaces the table) until this is turned off. */
@@ -58,6 +60,7 @@ const stages = {
     },
     maxReceiveCount: 3,
     logRetention: RetentionDays.ONE_WEEK,
+    accessLogRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: false,
     deletionProtection: false,
@@ -75,6 +78,7 @@ const stages = {
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.ONE_MONTH,
+    accessLogRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: true,
     deletionProtection: false,
@@ -92,6 +96,7 @@ const stages = {
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.THREE_MONTHS,
+    accessLogRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     pointInTimeRecovery: true,
     deletionProtection: true,

@@ -141,7 +141,7 @@ export class OrdersPipelineStack extends Stack {
       accessLogSettings: {
         destination: new LogGroupLogDestination(
           new LogGroup(this, 'HttpApiAccessLogs', {
-            retention: config.logRetention,
+            retention: config.accessLogRetention,
             removalPolicy: config.removalPolicy,
           }),
         ),

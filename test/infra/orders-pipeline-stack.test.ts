@@ -56,6 +56,10 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     });
   });
 
+  it('marks the DLQ as a dead-letter queue in the template (RedriveAllowPolicy), as Control Tower CT.SQS.PR.1 reads it', () => {
+    expect(deadLetterQueue(stage).Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'allowAll' });
+  });
+
   it('keeps messages invisible for at least 6 x the consumer timeout + the batching window', () => {
     const timeout = consumerFunction(stage).Properties.Timeout as number;
     const windowSeconds = config.consumer.maxBatchingWindow.toSeconds();
@@ -192,6 +196,14 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
       },
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
+  });
+
+  it('keeps the API access log as long as the stage config says (a year in prod, for audits)', () => {
+    const stageResource = onlyResource(template, 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
+    const destination = (stageResource.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } })
+      .DestinationArn;
+    const accessLogGroup = resourcesOfType(template, 'AWS::Logs::LogGroup')[destination['Fn::GetAtt'][0]];
+    expect(propertiesOf(accessLogGroup).RetentionInDays).toBe({ dev: 7, staging: 30, prod: 365 }[stage]);
   });
 
   it('logs who called in every API access-log line: IAM identity, JWT subject, source IP and user agent', () => {
