@@ -30,12 +30,17 @@ export const synthContext = (): Record<string, unknown> => {
 };
 
 /**
- * Synthesizes one stage in-process, as `cdk synth -c stage=<name>` would without an AWS environment (the template
- * stays account- and region-agnostic), into `outdir`.
+ * The account validation synthesizes for. `cdk deploy` synthesizes with the deploying account (infra/bin/app.ts passes
+ * CDK_DEFAULT_ACCOUNT), which turns account tokens into literals that policy rules read (e.g. the Lambda permissions'
+ * SourceAccount, CT.LAMBDA.PR.2). A placeholder stands in for it; it is moto's default account, so the deploy
+ * rehearsal's ARNs match. The region stays a token: each rehearsal picks its own.
  */
+export const VALIDATION_ACCOUNT = '123456789012';
+
+/** Synthesizes one stage in-process, as `cdk deploy -c stage=<name>` would for an account, into `outdir`. */
 export const synthesizeForValidation = (stage: string, outdir: string): SynthesizedTemplate => {
   const app = new App({ outdir, context: synthContext() });
-  const { stack } = addStage(app, stage);
+  const { stack } = addStage(app, stage, { account: VALIDATION_ACCOUNT });
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const templateFile = path.join(assembly.directory, artifact.templateFile);
