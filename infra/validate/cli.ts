@@ -20,7 +20,7 @@ export const assemblyDirFor = (stage: string): string => path.join(ROOT, 'cdk.ou
 const validateProgram = () =>
   cliProgram(
     'npm run validate --',
-    'Synthesizes each stage and checks its template before a deploy: cfn-lint, then the diff from its reviewed snapshot.',
+    'Synthesizes each stage and checks its template before a deploy: cfn-lint, cfn-guard (Control Tower rules), a deploy rehearsal on moto, and the diff from its reviewed snapshot.',
   )
     .addOption(new Option('--stage <name>', 'validate only this stage (default: every stage)').choices(STAGE_NAMES))
     .option('--update', 'rewrite the template snapshots (infra/validate/snapshots/) instead of failing on a difference', false)
