@@ -1,28 +1,31 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type EventSourceMappingConfiguration,
+  type FunctionConfiguration,
+  GetEventSourceMappingCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import aws4 from 'aws4';
-import { z } from 'zod';
 
 /** moto accepts any credentials; fixed ones keep the rehearsal away from the machine's real AWS profile. */
 const CREDENTIALS = { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' };
 
-export class MotoRequestError extends Error {
-  override readonly name = 'MotoRequestError';
-}
+export type LambdaEventSourceMapping = EventSourceMappingConfiguration;
+export type LambdaFunctionConfiguration = FunctionConfiguration;
 
-/**
- * The AWS APIs a rehearsal calls, all on one moto server and region. CloudFormation, SQS and DynamoDB through
- * the SDK; Lambda reads and S3 uploads as SigV4-signed REST calls (aws4, as the load tool signs), because the
- * project has no Lambda or S3 SDK client among its dependencies.
- */
+/** The AWS APIs a rehearsal calls, all through the SDK on one moto server and region. */
 export class MotoClients {
   readonly cloudFormation: CloudFormationClient;
   readonly sqs: SQSClient;
   readonly dynamoDb: DynamoDBClient;
+  private readonly lambda: LambdaClient;
+  private readonly s3: S3Client;
 
   constructor(
-    private readonly endpoint: string,
+    endpoint: string,
     readonly region: string,
   ) {
     // moto answers at once or not at all: no retries, so a failure reports without backing off.
@@ -30,64 +33,24 @@ export class MotoClients {
     this.cloudFormation = new CloudFormationClient(options);
     this.sqs = new SQSClient(options);
     this.dynamoDb = new DynamoDBClient(options);
-  }
-
-  private async signed(service: string, method: string, path: string, body?: Buffer): Promise<Response> {
-    const url = new URL(path, this.endpoint);
-    // aws4 defaults a body's type to a form, which the emulator's web framework would consume as one.
-    const contentType = body ? { 'Content-Type': 'application/octet-stream' } : {};
-    const { headers } = aws4.sign(
-      { host: url.host, path: url.pathname + url.search, method, service, region: this.region, body, headers: contentType },
-      CREDENTIALS,
-    );
-    const response = await fetch(url, {
-      method,
-      headers: Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)])),
-      body,
-    });
-    if (!response.ok)
-      throw new MotoRequestError(`${service} ${method} ${url.pathname}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-    return response;
+    this.lambda = new LambdaClient(options);
+    // Path-style: moto serves every bucket on its one host, not on <bucket>.<host>.
+    this.s3 = new S3Client({ ...options, forcePathStyle: true });
   }
 
   async putObject(bucket: string, key: string, body: Buffer): Promise<void> {
-    await this.signed('s3', 'PUT', `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`, body);
+    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
 
-  /** Lambda GetEventSourceMapping. */
   async eventSourceMapping(uuid: string): Promise<LambdaEventSourceMapping> {
-    const response = await this.signed('lambda', 'GET', `/2015-03-31/event-source-mappings/${encodeURIComponent(uuid)}`);
-    return eventSourceMappingSchema.parse(await response.json());
+    return this.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
   }
 
-  /** Lambda GetFunctionConfiguration. */
   async functionConfiguration(functionName: string): Promise<LambdaFunctionConfiguration> {
-    const response = await this.signed('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent(functionName)}/configuration`);
-    return functionConfigurationSchema.parse(await response.json());
+    return this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
   }
 
   destroy(): void {
-    this.cloudFormation.destroy();
-    this.sqs.destroy();
-    this.dynamoDb.destroy();
+    for (const client of [this.cloudFormation, this.sqs, this.dynamoDb, this.lambda, this.s3]) client.destroy();
   }
 }
-
-/** The fields of Lambda's EventSourceMappingConfiguration the smoke checks read. */
-const eventSourceMappingSchema = z.object({
-  FunctionArn: z.string().optional(),
-  BatchSize: z.number().optional(),
-  MaximumBatchingWindowInSeconds: z.number().optional(),
-  ScalingConfig: z.object({ MaximumConcurrency: z.number().optional() }).optional(),
-});
-export type LambdaEventSourceMapping = z.infer<typeof eventSourceMappingSchema>;
-
-/** The fields of Lambda's FunctionConfiguration the smoke checks read. */
-const functionConfigurationSchema = z.object({
-  Runtime: z.string().optional(),
-  MemorySize: z.number().optional(),
-  Timeout: z.number().optional(),
-  Architectures: z.array(z.string()).optional(),
-  CodeSize: z.number().optional(),
-});
-export type LambdaFunctionConfiguration = z.infer<typeof functionConfigurationSchema>;
