@@ -275,10 +275,9 @@ const redrive = async (target: PipelineTarget, command: RedriveCommand): Promise
   const progress = new ProgressLine();
   const stop = onStopSignals();
   const startedAt = Date.now();
+  const run: RedriveRun = { target, command, maxMoves, total, signal: stop.signal, progress };
   try {
-    const code = byMoveTask
-      ? await redriveByMoveTask(target, command, maxMoves, total, stop.signal, progress)
-      : await redriveCopying(target, command, maxMoves, total, stop.signal, progress);
+    const code = byMoveTask ? await redriveByMoveTask(run) : await redriveCopying(run);
     if (stop.received())
       out.write(
         `Stopped by ${stop.received()} after ${duration(Date.now() - startedAt)}. Nothing was lost: run the same command again to move the rest.\n`,
@@ -299,14 +298,19 @@ const reportMaxMoves = async (target: PipelineTarget, maxMoves: number): Promise
   );
 };
 
-const redriveByMoveTask = async (
-  target: PipelineTarget,
-  command: RedriveCommand,
-  maxMoves: number,
-  total: number,
-  signal: AbortSignal,
-  progress: ProgressLine,
-) => {
+/** One redrive as the command line asked for it, whichever way the messages move. */
+interface RedriveRun {
+  readonly target: PipelineTarget;
+  readonly command: RedriveCommand;
+  /** Stop after this many moves (--max-moves, default the DLQ's depth at the start). */
+  readonly maxMoves: number;
+  /** Messages in the DLQ when the redrive started. */
+  readonly total: number;
+  readonly signal: AbortSignal;
+  readonly progress: ProgressLine;
+}
+
+const redriveByMoveTask = async ({ target, command, maxMoves, total, signal, progress }: RedriveRun) => {
   const result = await runMoveTask({
     sqs: target.sqs,
     deadLetterQueueArn: await queueArnOf(target.sqs, target.deadLetterQueueUrl),
@@ -328,14 +332,7 @@ const redriveByMoveTask = async (
   return result.status === 'COMPLETED' ? EXIT_CODES.ok : EXIT_CODES.failed;
 };
 
-const redriveCopying = async (
-  target: PipelineTarget,
-  command: RedriveCommand,
-  maxMoves: number,
-  total: number,
-  signal: AbortSignal,
-  progress: ProgressLine,
-) => {
+const redriveCopying = async ({ target, command, maxMoves, total, signal, progress }: RedriveRun) => {
   const out = process.stdout;
   const startedAt = Date.now();
   const filter = command.filter?.toLowerCase();
