@@ -1,7 +1,19 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { type App, Aspects, type Environment, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type StageConfig, getStageConfig } from './config/stages';
 import { OrdersPipelineStack, stackNameFor } from './stacks/orders-pipeline-stack';
+
+/**
+ * cdk.json's context (the feature flags): the CDK CLI gives it to the app, and an app built in-process (local
+ * runtime, infra tests, validate) must be given it too, or its template differs from what deploys (the flags change
+ * IAM policies, for one).
+ */
+export const cdkJsonContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return { ...cdkJson.context };
+};
 
 export interface StageApp {
   readonly config: StageConfig;

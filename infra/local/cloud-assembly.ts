@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { addStage } from '../stage-app';
+import { addStage, cdkJsonContext } from '../stage-app';
 
 export interface CfnResource {
   readonly Type: string;
@@ -27,7 +27,7 @@ export interface StageAssembly {
 export const synthesizeStage = (stageName: string, outdir: string): StageAssembly => {
   // The template checks CDK runs on every synth (a WebAssembly rule engine) cost seconds of CPU per start
   // and change nothing in the template; `npm run synth` and `cdk synth` still run them.
-  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  const app = new App({ outdir, builtinCloudFormationValidation: false, context: cdkJsonContext() });
   const { stack } = addStage(app, stageName);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { addStage } from '../stage-app';
+import { addStage, cdkJsonContext } from '../stage-app';
 
 export interface SynthesizedTemplate {
   readonly stackName: string;
@@ -12,22 +12,17 @@ export interface SynthesizedTemplate {
   readonly errors: readonly string[];
 }
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
 /**
- * The context `cdk synth` gives the app: cdk.json's feature flags (they change the template, e.g. the order of IAM
- * actions) and the metadata the CLI turns on. Version reporting stays off: its CDKMetadata resource names the library
- * versions, so every upgrade would alter the snapshots without changing anything that deploys.
+ * The context `cdk synth` gives the app: cdk.json's feature flags and the metadata the CLI turns on. Version
+ * reporting stays off: its CDKMetadata resource names the library versions, so every upgrade would alter the
+ * snapshots without changing anything that deploys.
  */
-export const synthContext = (): Record<string, unknown> => {
-  const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return {
-    ...cdkJson.context,
-    'aws:cdk:enable-path-metadata': true,
-    'aws:cdk:enable-asset-metadata': true,
-    'aws:cdk:version-reporting': false,
-  };
-};
+export const synthContext = (): Record<string, unknown> => ({
+  ...cdkJsonContext(),
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': false,
+});
 
 /**
  * The account validation synthesizes for. `cdk deploy` synthesizes with the deploying account (infra/bin/app.ts passes

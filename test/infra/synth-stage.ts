@@ -1,7 +1,7 @@
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { StageConfig, StageName } from '../../infra/config/stages';
-import { addStage } from '../../infra/stage-app';
+import { addStage, cdkJsonContext } from '../../infra/stage-app';
 
 export interface SynthesizedStage {
   readonly config: StageConfig;
@@ -16,7 +16,7 @@ const cache = new Map<StageName, SynthesizedStage>();
 export const synthStage = (stage: StageName): SynthesizedStage => {
   const cached = cache.get(stage);
   if (cached) return cached;
-  const app = new App();
+  const app = new App({ context: cdkJsonContext() });
   const { config, stack } = addStage(app, stage);
   const synthesized = { config, app, stack, template: Template.fromStack(stack) };
   cache.set(stage, synthesized);
