@@ -1,9 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_ATTRIBUTES, type OrderRequest } from '../shared-layer/src';
-import { FAULT_COUNTS, derivedRandom, newSeed } from '../infra/local';
-import { startPipeline } from '../infra/local';
+import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { type CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { throwIfInterrupted } from './lib/interrupt';
@@ -75,24 +72,6 @@ const poisonBody = (tag: string, kind: number): string =>
     JSON.stringify({ version: 99, order: { orderId: tag }, acceptedAt: new Date().toISOString() }),
     JSON.stringify({ version: 1, order: { orderId: tag, customerId: '', currency: 'usd', items: [] }, acceptedAt: 'yesterday' }),
   ][kind % 3];
-
-/** Sums Powertools EMF metrics found in a function's log file. Crashed invocations never flush theirs. */
-const sumEmfMetrics = (logFile: string): Record<string, number> => {
-  const sums: Record<string, number> = {};
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes('"_aws"')) continue;
-    try {
-      const record = JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
-      for (const { Name } of record._aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics)) {
-        const value = record[Name];
-        sums[Name] = (sums[Name] ?? 0) + (Array.isArray(value) ? value.reduce((a, b) => a + b, 0) : Number(value));
-      }
-    } catch {
-      // A line cut by a crash: nothing to count.
-    }
-  }
-  return sums;
-};
 
 /** What an interrupted chaos run had done (RunInterrupted's partial). */
 export interface PartialChaosReport {
@@ -205,8 +184,11 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       }
     }
 
-    const consumerLog = readdirSync(runtime.logDir).find((file) => file.startsWith('ConsumerFunction'));
-    const consumerMetrics = consumerLog ? sumEmfMetrics(path.join(runtime.logDir, consumerLog)) : {};
+    // The EMF values each consumer invocation logged, as the runtime collected them; crashed invocations flush none.
+    const consumerMetrics: Record<string, number> = {};
+    for (const batch of batches) {
+      for (const [name, value] of Object.entries(batch.metrics)) consumerMetrics[name] = (consumerMetrics[name] ?? 0) + value;
+    }
     const failedInvocations: Record<string, number> = {};
     for (const batch of batches) {
       if (batch.error) {
