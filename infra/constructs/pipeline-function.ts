@@ -7,10 +7,23 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/env/variables';
 import type { FunctionSettings } from '../config/stages';
+import type { LocalBuild } from './local-build';
 import { SHARED_LAYER_MODULE } from './shared-layer';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 export const METRICS_NAMESPACE = 'OrdersPipeline';
+const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
+/** What every function bundle is built with, by NodejsFunction on synth and by watch mode. */
+const BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['@aws-sdk/*', SHARED_LAYER_MODULE],
+} as const;
 
 export interface PipelineFunctionProps {
   /** Folder under functions/ holding handler.ts. */
@@ -35,6 +48,9 @@ export interface PipelineFunctionProps {
  * The AWS SDK is not bundled either: the runtime provides v3, which keeps packages and cold starts small.
  */
 export class PipelineFunction extends NodejsFunction {
+  /** The same bundle as the asset, built outside synth (watch mode). */
+  readonly localBuild: LocalBuild;
+
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
@@ -46,9 +62,10 @@ export class PipelineFunction extends NodejsFunction {
       description: `${props.serviceName}: writes its own log group only; other grants are added by the stack`,
     });
     logGroup.grantWrite(role);
+    const entry = path.join(PROJECT_ROOT, 'functions', props.functionDir, 'handler.ts');
     const functionProps: NodejsFunctionProps = {
       role,
-      entry: path.join(PROJECT_ROOT, 'functions', props.functionDir, 'handler.ts'),
+      entry,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -71,14 +88,19 @@ export class PipelineFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: ['@aws-sdk/*', SHARED_LAYER_MODULE],
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
+        sourceMap: BUNDLE.sourcemap,
+        sourcesContent: BUNDLE.sourcesContent,
+        externalModules: [...BUNDLE.external],
+        tsconfig: BUNDLE_TSCONFIG,
       },
     };
     super(scope, id, functionProps);
+    // The esbuild command NodejsFunction runs for the bundling above, as build options (a test compares the outputs).
+    this.localBuild = {
+      options: { entryPoints: [entry], absWorkingDir: PROJECT_ROOT, tsconfig: BUNDLE_TSCONFIG, ...BUNDLE, external: [...BUNDLE.external] },
+      outfile: 'index.js',
+    };
   }
 }

@@ -5,6 +5,7 @@ import { type BuildOptions, buildSync } from 'esbuild';
 import { DockerImage, FileSystem } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { LocalBuild } from './local-build';
 
 export const SHARED_LAYER_MODULE = '@orders-pipeline/shared';
 const LAYER_SOURCE_DIR = path.join(__dirname, '..', '..', 'shared-layer');
@@ -23,21 +24,29 @@ const BUILD_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
+const MODULE_DIR = path.posix.join('nodejs', 'node_modules', SHARED_LAYER_MODULE);
+
+/** The layer's build, for synth and for watch mode. */
+export const SHARED_LAYER_BUILD: LocalBuild = {
+  options: {
+    entryPoints: [path.join(LAYER_SOURCE_DIR, 'src', 'index.ts')],
+    absWorkingDir: path.join(LAYER_SOURCE_DIR, '..'),
+    ...BUILD_OPTIONS,
+    external: [...BUILD_OPTIONS.external],
+  },
+  outfile: path.posix.join(MODULE_DIR, 'index.js'),
+  // A package.json makes the folder resolvable by package name.
+  files: { [path.posix.join(MODULE_DIR, 'package.json')]: JSON.stringify({ name: SHARED_LAYER_MODULE, main: 'index.js' }) },
+};
+
 /**
  * Bundles shared-layer/src into nodejs/node_modules/@orders-pipeline/shared/index.js, the path
  * Lambda mounts at /opt/nodejs/node_modules. Powertools and zod are bundled in; the AWS SDK is not
  * (the nodejs22.x runtime provides it). Used by the construct and by the local runtime.
  */
 export const bundleSharedLayer = (outputDir: string): void => {
-  const moduleDir = path.join(outputDir, 'nodejs', 'node_modules', ...SHARED_LAYER_MODULE.split('/'));
-  buildSync({
-    entryPoints: [path.join(LAYER_SOURCE_DIR, 'src', 'index.ts')],
-    outfile: path.join(moduleDir, 'index.js'),
-    ...BUILD_OPTIONS,
-    external: [...BUILD_OPTIONS.external],
-  });
-  // A package.json makes the folder resolvable by package name.
-  writeFileSync(path.join(moduleDir, 'package.json'), JSON.stringify({ name: SHARED_LAYER_MODULE, main: 'index.js' }));
+  buildSync({ ...SHARED_LAYER_BUILD.options, outfile: path.join(outputDir, SHARED_LAYER_BUILD.outfile) });
+  for (const [file, content] of Object.entries(SHARED_LAYER_BUILD.files ?? {})) writeFileSync(path.join(outputDir, file), content);
 };
 
 /**
@@ -58,6 +67,8 @@ export interface SharedLayerProps {
 }
 
 export class SharedLayer extends LayerVersion {
+  readonly localBuild = SHARED_LAYER_BUILD;
+
   constructor(scope: Construct, id: string, props: SharedLayerProps = {}) {
     super(scope, id, {
       description: 'orders-pipeline shared code: order contract, AWS clients, Powertools wiring',

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement, type Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { LocalBuild } from '../constructs/local-build';
 import { addStage, cdkJsonContext } from '../stage-app';
 
 export interface CfnResource {
@@ -18,7 +21,22 @@ export interface StageAssembly {
   readonly template: CfnTemplate;
   /** The folder holding the built asset (function bundle or layer) a `Code`/`Content` property points at. */
   assetDir(code: { S3Key?: string }): string;
+  /** By logical id: how each function and layer that says so is built, for watch mode to rebuild it alone. */
+  readonly builds: Readonly<Record<string, LocalBuild>>;
 }
+
+const hasLocalBuild = (construct: IConstruct): construct is IConstruct & { localBuild: LocalBuild } =>
+  typeof (construct as { localBuild?: unknown }).localBuild === 'object';
+
+/** The constructs that expose a LocalBuild, by the logical id of the CloudFormation resource they define. */
+const localBuilds = (stack: Stack): Record<string, LocalBuild> => {
+  const builds: Record<string, LocalBuild> = {};
+  for (const construct of stack.node.findAll()) {
+    const resource = construct.node.defaultChild;
+    if (hasLocalBuild(construct) && resource instanceof CfnElement) builds[stack.resolve(resource.logicalId)] = construct.localBuild;
+  }
+  return builds;
+};
 
 /**
  * Synthesizes a stage exactly as `cdk synth -c stage=<name>` does (same app code, same bundling) into
@@ -34,12 +52,24 @@ export const synthesizeStage = (stageName: string, outdir: string): StageAssembl
   return {
     stackName: stack.stackName,
     template: artifact.template as CfnTemplate,
+    builds: localBuilds(stack),
     assetDir(code) {
       if (!code.S3Key) throw new Error(`asset has no S3Key: ${JSON.stringify(code)}`);
       return path.join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     },
   };
 };
+
+/** A stage another process synthesized into `outdir` (watch mode's synth process), read back. */
+export const readStageAssembly = (outdir: string, stackName: string, builds: Readonly<Record<string, LocalBuild>>): StageAssembly => ({
+  stackName,
+  template: JSON.parse(readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8')) as CfnTemplate,
+  builds,
+  assetDir(code) {
+    if (!code.S3Key) throw new Error(`asset has no S3Key: ${JSON.stringify(code)}`);
+    return path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  },
+});
 
 export const resourcesOfType = (template: CfnTemplate, type: string): [string, CfnResource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

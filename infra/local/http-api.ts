@@ -147,6 +147,8 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
 export interface HttpApiServer {
   readonly url: string;
   readonly httpsUrl: string;
+  /** Requests from now on are matched against these (watch mode applying a stack change). */
+  setRoutes(routes: readonly LocalRoute[]): void;
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ export const startHttpApi = async (options: {
   readonly tls: { key: string; cert: string };
   readonly log: (line: string) => void;
 }): Promise<HttpApiServer> => {
+  let routes = options.routes;
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
     const requestId = randomUUID();
     let url: URL;
@@ -181,10 +184,10 @@ export const startHttpApi = async (options: {
       }
       chunks.push(chunk as Buffer);
     }
-    const matched = matchRoute(options.routes, request.method ?? 'GET', url.pathname);
+    const matched = matchRoute(routes, request.method ?? 'GET', url.pathname);
     if (!matched) {
-      const routes = options.routes.map((route) => route.routeKey).join(', ');
-      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routes}.`, {
+      const routeKeys = routes.map((route) => route.routeKey).join(', ');
+      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routeKeys}.`, {
         'apigw-requestid': requestId,
       });
       return;
@@ -263,6 +266,9 @@ export const startHttpApi = async (options: {
   return {
     url: `http://127.0.0.1:${httpPort}`,
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    setRoutes: (next) => {
+      routes = next;
+    },
     // Stops accepting connections, lets requests in flight finish (at most STOP_GRACE_MS), then closes the rest.
     stop: async () => {
       stopping = true;

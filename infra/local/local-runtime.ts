@@ -3,19 +3,19 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { resourcesOfType, synthesizeStage } from './cloud-assembly';
+import { type CfnTemplate, type StageAssembly, resourcesOfType, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
-import { routesFromTemplate, startHttpApi } from './http-api';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import { type FunctionUsage, LocalFunction } from './lambda/local-function';
+import { startHttpApi } from './http-api';
+import { LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import type { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
-import { provisionResources } from './provision';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
-import { derivedRandom, newSeed } from './seeded-random';
-import { type BatchSummary, SqsEventSource } from './sqs-event-source';
+import { type AppliedChange, RunningStack } from './running-stack';
+import { newSeed } from './seeded-random';
+import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -63,6 +63,14 @@ export interface RuntimeUsage {
 export interface LocalRuntime {
   readonly stackName: string;
   readonly outputs: Readonly<Record<string, string>>;
+  /** The synthesized stage running now. */
+  readonly assembly: StageAssembly;
+  /** Brings the running stack to another synth of the stage (watch mode), keeping tables' and queues' data. */
+  applyStack(assembly: StageAssembly): Promise<AppliedChange>;
+  /** Runs rebuilt function bundles and layers (watch mode); see RunningStack.replaceCode. */
+  replaceCode(update: { functions?: ReadonlyMap<string, string>; layers?: ReadonlyMap<string, string> }): AppliedChange;
+  /** By logical id: the folder each function's code and each layer runs from now. */
+  runningDirs(): Map<string, string>;
   readonly outputsFile: string;
   readonly apiUrl: string;
   readonly apiHttpsUrl: string;
@@ -99,9 +107,6 @@ export interface RuntimeEvents {
   batch: [BatchSummary];
   fatal: [Error];
 }
-
-const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
-  Object.entries(overrides ?? {}).find(([prefix]) => logicalId.startsWith(prefix))?.[1];
 
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const log = options.log ?? (() => undefined);
@@ -164,7 +169,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
 
     // Functions reach the emulators through counting proxies; the runtime itself talks to them directly.
-    const functions = new Map<string, LocalFunction>();
+    let functions: ReadonlyMap<string, LocalFunction> = new Map();
     const proxies = await CountingProxies.start({
       targets: { dynamodb: dynamodbEmulator.endpoint, sqs: sqsEmulator.endpoint },
       buildDir: path.join(dataDir, 'runtime'),
@@ -182,149 +187,86 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const pollerSqs = new SQSClient({ ...clientConfig, endpoint: proxies.endpoints.sqs, useQueueUrlAsEndpoint: false });
     stoppables.push({ stop: async () => pollerSqs.destroy() });
 
-    const resources = await provisionResources({
+    const tls = await ensureSelfSignedCertificate(dataDir);
+    const stack = new RunningStack({
       stackName,
-      template,
       dynamodb,
       sqs,
+      pollerSqs,
+      functionEndpoints: { dynamodb: proxies.endpoints.dynamodb, sqs: proxies.endpoints.sqs },
+      runtimeNodeModules: RUNTIME_NODE_MODULES,
+      logDir,
+      budget: new EnvironmentBudget(options.maxEnvironments),
+      seed,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      environmentOverrides: options.environmentOverrides,
+      timeoutOverrides: options.timeoutOverrides,
+      duplicateDeliveryRate: options.duplicateDeliveryRate,
+      eventSourceOverrides: options.eventSourceOverrides,
+      onBatch: (summary) => events.emit('batch', summary),
       log,
     });
-
-    const tls = await ensureSelfSignedCertificate(dataDir);
-    const layerModulePaths = new Map<string, string>(
-      resourcesOfType(template, 'AWS::Lambda::LayerVersion').map(([logicalId, layer]) => [
-        logicalId,
-        path.join(assembly.assetDir(layer.Properties?.Content ?? {}), 'nodejs', 'node_modules'),
-      ]),
-    );
-    const functionResources = resourcesOfType(template, 'AWS::Lambda::Function');
-    // Functions may reference each other (and layers); register their local identities first.
-    for (const [logicalId] of functionResources) {
-      const functionName = `${stackName}-${logicalId}`;
-      resources.set(logicalId, {
-        ref: functionName,
-        attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
-      });
-    }
-    for (const [logicalId] of layerModulePaths) {
-      resources.set(logicalId, { ref: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:layer:${logicalId}:1`, attributes: {} });
-    }
-
-    const budget = new EnvironmentBudget(options.maxEnvironments);
-    for (const [logicalId, fn] of functionResources) {
-      const props = fn.Properties ?? {};
-      const environment = resolveIntrinsics(props.Environment?.Variables ?? {}, resources) as Record<string, string>;
-      const layers: string[] = (props.Layers ?? []).map((layer: { Ref?: string }) => {
-        const modulePath = layer.Ref ? layerModulePaths.get(layer.Ref) : undefined;
-        if (!modulePath) throw new Error(`${logicalId} uses a layer the local runtime cannot find: ${JSON.stringify(layer)}`);
-        return modulePath;
-      });
-      const functionName = resources.get(logicalId)?.ref ?? logicalId;
-      functions.set(
-        logicalId,
-        new LocalFunction(
-          {
-            reservedConcurrency: props.ReservedConcurrentExecutions,
-            logicalId,
-            functionName,
-            codeDir: assembly.assetDir(props.Code ?? {}),
-            handler: props.Handler,
-            timeoutSeconds: overrideFor(options.timeoutOverrides, logicalId) ?? props.Timeout ?? 3,
-            memorySizeMb: props.MemorySize ?? 128,
-            environment: {
-              ...environment,
-              AWS_REGION: LOCAL_REGION,
-              AWS_DEFAULT_REGION: LOCAL_REGION,
-              AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-              AWS_ENDPOINT_URL_DYNAMODB: proxies.endpoints.dynamodb,
-              AWS_ENDPOINT_URL_SQS: proxies.endpoints.sqs,
-              ...overrideFor(options.environmentOverrides, logicalId),
-            },
-            modulePaths: [...layers, RUNTIME_NODE_MODULES],
-            logFile: path.join(logDir, `${logicalId}.log`),
-          },
-          { budget },
-        ),
-      );
-    }
-    stoppables.push({ stop: async () => void (await Promise.all([...functions.values()].map((fn) => fn.stop()))) });
+    functions = stack.functions;
+    stoppables.push({ stop: () => stack.stopFunctions() });
+    await stack.apply(assembly);
 
     const api = await startHttpApi({
-      routes: routesFromTemplate(template),
-      functions,
+      routes: stack.routes,
+      functions: stack.functions,
       httpPort: options.ports.http,
       httpsPort: options.ports.https,
       tls,
       log,
     });
-    const eventSources: SqsEventSource[] = [];
+    stack.serveWith(api);
     // Stopped first (stoppables run in reverse): the API stops accepting and polling ends while
     // requests and batches in flight finish; only then do functions, proxies and emulators stop.
-    stoppables.push({
-      stop: async () => void (await Promise.all([api.stop(), ...eventSources.map((source) => source.stop())])),
-    });
+    stoppables.push({ stop: async () => void (await Promise.all([api.stop(), stack.stopEventSources()])) });
 
-    for (const [logicalId, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
-      const props = mapping.Properties ?? {};
-      const queueLogicalId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
-      const queue = resources.get(queueLogicalId);
-      const fn = functions.get(props.FunctionName?.Ref);
-      if (!queue || !fn) throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
-      const visibility = Number(queue.attributes.VisibilityTimeout);
-      if (visibility < fn.definition.timeoutSeconds) {
-        // AWS refuses such a mapping: records would become visible again while the function still works on them.
-        throw new Error(
-          `Queue visibility timeout (${visibility} s) is less than the timeout of ${fn.name} (${fn.definition.timeoutSeconds} s); ` +
-            'raise visibilityTimeoutSeconds or lower the function timeout.',
-        );
-      }
-      const source = new SqsEventSource(
-        pollerSqs,
-        fn,
-        {
-          queueUrl: queue.ref,
-          queueArn: queue.attributes.Arn,
-          batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
-          maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
-          maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? props.ScalingConfig?.MaximumConcurrency ?? 1000,
-          reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-          duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
-          random: derivedRandom(seed, `duplicates:${logicalId}`),
-        },
-        (summary) => events.emit('batch', summary),
-        log,
-      );
-      source.start();
-      eventSources.push(source);
-    }
-
-    const apiEndpoints: Map<string, LocalResource> = new Map(
-      resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
-        logicalId,
-        { ref: 'local', attributes: { ApiEndpoint: api.url } },
-      ]),
-    );
-    const outputResources = new Map([...resources, ...apiEndpoints]);
-    const outputs: Record<string, string> = {};
-    for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-      try {
-        outputs[name] = String(resolveIntrinsics(output.Value, outputResources));
-      } catch (error) {
-        // Alarms and their SNS topic exist only on AWS; their outputs are left out locally.
-        if (!(error instanceof UnresolvableReferenceError)) throw error;
-        log(`output ${name} left out: ${error.message}`);
-      }
-    }
-    outputs.DynamoDbEndpoint = dynamodbEmulator.endpoint;
-    outputs.SqsEndpoint = sqsEmulator.endpoint;
     const outputsFile = path.join(dataDir, 'outputs.json');
-    writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: outputs }, null, 2)}\n`);
+    let outputs: Record<string, string> = {};
+    const writeOutputs = (template: CfnTemplate, quiet: boolean) => {
+      const apiEndpoints: Map<string, LocalResource> = new Map(
+        resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
+          logicalId,
+          { ref: 'local', attributes: { ApiEndpoint: api.url } },
+        ]),
+      );
+      const outputResources = new Map([...stack.resolved, ...apiEndpoints]);
+      const next: Record<string, string> = {};
+      for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+        try {
+          next[name] = String(resolveIntrinsics(output.Value, outputResources));
+        } catch (error) {
+          // Alarms and their SNS topic exist only on AWS; their outputs are left out locally.
+          if (!(error instanceof UnresolvableReferenceError)) throw error;
+          if (!quiet) log(`output ${name} left out: ${error.message}`);
+        }
+      }
+      next.DynamoDbEndpoint = dynamodbEmulator.endpoint;
+      next.SqsEndpoint = sqsEmulator.endpoint;
+      writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: next }, null, 2)}\n`);
+      outputs = next;
+    };
+    writeOutputs(template, false);
+    let current = assembly;
 
     return {
       stackName,
-      outputs,
+      get outputs() {
+        return outputs;
+      },
+      get assembly() {
+        return current;
+      },
+      async applyStack(next) {
+        const applied = await stack.apply(next);
+        current = next;
+        writeOutputs(next.template, true);
+        return applied;
+      },
+      replaceCode: (update) => stack.replaceCode(update),
+      runningDirs: () => stack.runningDirs(),
       outputsFile,
       apiUrl: api.url,
       apiHttpsUrl: api.httpsUrl,

@@ -118,14 +118,32 @@ export class SqsEventSource {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Set by reconfigure: the batch being gathered is cut short so that the next one follows the new settings. */
+  private cutGather = false;
+  private gathering: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sqs: SQSClient,
     private readonly fn: LocalFunction,
-    private readonly settings: EventSourceSettings,
+    private settings: EventSourceSettings,
     private readonly onBatch: (summary: BatchSummary) => void,
     private readonly log: (line: string) => void,
   ) {}
+
+  get batching(): Pick<EventSourceSettings, 'batchSize' | 'maxBatchingWindowSeconds' | 'maxConcurrency' | 'reportBatchItemFailures'> {
+    const { batchSize, maxBatchingWindowSeconds, maxConcurrency, reportBatchItemFailures } = this.settings;
+    return { batchSize, maxBatchingWindowSeconds, maxConcurrency, reportBatchItemFailures };
+  }
+
+  /**
+   * New batching settings (watch mode): the batch being gathered is invoked with what it has, and every batch
+   * gathered after this resolves follows the new settings. Records are neither released nor received again.
+   */
+  async reconfigure(changes: Partial<EventSourceSettings>): Promise<void> {
+    this.settings = { ...this.settings, ...changes };
+    this.cutGather = true;
+    await this.gathering;
+  }
 
   start(): void {
     this.running = true;
@@ -146,7 +164,9 @@ export class SqsEventSource {
       while (this.inFlight.size >= this.settings.maxConcurrency) await Promise.race(this.inFlight);
       let messages: Message[];
       try {
-        messages = await this.gather();
+        const gathered = this.gather();
+        this.gathering = gathered.catch(() => undefined);
+        messages = await gathered;
       } catch (error) {
         if (!this.running) break;
         // The emulator restarting or a transient error: back off and poll again, as Lambda's pollers do.
@@ -191,12 +211,13 @@ export class SqsEventSource {
   }
 
   private async gather(): Promise<Message[]> {
+    this.cutGather = false;
     const { batchSize, maxBatchingWindowSeconds } = this.settings;
-    // Short long-polls so that stop() is prompt; SQS-wise identical to one 20 s poll.
+    // Short long-polls so that stop() and reconfigure() are prompt; SQS-wise identical to one 20 s poll.
     const messages = await this.receive(batchSize, 1);
     if (messages.length === 0 || maxBatchingWindowSeconds === 0) return messages;
     const windowEnds = Date.now() + maxBatchingWindowSeconds * 1000;
-    while (messages.length < batchSize && this.running) {
+    while (messages.length < batchSize && this.running && !this.cutGather) {
       const remainingMs = windowEnds - Date.now();
       if (remainingMs <= 0) break;
       const more = await this.receive(batchSize - messages.length, remainingMs >= 1000 ? 1 : 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentBudget } from '../../infra/local/lambda/environment-budget';
@@ -22,6 +22,13 @@ const HANDLERS: Record<string, string> = {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
     exports.handler = async () => ({});`,
   'broken-init.js': `throw new TypeError('cannot read the config');`,
+  // The same handler in two versions (watch mode swaps one for the other).
+  'versioned-v1/index.js': `
+    exports.handler = async (event) => {
+      await new Promise((resolve) => setTimeout(resolve, event.ms || 0));
+      return { version: 1, pid: process.pid };
+    };`,
+  'versioned-v2/index.js': `exports.handler = async () => ({ version: 2, pid: process.pid });`,
 };
 
 describe('LocalFunction', () => {
@@ -58,7 +65,10 @@ describe('LocalFunction', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'orders-local-function-'));
-    for (const [file, source] of Object.entries(HANDLERS)) writeFileSync(path.join(dir, file), source);
+    for (const [file, source] of Object.entries(HANDLERS)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), source);
+    }
   });
 
   afterEach(async () => {
@@ -66,6 +76,24 @@ describe('LocalFunction', () => {
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces its code without failing an invocation: in flight ones finish on the old code, later ones run the new', async () => {
+    const fn = localFunction('index.js', { codeDir: path.join(dir, 'versioned-v1') });
+    const warm = await fn.invoke({});
+    const inFlight = fn.invoke({ ms: 400 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const retired = fn.replaceDefinition({ ...fn.definition, codeDir: path.join(dir, 'versioned-v2') });
+    const [during, after] = await Promise.all([inFlight, fn.invoke({})]);
+    await retired;
+
+    expect(warm).toMatchObject({ ok: true, result: { version: 1 } });
+    expect(during).toMatchObject({ ok: true, result: { version: 1 } });
+    expect(after).toMatchObject({ ok: true, result: { version: 2 }, coldStart: true });
+    // The old environment ended once its invocation was done; the next invocation reuses the new one.
+    expect(await fn.invoke({})).toMatchObject({ ok: true, result: { version: 2, pid: pidOf(after) }, coldStart: false });
+    expect(fn.environmentCount).toBe(1);
+  });
 
   it('reuses a warm environment for the next invocation', async () => {
     const fn = localFunction('echo.js');

@@ -101,13 +101,42 @@ export class LocalFunction implements BudgetMember {
   private settledWaiters: (() => void)[] = [];
   private readonly counters = { invocations: 0, durationMs: 0, coldStarts: 0, initDurationMs: 0, throttles: 0 };
   private readonly logFd: number;
+  private current: LocalFunctionDefinition;
+  /** Bumped by every replaceDefinition; each environment keeps the one it was started with. */
+  private generation = 0;
+  private readonly generationOf = new Map<ExecutionEnvironment, number>();
 
   constructor(
-    readonly definition: LocalFunctionDefinition,
+    definition: LocalFunctionDefinition,
     private readonly options: LocalFunctionOptions,
   ) {
+    this.current = definition;
     this.logFd = openSync(definition.logFile, 'a');
     options.budget.join(this);
+  }
+
+  get definition(): LocalFunctionDefinition {
+    return this.current;
+  }
+
+  private isStale(environment: ExecutionEnvironment): boolean {
+    return this.generationOf.get(environment) !== this.generation;
+  }
+
+  /**
+   * New code or configuration (watch mode): invocations from now on run on environments of the new definition.
+   * Idle environments end at once, busy ones after their invocation, ones still in INIT are discarded when ready;
+   * nothing is refused or retried because of the swap. Resolves when no environment of an older definition is left,
+   * so that the old code's folder may go. The log file stays the one the function started with.
+   */
+  replaceDefinition(definition: LocalFunctionDefinition): Promise<void> {
+    this.current = definition;
+    this.generation += 1;
+    const retiring = [...this.generationOf.keys()];
+    for (const environment of this.idle.splice(0)) void environment.shutdown();
+    this.runtimeLog(`definition replaced (code ${definition.codeDir}); ${retiring.length} environment(s) of the old one retire`);
+    this.dispatch();
+    return Promise.all(retiring.map((environment) => environment.exited)).then(() => undefined);
   }
 
   private logOpen = true;
@@ -196,6 +225,10 @@ export class LocalFunction implements BudgetMember {
     while (this.queue.length > 0 && this.idle.length > 0) {
       const environment = this.idle.pop() as ExecutionEnvironment;
       if (!environment.alive) continue;
+      if (this.isStale(environment)) {
+        void environment.shutdown();
+        continue;
+      }
       this.run(environment, this.queue.shift() as QueuedInvocation, false);
     }
     // Start environments only for invocations no starting environment will take.
@@ -221,6 +254,9 @@ export class LocalFunction implements BudgetMember {
         logFd: this.logFd,
         runtimeLog: (line) => this.runtimeLog(line),
       });
+      const started = environment;
+      this.generationOf.set(started, this.generation);
+      void started.exited.then(() => this.generationOf.delete(started));
       const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
       const initDurationMs = await Promise.race([
@@ -264,6 +300,11 @@ export class LocalFunction implements BudgetMember {
       this.dispatch();
       this.settled();
     });
+    if (this.isStale(environment)) {
+      // Started on code that was replaced during its INIT: waiting invocations get a new environment.
+      void environment.shutdown();
+      return;
+    }
     const next = this.queue.shift();
     if (next) this.run(environment, next, true);
     else this.idle.push(environment);
@@ -276,7 +317,7 @@ export class LocalFunction implements BudgetMember {
       this.counters.invocations += 1;
       this.counters.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
       invocation.resolve(outcome);
-      if (environment.alive && this.options.budget.shouldYield(this)) void environment.shutdown();
+      if (environment.alive && (this.isStale(environment) || this.options.budget.shouldYield(this))) void environment.shutdown();
       else if (environment.alive) this.idle.push(environment);
       this.dispatch();
       this.settled();

@@ -1,0 +1,400 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type CfnResource, type CfnTemplate, type StageAssembly, resourcesOfType } from './cloud-assembly';
+import type { HttpApiServer, LocalRoute } from './http-api';
+import { routesFromTemplate } from './http-api';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
+import type { EnvironmentBudget } from './lambda/environment-budget';
+import { LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
+import { provisionResources } from './provision';
+import { derivedRandom } from './seeded-random';
+import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface RunningStackOptions {
+  readonly stackName: string;
+  /** The runtime's own clients: straight to the emulators. */
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  /** Lambda's pollers: through the counting proxy. */
+  readonly pollerSqs: SQSClient;
+  /** The counting proxies' endpoints the functions use. */
+  readonly functionEndpoints: { readonly dynamodb: string; readonly sqs: string };
+  /** The AWS SDK the nodejs22.x runtime provides outside the bundle. */
+  readonly runtimeNodeModules: string;
+  readonly logDir: string;
+  readonly budget: EnvironmentBudget;
+  readonly seed: number;
+  readonly visibilityTimeoutSeconds?: number;
+  readonly environmentOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly timeoutOverrides?: Readonly<Record<string, number>>;
+  readonly duplicateDeliveryRate?: number;
+  readonly eventSourceOverrides?: {
+    readonly batchSize?: number;
+    readonly maxBatchingWindowSeconds?: number;
+    readonly maxConcurrency?: number;
+  };
+  readonly onBatch: (summary: BatchSummary) => void;
+  readonly log: (line: string) => void;
+}
+
+/** What a code replacement or a stack change did, one phrase per change, and when the old code is no longer used. */
+export interface AppliedChange {
+  readonly changes: readonly string[];
+  /** Things that could not be applied in place, each saying what was done instead. */
+  readonly warnings: readonly string[];
+  /** Resolves when no environment runs a replaced definition any more. */
+  readonly retired: Promise<void>;
+}
+
+/** "ApiFunctionCE271BD4" → "ApiFunction": logical ids read without CDK's hash suffix. */
+export const shortId = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
+
+const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
+  Object.entries(overrides ?? {}).find(([prefix]) => logicalId.startsWith(prefix))?.[1];
+
+/** A digest of every file under a folder: two asset folders with the same digest run the same code. */
+export const folderDigest = (dir: string): string => {
+  const hash = createHash('sha256');
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else
+        hash
+          .update(child)
+          .update('\0')
+          .update(readFileSync(path.join(dir, child)))
+          .update('\0');
+    }
+  };
+  walk('.');
+  return hash.digest('hex');
+};
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Differences that need the function's environments recycled, apart from its code. */
+const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunctionDefinition): string[] => {
+  const changes: string[] = [];
+  if (before.handler !== after.handler) changes.push(`handler ${before.handler} → ${after.handler}`);
+  if (before.timeoutSeconds !== after.timeoutSeconds) changes.push(`timeout ${before.timeoutSeconds} s → ${after.timeoutSeconds} s`);
+  if (before.memorySizeMb !== after.memorySizeMb) changes.push(`memory ${before.memorySizeMb} → ${after.memorySizeMb} MB`);
+  if (before.reservedConcurrency !== after.reservedConcurrency) {
+    changes.push(`reserved concurrency ${before.reservedConcurrency ?? 'none'} → ${after.reservedConcurrency ?? 'none'}`);
+  }
+  const names = new Set([...Object.keys(before.environment), ...Object.keys(after.environment)]);
+  const changedVariables = [...names].filter((name) => before.environment[name] !== after.environment[name]).sort();
+  if (changedVariables.length > 0) changes.push(`environment ${changedVariables.join(', ')}`);
+  if (!sameJson(before.modulePaths, after.modulePaths)) changes.push('layers');
+  return changes;
+};
+
+interface RunningEventSource {
+  readonly source: SqsEventSource;
+  readonly functionId: string;
+  readonly queueId: string;
+}
+
+/**
+ * The resources of one synthesized stack as they run locally: tables and queues on the emulators, functions,
+ * event-source mappings and routes. `apply` brings it to a template, first from nothing at start and then from the
+ * running one on a stack change in watch mode; `replaceCode` swaps rebuilt bundles in.
+ */
+export class RunningStack {
+  readonly functions = new Map<string, LocalFunction>();
+  private readonly eventSources = new Map<string, RunningEventSource>();
+  private resources = new Map<string, LocalResource>();
+  private template: CfnTemplate = { Resources: {} };
+  /** By layer logical id: the folder holding the layer's nodejs/ as it runs now. */
+  private readonly layerDirs = new Map<string, string>();
+  private routeList: LocalRoute[] = [];
+  private api: HttpApiServer | undefined;
+
+  constructor(private readonly options: RunningStackOptions) {}
+
+  get routes(): readonly LocalRoute[] {
+    return this.routeList;
+  }
+
+  /** Changed routes reach this server from the next apply on. */
+  serveWith(api: HttpApiServer): void {
+    this.api = api;
+  }
+
+  /** The template's resources, by logical id, resolved to local names (for outputs). */
+  get resolved(): ReadonlyMap<string, LocalResource> {
+    return this.resources;
+  }
+
+  async apply(assembly: StageAssembly): Promise<AppliedChange> {
+    const starting = this.functions.size === 0 && this.eventSources.size === 0;
+    const { template } = assembly;
+    const before = this.template;
+    const changes: string[] = [];
+    const warnings: string[] = [];
+    const log = starting ? this.options.log : () => undefined;
+
+    warnings.push(...this.unchangeableTableChanges(before, template));
+    changes.push(...this.queueChanges(before, template));
+    const resources = await provisionResources({
+      stackName: this.options.stackName,
+      template,
+      dynamodb: this.options.dynamodb,
+      sqs: this.options.sqs,
+      visibilityTimeoutSeconds: this.options.visibilityTimeoutSeconds,
+      log,
+    });
+    for (const [logicalId] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+      if (!starting && !before.Resources[logicalId]) changes.push(`table ${shortId(logicalId)} created`);
+    }
+
+    const functionResources = resourcesOfType(template, 'AWS::Lambda::Function');
+    // Functions may reference each other (and layers); register their local identities first.
+    for (const [logicalId] of functionResources) {
+      const functionName = `${this.options.stackName}-${logicalId}`;
+      resources.set(logicalId, {
+        ref: functionName,
+        attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
+      });
+    }
+    const layerDirs = new Map<string, string>();
+    for (const [logicalId, layer] of resourcesOfType(template, 'AWS::Lambda::LayerVersion')) {
+      resources.set(logicalId, { ref: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:layer:${logicalId}:1`, attributes: {} });
+      const synthesized = assembly.assetDir(layer.Properties?.Content ?? {});
+      const running = this.layerDirs.get(logicalId);
+      // The running folder stays when it holds the same build (watch mode may have built it already).
+      layerDirs.set(logicalId, running && folderDigest(running) === folderDigest(synthesized) ? running : synthesized);
+    }
+    this.resources = resources;
+    for (const [logicalId, dir] of layerDirs) {
+      if (!starting && this.layerDirs.get(logicalId) !== dir) changes.push(`layer ${shortId(logicalId)} rebuilt`);
+      this.layerDirs.set(logicalId, dir);
+    }
+
+    const retiring: Promise<void>[] = [];
+    const wanted = new Set(functionResources.map(([logicalId]) => logicalId));
+    for (const [logicalId, fn] of functionResources) {
+      const running = this.functions.get(logicalId);
+      const synthesizedCode = assembly.assetDir(fn.Properties?.Code ?? {});
+      const codeDir =
+        running && folderDigest(running.definition.codeDir) === folderDigest(synthesizedCode)
+          ? running.definition.codeDir
+          : synthesizedCode;
+      const definition = this.definitionFor(logicalId, fn, codeDir);
+      if (!running) {
+        this.functions.set(logicalId, new LocalFunction(definition, { budget: this.options.budget }));
+        if (!starting) changes.push(`function ${shortId(logicalId)} started`);
+        continue;
+      }
+      const differences = definitionChanges(running.definition, definition);
+      if (codeDir !== running.definition.codeDir) differences.unshift('code');
+      if (differences.length === 0) continue;
+      retiring.push(running.replaceDefinition(definition));
+      changes.push(`function ${shortId(logicalId)} recycled (${differences.join('; ')})`);
+    }
+    const removedFunctions = [...this.functions].filter(([logicalId]) => !wanted.has(logicalId));
+
+    changes.push(...(await this.applyEventSources(template, starting)));
+    for (const [logicalId, fn] of removedFunctions) {
+      this.functions.delete(logicalId);
+      retiring.push(fn.stop());
+      changes.push(`function ${shortId(logicalId)} stopped (removed from the stack)`);
+    }
+
+    const routes = routesFromTemplate(template);
+    const routeKeys = (list: readonly LocalRoute[]) => new Set(list.map((route) => `${route.routeKey} → ${route.functionLogicalId}`));
+    const [oldKeys, newKeys] = [routeKeys(this.routeList), routeKeys(routes)];
+    if (!starting) {
+      for (const key of newKeys) if (!oldKeys.has(key)) changes.push(`route ${shortId(key)} added`);
+      for (const key of oldKeys) if (!newKeys.has(key)) changes.push(`route ${shortId(key)} removed`);
+    }
+    this.routeList = routes;
+    this.api?.setRoutes(routes);
+    this.template = template;
+    return { changes, warnings, retired: Promise.all(retiring).then(() => undefined) };
+  }
+
+  /**
+   * Runs rebuilt bundles (watch mode): `functions` maps a function's logical id to its new code folder, `layers` a
+   * layer's logical id to its new asset folder. Every function using a rebuilt layer is recycled too.
+   */
+  replaceCode(update: { functions?: ReadonlyMap<string, string>; layers?: ReadonlyMap<string, string> }): AppliedChange {
+    const changes: string[] = [];
+    for (const [logicalId, dir] of update.layers ?? []) this.layerDirs.set(logicalId, dir);
+    const retiring: Promise<void>[] = [];
+    for (const [logicalId, fn] of this.functions) {
+      const props = this.template.Resources[logicalId] as CfnResource;
+      const codeDir = update.functions?.get(logicalId) ?? fn.definition.codeDir;
+      const usesRebuiltLayer = (props.Properties?.Layers ?? []).some((layer: { Ref?: string }) => update.layers?.has(layer.Ref ?? ''));
+      if (codeDir === fn.definition.codeDir && !usesRebuiltLayer) continue;
+      retiring.push(fn.replaceDefinition(this.definitionFor(logicalId, props, codeDir)));
+      changes.push(`${shortId(logicalId)} recycled`);
+    }
+    return { changes, warnings: [], retired: Promise.all(retiring).then(() => undefined) };
+  }
+
+  /** By logical id: the folder each function's code and each layer runs from now. */
+  runningDirs(): Map<string, string> {
+    const dirs = new Map(this.layerDirs);
+    for (const [logicalId, fn] of this.functions) dirs.set(logicalId, fn.definition.codeDir);
+    return dirs;
+  }
+
+  /** Polling ends; batches in flight finish. */
+  async stopEventSources(): Promise<void> {
+    await Promise.all([...this.eventSources.values()].map(({ source }) => source.stop()));
+  }
+
+  async stopFunctions(): Promise<void> {
+    await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
+  }
+
+  private definitionFor(logicalId: string, fn: CfnResource, codeDir: string): LocalFunctionDefinition {
+    const { options } = this;
+    const props = fn.Properties ?? {};
+    const environment = resolveIntrinsics(props.Environment?.Variables ?? {}, this.resources) as Record<string, string>;
+    const layers: string[] = (props.Layers ?? []).map((layer: { Ref?: string }) => {
+      const dir = layer.Ref ? this.layerDirs.get(layer.Ref) : undefined;
+      if (!dir) throw new Error(`${logicalId} uses a layer the local runtime cannot find: ${JSON.stringify(layer)}`);
+      return path.join(dir, 'nodejs', 'node_modules');
+    });
+    return {
+      reservedConcurrency: props.ReservedConcurrentExecutions,
+      logicalId,
+      functionName: this.resources.get(logicalId)?.ref ?? logicalId,
+      codeDir,
+      handler: props.Handler,
+      timeoutSeconds: overrideFor(options.timeoutOverrides, logicalId) ?? props.Timeout ?? 3,
+      memorySizeMb: props.MemorySize ?? 128,
+      environment: {
+        ...environment,
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: options.functionEndpoints.dynamodb,
+        AWS_ENDPOINT_URL_SQS: options.functionEndpoints.sqs,
+        ...overrideFor(options.environmentOverrides, logicalId),
+      },
+      modulePaths: [...layers, options.runtimeNodeModules],
+      logFile: path.join(options.logDir, `${logicalId}.log`),
+    };
+  }
+
+  private eventSourceSettings(
+    logicalId: string,
+    props: NonNullable<CfnResource['Properties']>,
+  ): EventSourceSettings & { functionId: string; queueId: string } {
+    const { options } = this;
+    const queueId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
+    const functionId: string = props.FunctionName?.Ref;
+    const queue = this.resources.get(queueId);
+    const fn = this.functions.get(functionId);
+    if (!queue || !fn) throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
+    const visibility = Number(queue.attributes.VisibilityTimeout);
+    if (visibility < fn.definition.timeoutSeconds) {
+      // AWS refuses such a mapping: records would become visible again while the function still works on them.
+      throw new Error(
+        `Queue visibility timeout (${visibility} s) is less than the timeout of ${fn.name} (${fn.definition.timeoutSeconds} s); ` +
+          'raise visibilityTimeoutSeconds or lower the function timeout.',
+      );
+    }
+    return {
+      functionId,
+      queueId,
+      queueUrl: queue.ref,
+      queueArn: queue.attributes.Arn,
+      batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
+      maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
+      maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? props.ScalingConfig?.MaximumConcurrency ?? 1000,
+      reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
+      random: derivedRandom(options.seed, `duplicates:${logicalId}`),
+    };
+  }
+
+  private async applyEventSources(template: CfnTemplate, starting: boolean): Promise<string[]> {
+    const changes: string[] = [];
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    // Checked for all mappings before any of them changes: a refused one leaves every running mapping as it was.
+    const wanted = new Map(
+      mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {})]),
+    );
+    for (const [logicalId, settings] of wanted) {
+      const running = this.eventSources.get(logicalId);
+      if (running && running.functionId === settings.functionId && running.queueId === settings.queueId) {
+        const was = running.source.batching;
+        const described: string[] = [];
+        if (was.batchSize !== settings.batchSize) described.push(`batch size ${was.batchSize} → ${settings.batchSize}`);
+        if (was.maxBatchingWindowSeconds !== settings.maxBatchingWindowSeconds) {
+          described.push(`batching window ${was.maxBatchingWindowSeconds} s → ${settings.maxBatchingWindowSeconds} s`);
+        }
+        if (was.maxConcurrency !== settings.maxConcurrency)
+          described.push(`maximum concurrency ${was.maxConcurrency} → ${settings.maxConcurrency}`);
+        if (was.reportBatchItemFailures !== settings.reportBatchItemFailures) {
+          described.push(`ReportBatchItemFailures ${was.reportBatchItemFailures ? 'off' : 'on'}`);
+        }
+        if (described.length === 0) continue;
+        const { batchSize, maxBatchingWindowSeconds, maxConcurrency, reportBatchItemFailures } = settings;
+        await running.source.reconfigure({ batchSize, maxBatchingWindowSeconds, maxConcurrency, reportBatchItemFailures });
+        changes.push(`event source ${shortId(settings.functionId)}: ${described.join(', ')}`);
+        continue;
+      }
+      if (running) void running.source.stop();
+      const fn = this.functions.get(settings.functionId) as LocalFunction;
+      const source = new SqsEventSource(this.options.pollerSqs, fn, settings, this.options.onBatch, this.options.log);
+      source.start();
+      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId });
+      if (!starting)
+        changes.push(`event source ${shortId(settings.queueId)} → ${shortId(settings.functionId)} ${running ? 'replaced' : 'started'}`);
+    }
+    for (const [logicalId, running] of this.eventSources) {
+      if (wanted.has(logicalId)) continue;
+      this.eventSources.delete(logicalId);
+      // Batches in flight finish; their records are deleted as usual.
+      await running.source.stop();
+      changes.push(`event source ${shortId(running.queueId)} → ${shortId(running.functionId)} stopped (removed from the stack)`);
+    }
+    return changes;
+  }
+
+  private queueChanges(before: CfnTemplate, after: CfnTemplate): string[] {
+    const changes: string[] = [];
+    for (const [logicalId, queue] of resourcesOfType(after, 'AWS::SQS::Queue')) {
+      const was = before.Resources[logicalId];
+      if (Object.keys(before.Resources).length === 0) continue;
+      if (!was) {
+        changes.push(`queue ${shortId(logicalId)} created`);
+        continue;
+      }
+      const names = new Set([...Object.keys(was.Properties ?? {}), ...Object.keys(queue.Properties ?? {})]);
+      const changed = [...names].filter((name) => !sameJson(was.Properties?.[name], queue.Properties?.[name])).sort();
+      if (changed.length > 0) changes.push(`queue ${shortId(logicalId)}: ${changed.join(', ')} set (messages kept)`);
+    }
+    return changes;
+  }
+
+  /** Key schema and index changes: CloudFormation replaces such a table (losing its items); locally it stays. */
+  private unchangeableTableChanges(before: CfnTemplate, after: CfnTemplate): string[] {
+    const warnings: string[] = [];
+    for (const [logicalId, table] of resourcesOfType(after, 'AWS::DynamoDB::Table')) {
+      const was = before.Resources[logicalId]?.Properties;
+      if (!was) continue;
+      const now = table.Properties ?? {};
+      const changed = ['KeySchema', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes'].filter((name) => !sameJson(was[name], now[name]));
+      if (changed.length === 0) continue;
+      const tableName = this.resources.get(logicalId)?.ref ?? logicalId;
+      warnings.push(
+        `table ${shortId(logicalId)}: ${changed.join(', ')} changed, which cannot change in place (a deploy replaces the table and ` +
+          `loses its items). NOT applied: ${tableName} keeps its old schema and items. To apply it, stop npm start, delete the ` +
+          `table (aws dynamodb delete-table --table-name ${tableName} against the local endpoint) or the data dir, and start again.`,
+      );
+    }
+    return warnings;
+  }
+}
