@@ -6,6 +6,7 @@ import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import type { BatchSummary } from './sqs-event-source';
+import { watchProject } from './watch/watch-session';
 
 export interface StartOptions {
   readonly stage: string;
@@ -15,6 +16,7 @@ export interface StartOptions {
   readonly faults?: FaultConfig;
   readonly duplicateRate: number;
   readonly seed?: number;
+  readonly watch: boolean;
 }
 
 const port = (flags: string, description: string, env: string, fallback: number) =>
@@ -34,6 +36,13 @@ const startProgram = () =>
     .addOption(port('--dynamodb-port <port>', 'DynamoDB port', 'ORDERS_LOCAL_DYNAMODB_PORT', 8000))
     .addOption(port('--sqs-port <port>', 'SQS port', 'ORDERS_LOCAL_SQS_PORT', 4566))
     .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
+    .addOption(
+      // No environment variable: commander would take ORDERS_LOCAL_WATCH=false as on.
+      new Option(
+        '--watch',
+        'apply saves to functions/, shared-layer/, infra/ and cdk.json to the running pipeline (docs/local-runtime.md)',
+      ).default(false),
+    )
     .addOption(
       new Option(
         '--max-environments <n>',
@@ -77,6 +86,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       sqsPort: number;
       dataDir: string;
       maxEnvironments?: number;
+      watch: boolean;
     }>();
     let faults: FaultConfig | undefined;
     try {
@@ -92,9 +102,11 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       faults,
       duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
       seed: fromEnv('ORDERS_LOCAL_SEED', wholeNumber({ min: 0 })),
+      watch: Boolean(options.watch),
     };
   });
 
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const timestamp = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${timestamp()} ${line}\n`);
 
@@ -115,7 +127,7 @@ const describeBatch = (batch: BatchSummary): string => {
 };
 
 const main = async () => {
-  const { stage, dataDir, ports, faults: faultInjection, duplicateRate, seed, maxEnvironments } = parseCommandLine(parseStartArgs);
+  const { stage, dataDir, ports, faults: faultInjection, duplicateRate, seed, maxEnvironments, watch } = parseCommandLine(parseStartArgs);
   const started = Date.now();
   let signalled: string | undefined;
   // Until the runtime is up, a signal only marks that it must stop as soon as it is.
@@ -159,8 +171,9 @@ Try it:
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url ${outputs.DynamoDbEndpoint} dynamodb scan --table-name ${outputs.OrdersTableName}
 
-Ctrl-C stops (in-flight batches finish first). One line per consumer batch follows.
+Ctrl-C stops (in-flight batches finish first). One line per consumer batch follows${watch ? ', and one per reload' : ''}.
 `);
+  const session = watch ? await watchProject({ runtime, projectRoot: PROJECT_ROOT, stage, dataDir, log }) : undefined;
 
   let stoppingSince: number | undefined;
   const shutdown = async (reason: string, exitCode: number) => {
@@ -174,7 +187,9 @@ Ctrl-C stops (in-flight batches finish first). One line per consumer batch follo
     }
     stoppingSince = Date.now();
     log(`${reason}: refusing new requests, letting requests and batches in flight finish ...`);
+    await session?.stop();
     await runtime.stop();
+    session?.cleanUp();
     log('stopped');
     process.exit(exitCode);
   };

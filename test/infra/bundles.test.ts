@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENV } from '@orders-pipeline/shared';
+import { synthesizeStage } from '../../infra/local/cloud-assembly';
+import { LocalBundler } from '../../infra/local/watch/bundler';
 import { resourcesOfType, synthStage } from './synth-stage';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -45,6 +48,32 @@ const invokeBundle = (bundle: string, event: unknown, env: Record<string, string
 };
 
 describe('bundled assets (dev)', () => {
+  it("are rebuilt outside synth byte for byte, source maps included, from the constructs' own build options (watch mode)", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'orders-local-build-'));
+    const bundler = new LocalBundler(PROJECT_ROOT, path.join(root, 'watch', 'dev'));
+    try {
+      // Laid out as the local runtime lays it out: <data dir>/cdk.out/<stage> beside <data dir>/watch/<stage>.
+      const assembly = synthesizeStage('dev', path.join(root, 'cdk.out', 'dev'));
+      const built = Object.entries(assembly.template.Resources).filter(([, resource]) =>
+        ['AWS::Lambda::Function', 'AWS::Lambda::LayerVersion'].includes(resource.Type),
+      );
+      const assetDirs = new Map(
+        built.map(([logicalId, resource]) => [logicalId, assembly.assetDir(resource.Properties?.Code ?? resource.Properties?.Content)]),
+      );
+      expect(Object.keys(assembly.builds).sort()).toEqual([...assetDirs.keys()].sort());
+
+      await bundler.setTargets(assembly.builds, assetDirs);
+      const outcome = await bundler.rebuild(Object.keys(assembly.builds));
+
+      expect(outcome.errors).toEqual([]);
+      expect([...outcome.rebuilt.keys()]).toEqual([]);
+      expect([...outcome.unchanged].sort()).toEqual([...assetDirs.keys()].sort());
+    } finally {
+      await bundler.dispose();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('packs the layer as nodejs/node_modules/@orders-pipeline/shared with Powertools inside and the AWS SDK outside', () => {
     const layerIndex = path.join(layerModulesDir(), '@orders-pipeline', 'shared', 'index.js');
     expect(existsSync(layerIndex)).toBe(true);

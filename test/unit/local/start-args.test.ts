@@ -33,7 +33,12 @@ describe('npm start arguments', () => {
       faults: undefined,
       duplicateRate: 0,
       seed: undefined,
+      watch: false,
     });
+  });
+
+  it('takes --watch', () => {
+    expect(parseStartArgs(['--watch'])).toMatchObject({ watch: true });
   });
 
   it('reads each option from its environment variable, the command line winning', () => {

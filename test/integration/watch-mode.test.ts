@@ -1,0 +1,109 @@
+import { scanOrders, verificationProblems, verifyStoredOrders } from '../../load/lib/pipeline-checks';
+import { SteadyOrders } from '../../load/lib/steady-orders';
+import { batchLines, type WatchedProject as Project, WatchedProject } from '../../load/lib/watched-project';
+
+// `npm start -- --watch` in a copy of the project, edited while orders flow (docs/local-runtime.md, "Watch mode").
+jest.setTimeout(180_000);
+
+const HANDLER = 'functions/api/handler.ts';
+const ACCEPTED_RESPONSE = "jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED' })";
+const respondingWith = (marker: string) => `jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED', servedBy: '${marker}' })`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let project: Project;
+
+beforeAll(async () => {
+  project = await WatchedProject.start();
+});
+
+afterAll(async () => {
+  await project?.stop();
+});
+
+const postOrder = async (orderId: string) => {
+  const response = await fetch(`${project.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orderId, customerId: 'cust-1', currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }] }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+/** Waits until every accepted order of the run is in the table, then checks each is stored once and unchanged. */
+const expectStoredExactlyOnce = async (flow: SteadyOrders, runId: string) => {
+  const accepted = flow.accepted();
+  let stored = await scanOrders(project.documents, project.outputs().OrdersTableName, runId);
+  for (let waited = 0; stored.length < accepted.size && waited < 30_000; waited += 250) {
+    await sleep(250);
+    stored = await scanOrders(project.documents, project.outputs().OrdersTableName, runId);
+  }
+  expect(verificationProblems(verifyStoredOrders(accepted, stored))).toEqual([]);
+};
+
+const failedRequests = (flow: SteadyOrders) => flow.sent.filter((sent) => sent.status !== 202).map((sent) => `${sent.status} ${sent.body}`);
+
+test('a handler edit reaches the running pipeline without a failed request, and every order is stored exactly once', async () => {
+  const runId = `watch-edit-${Date.now()}`;
+  const flow = new SteadyOrders(project.apiUrl, runId, 20);
+  const batchesBefore = batchLines(project.lines).length;
+  flow.start();
+  await sleep(2_000);
+  const saved = project.edit(HANDLER, (text) => text.replace(ACCEPTED_RESPONSE, respondingWith('edited')));
+  const reload = await project.waitForLine(/reloaded in .*functions\/api\/handler\.ts changed; rebuilt ApiFunction/, saved);
+  await sleep(2_000);
+  await flow.stop();
+
+  expect(failedRequests(flow)).toEqual([]);
+  const after = flow.sent.filter((sent) => sent.sentAt > reload.at);
+  const before = flow.sent.filter((sent) => sent.answeredAt < saved);
+  expect(after.length).toBeGreaterThan(10);
+  expect(after.filter((sent) => !sent.body.includes('"servedBy":"edited"'))).toEqual([]);
+  expect(before.length).toBeGreaterThan(10);
+  expect(before.filter((sent) => sent.body.includes('servedBy'))).toEqual([]);
+
+  await expectStoredExactlyOnce(flow, runId);
+  // Each order written once by the consumer: a redelivery would count as "already stored", never as written.
+  await sleep(1_500);
+  const written = batchLines(project.lines)
+    .slice(batchesBefore)
+    .reduce((sum, batch) => sum + batch.written, 0);
+  expect(written).toBe(flow.accepted().size);
+});
+
+test('a broken edit is reported with file and line while the last good code keeps serving', async () => {
+  const saved = project.edit(HANDLER, (text) => text.replace(respondingWith('edited'), "jsonResponse(202, { servedBy: 'broken' )}"));
+  await project.waitForLine(
+    /reload failed after .*functions\/api\/handler\.ts changed; build error; still serving the last good version/,
+    saved,
+  );
+  await project.waitForLine(/functions\/api\/handler\.ts:\d+:\d+: /, saved);
+
+  const whileBroken = await postOrder(`watch-broken-${Date.now()}`);
+  expect(whileBroken).toMatchObject({ status: 202, body: { servedBy: 'edited' } });
+
+  const fixed = project.edit(HANDLER, (text) => text.replace("jsonResponse(202, { servedBy: 'broken' )}", respondingWith('fixed')));
+  await project.waitForLine(/reloaded in .*rebuilt ApiFunction/, fixed);
+  expect(await postOrder(`watch-fixed-${Date.now()}`)).toMatchObject({ status: 202, body: { servedBy: 'fixed' } });
+});
+
+test('a stack edit changing the batch size applies to the next batches, with queued and stored data kept', async () => {
+  const earlierRun = await scanOrders(project.documents, project.outputs().OrdersTableName, 'watch-edit-');
+  const runId = `watch-stack-${Date.now()}`;
+  const flow = new SteadyOrders(project.apiUrl, runId, 40);
+  flow.start();
+  // At 40 orders/s and a 1 s window, batches hold far more than 3: what the edit must change.
+  await project.waitForLine(/batch ConsumerFunction\w*: ([4-9]|\d\d+) records/, performance.now());
+
+  const saved = project.edit('infra/config/stages.ts', (text) => text.replace(/(dev: \{[\s\S]*?batchSize: )100,/, '$13,'));
+  const reload = await project.waitForLine(/reloaded in .*infra\/config\/stages\.ts changed; .*batch size 100 → 3/, saved, 60_000);
+  await sleep(4_000);
+  await flow.stop();
+
+  expect(failedRequests(flow)).toEqual([]);
+  await expectStoredExactlyOnce(flow, runId);
+  const later = batchLines(project.lines).filter((batch) => batch.at > reload.at + 1_000);
+  expect(later.length).toBeGreaterThan(3);
+  expect(later.filter((batch) => batch.records > 3)).toEqual([]);
+  // The tables kept what was stored before the reload.
+  expect((await scanOrders(project.documents, project.outputs().OrdersTableName, 'watch-edit-')).length).toBe(earlierRun.length);
+});
