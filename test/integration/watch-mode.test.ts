@@ -107,3 +107,12 @@ test('a stack edit changing the batch size applies to the next batches, with que
   // The tables kept what was stored before the reload.
   expect((await scanOrders(project.documents, project.outputs().OrdersTableName, 'watch-edit-')).length).toBe(earlierRun.length);
 });
+
+test('a stack edit after a handler edit keeps the new handler (the synth process never reuses an old bundle)', async () => {
+  const handlerSaved = project.edit(HANDLER, (text) => text.replace(respondingWith('fixed'), respondingWith('before-second-synth')));
+  await project.waitForLine(/reloaded in .*rebuilt ApiFunction/, handlerSaved);
+  const stackSaved = project.edit('infra/config/stages.ts', (text) => text.replace(/(dev: \{[\s\S]*?batchSize: )3,/, '$14,'));
+  await project.waitForLine(/reloaded in .*batch size 3 → 4/, stackSaved, 60_000);
+
+  expect(await postOrder(`watch-second-synth-${Date.now()}`)).toMatchObject({ status: 202, body: { servedBy: 'before-second-synth' } });
+});

@@ -1,6 +1,7 @@
 // A warm synth process for watch mode: aws-cdk-lib stays loaded between synths, the project's own modules are
 // loaded fresh for each (so an edit to infra/ is seen), and the runtime's event loop never blocks on a synth.
 import * as path from 'node:path';
+import { AssetStaging } from 'aws-cdk-lib';
 import type { SynthReply, SynthRequest } from './synth-process';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..', '..');
@@ -33,6 +34,9 @@ try {
 process.on('disconnect', () => process.exit(0));
 process.on('message', (request: SynthRequest) => {
   forgetProjectModules();
+  // CDK caches a bundled asset per process by its source path and bundling options, not by the source's content:
+  // without this a second synth would stage the first synth's function bundles.
+  AssetStaging.clearAssetHashCache();
   try {
     const { synthesizeStage } = require(CLOUD_ASSEMBLY) as typeof import('../cloud-assembly');
     const assembly = synthesizeStage(request.stage, request.outdir);
