@@ -70,6 +70,28 @@ test('a handler edit reaches the running pipeline without a failed request, and 
   expect(written).toBe(flow.accepted().size);
 });
 
+test('a layer edit recycles every function using it while orders flow: no failed request, every order stored exactly once', async () => {
+  const runId = `watch-layer-${Date.now()}`;
+  const flow = new SteadyOrders(project.apiUrl, runId, 20);
+  flow.start();
+  await sleep(1_500);
+  const saved = project.edit('shared-layer/src/orders/order-schema.ts', (text) =>
+    text.replace("'quantity must be an integer'", "'quantity must be a whole number'"),
+  );
+  await project.waitForLine(/reloaded in .*rebuilt SharedLayer.*ConsumerFunction recycled/, saved);
+  await sleep(2_000);
+  await flow.stop();
+
+  expect(failedRequests(flow)).toEqual([]);
+  await expectStoredExactlyOnce(flow, runId);
+  const invalid = await fetch(`${project.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orderId: `${runId}-bad`, customerId: 'c', currency: 'EUR', items: [{ sku: 'S', quantity: 1.5, unitPrice: 1 }] }),
+  });
+  expect(await invalid.text()).toContain('quantity must be a whole number');
+});
+
 test('a broken edit is reported with file and line while the last good code keeps serving', async () => {
   const saved = project.edit(HANDLER, (text) => text.replace(respondingWith('edited'), "jsonResponse(202, { servedBy: 'broken' )}"));
   await project.waitForLine(
