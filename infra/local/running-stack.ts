@@ -139,7 +139,9 @@ export class RunningStack {
     const warnings: string[] = [];
     const log = starting ? this.options.log : () => undefined;
 
-    warnings.push(...this.unchangeableTableChanges(before, template));
+    this.checkMappings(template);
+    const unchangeable = this.unchangeableTableChanges(before, template);
+    warnings.push(...unchangeable.map(({ warning }) => warning));
     changes.push(...this.queueChanges(before, template));
     const resources = await provisionResources({
       stackName: this.options.stackName,
@@ -215,7 +217,9 @@ export class RunningStack {
     }
     this.routeList = routes;
     this.api?.setRoutes(routes);
-    this.template = template;
+    // A table left as it was stays in the running template, so that changing it back is no change.
+    const kept = Object.fromEntries(unchangeable.map(({ logicalId }) => [logicalId, before.Resources[logicalId]]));
+    this.template = { ...template, Resources: { ...template.Resources, ...kept } };
     return { changes, warnings, retired: Promise.all(retiring).then(() => undefined) };
   }
 
@@ -294,15 +298,8 @@ export class RunningStack {
     const queueId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
     const functionId: string = props.FunctionName?.Ref;
     const queue = this.resources.get(queueId);
-    const fn = this.functions.get(functionId);
-    if (!queue || !fn) throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
-    const visibility = Number(queue.attributes.VisibilityTimeout);
-    if (visibility < fn.definition.timeoutSeconds) {
-      // AWS refuses such a mapping: records would become visible again while the function still works on them.
-      throw new Error(
-        `Queue visibility timeout (${visibility} s) is less than the timeout of ${fn.name} (${fn.definition.timeoutSeconds} s); ` +
-          'raise visibilityTimeoutSeconds or lower the function timeout.',
-      );
+    if (!queue || !this.functions.has(functionId)) {
+      throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
     }
     return {
       functionId,
@@ -318,10 +315,26 @@ export class RunningStack {
     };
   }
 
+  /** AWS refuses a mapping whose queue's visibility timeout is below the function timeout: checked before anything changes. */
+  private checkMappings(template: CfnTemplate): void {
+    for (const [, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
+      const queueId: string = mapping.Properties?.EventSourceArn?.['Fn::GetAtt']?.[0];
+      const functionId: string = mapping.Properties?.FunctionName?.Ref;
+      const visibility = Number(this.options.visibilityTimeoutSeconds ?? template.Resources[queueId]?.Properties?.VisibilityTimeout ?? 30);
+      const timeout = overrideFor(this.options.timeoutOverrides, functionId) ?? template.Resources[functionId]?.Properties?.Timeout ?? 3;
+      if (visibility < timeout) {
+        // Records would become visible again while the function still works on them.
+        throw new Error(
+          `Queue visibility timeout (${visibility} s) is less than the timeout of ${this.options.stackName}-${functionId} (${timeout} s); ` +
+            'raise visibilityTimeoutSeconds or lower the function timeout.',
+        );
+      }
+    }
+  }
+
   private async applyEventSources(template: CfnTemplate, starting: boolean): Promise<string[]> {
     const changes: string[] = [];
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
-    // Checked for all mappings before any of them changes: a refused one leaves every running mapping as it was.
     const wanted = new Map(
       mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {})]),
     );
@@ -380,8 +393,8 @@ export class RunningStack {
   }
 
   /** Key schema and index changes: CloudFormation replaces such a table (losing its items); locally it stays. */
-  private unchangeableTableChanges(before: CfnTemplate, after: CfnTemplate): string[] {
-    const warnings: string[] = [];
+  private unchangeableTableChanges(before: CfnTemplate, after: CfnTemplate): { logicalId: string; warning: string }[] {
+    const warnings: { logicalId: string; warning: string }[] = [];
     for (const [logicalId, table] of resourcesOfType(after, 'AWS::DynamoDB::Table')) {
       const was = before.Resources[logicalId]?.Properties;
       if (!was) continue;
@@ -389,11 +402,13 @@ export class RunningStack {
       const changed = ['KeySchema', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes'].filter((name) => !sameJson(was[name], now[name]));
       if (changed.length === 0) continue;
       const tableName = this.resources.get(logicalId)?.ref ?? logicalId;
-      warnings.push(
-        `table ${shortId(logicalId)}: ${changed.join(', ')} changed, which cannot change in place (a deploy replaces the table and ` +
+      warnings.push({
+        logicalId,
+        warning:
+          `table ${shortId(logicalId)}: ${changed.join(', ')} changed, which cannot change in place (a deploy replaces the table and ` +
           `loses its items). NOT applied: ${tableName} keeps its old schema and items. To apply it, stop npm start, delete the ` +
           `table (aws dynamodb delete-table --table-name ${tableName} against the local endpoint) or the data dir, and start again.`,
-      );
+      });
     }
     return warnings;
   }

@@ -138,3 +138,39 @@ test('a stack edit after a handler edit keeps the new handler (the synth process
 
   expect(await postOrder(`watch-second-synth-${Date.now()}`)).toMatchObject({ status: 202, body: { servedBy: 'before-second-synth' } });
 });
+
+test('a stack edit adding a route and a variable applies both; a key-schema change is named and left as it was', async () => {
+  const stackFile = 'infra/stacks/orders-pipeline-stack.ts';
+  const saved = project.edit(stackFile, (text) =>
+    text
+      .replace(
+        "...httpApi.addRoutes({ path: '/orders/batch', methods: [HttpMethod.POST], integration: intake, authorizer }),",
+        "$&\n      ...httpApi.addRoutes({ path: '/orders/bulk', methods: [HttpMethod.POST], integration: intake, authorizer }),",
+      )
+      .replace('[ENV.IDEMPOTENCY_TABLE_NAME]: idempotencyTable.tableName,', "$&\n        EXTRA_SETTING: 'on',")
+      .replace("partitionKey: { name: 'PK', type: AttributeType.STRING },", "partitionKey: { name: 'pk', type: AttributeType.STRING },"),
+  );
+  const reload = await project.waitForLine(/reloaded in .*infra\/stacks\/orders-pipeline-stack\.ts changed/, saved, 60_000);
+  expect(reload.text).toContain('function ApiFunction recycled (environment EXTRA_SETTING)');
+  expect(reload.text).toContain('route POST /orders/bulk → ApiFunction added');
+  const warning = await project.waitForLine(/warning: table OrdersTable: KeySchema changed/, saved);
+  expect(warning.text).toContain('NOT applied');
+
+  // The new route reaches the API function (whose own router answers it), where before the HTTP API had no route.
+  const bulk = await fetch(`${project.apiUrl}/orders/bulk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(await bulk.json()).toMatchObject({
+    type: 'urn:orders-pipeline:problem:route-not-found',
+    detail: expect.stringContaining('No route POST /orders/bulk'),
+  });
+  // Orders are still stored under the running table's key.
+  expect(await postOrder(`watch-after-schema-${Date.now()}`)).toMatchObject({ status: 202 });
+
+  const reverted = project.edit(stackFile, (text) => text.replace("partitionKey: { name: 'pk'", "partitionKey: { name: 'PK'"));
+  const revertReload = await project.waitForLine(/reloaded in .*infra\/stacks\/orders-pipeline-stack\.ts changed/, reverted, 60_000);
+  await sleep(200);
+  expect(project.lines.filter((line) => line.at >= revertReload.at && line.text.includes('warning:'))).toEqual([]);
+});
