@@ -1,5 +1,6 @@
 import {
   EnqueueFailedError,
+  type MessageTrace,
   type Order,
   type OrderQueue,
   type OrderRequest,
@@ -13,9 +14,14 @@ const withId = (request: OrderRequest, now: Date): Order => ({ ...request, order
  * Gives the order its id (the client's, or a new sortable one) and enqueues it. Resolves only once
  * the queue has the message, so a 202 always means the order will be stored.
  */
-export const acceptOrder = async (request: OrderRequest, queue: OrderQueue, now: Date = new Date()): Promise<Order> => {
+export const acceptOrder = async (
+  request: OrderRequest,
+  queue: OrderQueue,
+  trace?: MessageTrace,
+  now: Date = new Date(),
+): Promise<Order> => {
   const order = withId(request, now);
-  await queue.enqueue(buildOrderMessage(order, now));
+  await queue.enqueue(buildOrderMessage(order, now), trace);
   return order;
 };
 
@@ -30,10 +36,14 @@ export type BatchAcceptance = { readonly index: number; readonly order: Order; r
 export const acceptOrders = async (
   requests: readonly IndexedOrderRequest[],
   queue: OrderQueue,
+  trace?: MessageTrace,
   now: Date = new Date(),
 ): Promise<BatchAcceptance[]> => {
   const messages = requests.map(({ index, order }) => ({ index, message: buildOrderMessage(withId(order, now), now) }));
-  const failed = await queue.enqueueMany(messages.map(({ message }) => message));
+  const failed = await queue.enqueueMany(
+    messages.map(({ message }) => message),
+    trace,
+  );
   if (messages.length > 0 && failed.size === messages.length)
     throw new EnqueueFailedError(`none of ${messages.length} orders could be enqueued`);
   return messages.map(({ index, message }) => ({ index, order: message.order, enqueued: !failed.has(message) }));

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { BatchAcceptance } from './accept-order';
 import type { BatchEntry } from './parse-order-request';
-import { jsonResponse, problemResponse, problems } from './problem';
+import { jsonResponse, problemResponse } from '@orders-pipeline/shared';
+import { problems } from './problem';
 
 /**
  * One result per submitted order, by index: ACCEPTED (queued), REJECTED (invalid, with its field

@@ -1,13 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ENV, MetricUnit, SqsOrderQueue, createSqsClient, isErrorNamed, logger, metrics, requireEnv } from '@orders-pipeline/shared';
+import {
+  CORRELATION_ID_HEADER,
+  ENV,
+  type MessageTrace,
+  MetricUnit,
+  SqsOrderQueue,
+  correlationIdFor,
+  createSqsClient,
+  isErrorNamed,
+  jsonResponse,
+  logger,
+  metrics,
+  orderLocation,
+  problemResponse,
+  requireEnv,
+} from '@orders-pipeline/shared';
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
 import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';
 import { parseOrderBatchRequest, parseOrderRequest } from './parse-order-request';
-import { jsonResponse, problemResponse, problems } from './problem';
+import { problems } from './problem';
 
 const queue = new SqsOrderQueue(createSqsClient(), requireEnv(ENV.QUEUE_URL));
 const RETRY_AFTER = { 'retry-after': '1' };
+
+const traces = new WeakMap<APIGatewayProxyEventV2, MessageTrace>();
+/** One correlation id per request, however often it is asked for (an event without a requestContext gets a fresh id). */
+const traceOf = (event: APIGatewayProxyEventV2): MessageTrace => {
+  let trace = traces.get(event);
+  if (!trace) {
+    trace = { correlationId: correlationIdFor(event.headers, event.requestContext?.requestId ?? randomUUID()) };
+    traces.set(event, trace);
+  }
+  return trace;
+};
 
 const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = parseOrderRequest(event);
@@ -16,10 +43,14 @@ const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPro
     logger.info('order rejected', { status: request.problem.status, errors: request.problem.errors });
     return problemResponse(request.problem);
   }
-  const order = await acceptOrder(request.value, queue);
+  const order = await acceptOrder(request.value, queue, traceOf(event));
   metrics.addMetric('ordersAccepted', MetricUnit.Count, 1);
   logger.info('order accepted', { orderId: order.orderId });
-  return jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED' });
+  return jsonResponse(
+    202,
+    { orderId: order.orderId, status: 'ACCEPTED' },
+    { location: orderLocation(order.orderId), [CORRELATION_ID_HEADER]: traceOf(event).correlationId },
+  );
 };
 
 const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -30,12 +61,17 @@ const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPr
     return problemResponse(request.problem);
   }
   const valid = request.value.flatMap((entry) => (entry.valid ? [entry] : []));
-  const acceptances = valid.length > 0 ? await acceptOrders(valid, queue) : [];
+  const acceptances = valid.length > 0 ? await acceptOrders(valid, queue, traceOf(event)) : [];
   const accepted = acceptances.filter((acceptance) => acceptance.enqueued).length;
   metrics.addMetric('ordersAccepted', MetricUnit.Count, accepted);
   metrics.addMetric('ordersRejected', MetricUnit.Count, request.value.length - accepted);
-  logger.info('batch processed', { orders: request.value.length, accepted });
-  return batchResponse(request.value, acceptances);
+  logger.info('batch processed', {
+    orders: request.value.length,
+    accepted,
+    orderIds: acceptances.filter((acceptance) => acceptance.enqueued).map((acceptance) => acceptance.order.orderId),
+  });
+  const response = batchResponse(request.value, acceptances);
+  return { ...response, headers: { ...response.headers, [CORRELATION_ID_HEADER]: traceOf(event).correlationId } };
 };
 
 const routeRequest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -68,9 +104,7 @@ const problemFor = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   return problemResponse(problems.internal());
 };
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-  logger.addContext(context);
-  metrics.captureColdStartMetric();
+const handleRequest = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
   try {
     const idempotencyKey = readIdempotencyKey(event.headers);
     if (!idempotencyKey.present) return await routeRequest(event);
@@ -79,6 +113,21 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return await idempotent.handler(event, context);
   } catch (error) {
     return problemFor(error);
+  }
+};
+
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  logger.addContext(context);
+  metrics.captureColdStartMetric();
+  const { correlationId } = traceOf(event);
+  // Temporary keys: every line of this request, none of the next one's.
+  logger.resetKeys();
+  logger.appendKeys({ correlationId });
+  try {
+    const response = await handleRequest(event, context);
+    // Accepting responses carry their correlation id already, so a replayed one names the request that enqueued
+    // the orders (the one to trace); every other response gets this request's.
+    return { ...response, headers: { [CORRELATION_ID_HEADER]: correlationId, ...response.headers } };
   } finally {
     // Paths without business metrics (an invalid or reused Idempotency-Key) would otherwise log a warning per request.
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -1,7 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type FieldError, type OrderRequest, orderBatchSchema, validateOrderRequest, validateSchema } from '@orders-pipeline/shared';
+import {
+  type FieldError,
+  orderBatchSchema,
+  type OrderRequest,
+  type Problem,
+  validateOrderRequest,
+  validateSchema,
+} from '@orders-pipeline/shared';
 import { duplicateKeyPointers } from './duplicate-keys';
-import { type Problem, problems } from './problem';
+import { problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

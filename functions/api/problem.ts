@@ -1,16 +1,6 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { FieldError } from '@orders-pipeline/shared';
+import { type FieldError, type Problem, problemType } from '@orders-pipeline/shared';
 
-/** An RFC 9457 problem details object. */
-export interface Problem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly errors?: readonly FieldError[];
-}
-
-const problemType = (slug: string): string => `urn:orders-pipeline:problem:${slug}`;
+/** The intake API's problems (the response helpers are in the layer, shared with the order-status function). */
 
 export const problems = {
   unsupportedMediaType: (received: string | undefined): Problem => ({
@@ -78,7 +68,7 @@ export const problems = {
     type: problemType('route-not-found'),
     title: 'Not Found',
     status: 404,
-    detail: `No route ${routeKey}. Routes: POST /orders, POST /orders/batch, GET /openapi.json.`,
+    detail: `No route ${routeKey}. Routes: POST /orders, POST /orders/batch, GET /orders/{orderId}, GET /openapi.json.`,
   }),
   internal: (): Problem => ({
     type: problemType('internal-error'),
@@ -87,15 +77,3 @@ export const problems = {
     detail: 'The order was not accepted. Retry later; if it persists, report the x-amzn-requestid header.',
   }),
 };
-
-export const problemResponse = (problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: problem.status,
-  headers: { 'content-type': 'application/problem+json', ...headers },
-  body: JSON.stringify(problem),
-});
-
-export const jsonResponse = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});

@@ -27,9 +27,12 @@ export interface WriterStats {
   unprocessedRetries: number;
 }
 
+/** How a record's order came to be stored: by this write, or before it (a redelivery, a second copy in the batch). */
+export type WriteOutcome = 'written' | 'alreadyStored';
+
 interface PendingWrite {
   readonly message: OrderMessage;
-  readonly resolve: () => void;
+  readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -81,8 +84,8 @@ export class BatchingOrderWriter {
     this.random = options.random ?? Math.random;
   }
 
-  write(message: OrderMessage): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  write(message: OrderMessage): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
       if (this.pending.length === 0) {
         // setImmediate runs after every record handler of the batch has reached its first await.
         setImmediate(() => void this.flush());
@@ -104,11 +107,12 @@ export class BatchingOrderWriter {
         waiters.set(orderIdOf(write.message), [write]);
       }
     }
-    const settle = (messages: readonly OrderMessage[], failure?: Failure): void => {
+    const settle = (messages: readonly OrderMessage[], outcome: WriteOutcome | Failure): void => {
       for (const message of messages) {
-        for (const waiter of waiters.get(orderIdOf(message)) ?? []) {
-          if (failure) waiter.reject(new OrderNotWrittenError(orderIdOf(message), failure.reason, { cause: failure.cause }));
-          else waiter.resolve();
+        for (const [copy, waiter] of (waiters.get(orderIdOf(message)) ?? []).entries()) {
+          if (typeof outcome === 'object') {
+            waiter.reject(new OrderNotWrittenError(orderIdOf(message), outcome.reason, { cause: outcome.cause }));
+          } else waiter.resolve(copy === 0 ? outcome : 'alreadyStored');
         }
       }
     };
@@ -123,7 +127,7 @@ export class BatchingOrderWriter {
   /** Settles the orders already stored and returns the others. A failed lookup fails its records. */
   private async skipStored(
     messages: OrderMessage[],
-    settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
+    settle: (messages: readonly OrderMessage[], outcome: WriteOutcome | Failure) => void,
   ): Promise<OrderMessage[]> {
     const stored = new Set<string>();
     const { remaining, failure } = await this.withinBudget(
@@ -140,14 +144,14 @@ export class BatchingOrderWriter {
     if (failure) settle(remaining, failure);
     const alreadyStored = messages.filter((message) => stored.has(orderIdOf(message)));
     this.stats.duplicatesSkipped += alreadyStored.length;
-    settle(alreadyStored);
+    settle(alreadyStored, 'alreadyStored');
     const failed = new Set(failure ? remaining : []);
     return messages.filter((message) => !stored.has(orderIdOf(message)) && !failed.has(message));
   }
 
   private async writeChunk(
     messages: OrderMessage[],
-    settle: (messages: readonly OrderMessage[], failure?: Failure) => void,
+    settle: (messages: readonly OrderMessage[], outcome: WriteOutcome | Failure) => void,
   ): Promise<void> {
     const { remaining, failure } = await this.withinBudget(
       messages,
@@ -158,7 +162,7 @@ export class BatchingOrderWriter {
         const unprocessedIds = new Set(unprocessed.map(orderIdOf));
         const written = batch.filter((message) => !unprocessedIds.has(orderIdOf(message)));
         this.stats.ordersStored += written.length;
-        settle(written);
+        settle(written, 'written');
         return batch.filter((message) => unprocessedIds.has(orderIdOf(message)));
       },
     );

@@ -8,6 +8,7 @@ import {
   type OrderMessage,
   SqsDeadLetterQueue,
   assertStorable,
+  correlationIdOf,
   createDynamoDbDocumentClient,
   createSqsClient,
   isErrorNamed,
@@ -17,6 +18,7 @@ import {
   processPartialResponse,
   requireEnv,
 } from '@orders-pipeline/shared';
+import { BatchJournal } from './batch-journal';
 import { BatchingOrderWriter } from './batching-order-writer';
 import { deadLetterRecord } from './dead-letter-record';
 
@@ -31,9 +33,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   logger.addContext(context);
   metrics.captureColdStartMetric();
   const writer = new BatchingOrderWriter(store, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
+  const journal = new BatchJournal();
   let sentToDlq = 0;
 
   const storeRecord = async (record: SQSRecord): Promise<void> => {
+    const correlationId = correlationIdOf(record);
     let message: OrderMessage;
     try {
       message = parseOrderMessage(record.body);
@@ -43,13 +47,18 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       // No retry can fix it: dead-letter it now with the reason, and count the record as handled.
       await deadLetterRecord(deadLetters, record, error as Error);
       sentToDlq += 1;
-      logger.warn('record sent to the DLQ', { messageId: record.messageId, error });
+      // The body may not say which order it was; the API's message attribute does.
+      const orderId = record.messageAttributes.orderId?.stringValue;
+      journal.note(record, orderId, 'deadLettered', (error as Error).message);
+      logger.warn('record sent to the DLQ', { messageId: record.messageId, orderId, correlationId, error });
       return;
     }
+    const { orderId } = message.order;
     try {
-      await writer.write(message);
+      journal.note(record, orderId, await writer.write(message));
     } catch (error) {
-      logger.warn('record not stored; SQS will redeliver it', { messageId: record.messageId, orderId: message.order.orderId, error });
+      journal.note(record, orderId, 'notStored', (error as Error).message);
+      logger.warn('record not stored; SQS will redeliver it', { messageId: record.messageId, orderId, correlationId, error });
       throw error;
     }
   };
@@ -70,11 +79,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     metrics.addMetric('recordsFailed', MetricUnit.Count, response.batchItemFailures.length);
     metrics.addMetric('sentToDlq', MetricUnit.Count, sentToDlq);
     metrics.addMetric('oldestRecordAgeMs', MetricUnit.Milliseconds, oldestRecordAgeMs(event.Records, Date.now()));
+    metrics.addMetadata('correlationIds', journal.correlationIds.join(','));
     logger.info('batch processed', {
       records: event.Records.length,
       ...stats,
       sentToDlq,
       failed: response.batchItemFailures.length,
+      orders: journal.entries,
     });
     return response;
   } finally {

@@ -1,4 +1,4 @@
-import { MAX_BATCH_ORDERS, orderJsonSchema } from '@orders-pipeline/shared';
+import { CORRELATION_ID_HEADER, MAX_BATCH_ORDERS, ORDER_ID_PATTERN, orderJsonSchema } from '@orders-pipeline/shared';
 
 const problemSchema = {
   type: 'object',
@@ -34,6 +34,22 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 
+const correlationIdParameter = {
+  name: CORRELATION_ID_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    'Your id for this request (1-128 letters, digits, ".", "_", ":" or "-"): it follows the orders into every log line. Otherwise the API request id is used. Either way the response echoes it.',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+};
+
+const correlationIdHeader = {
+  [CORRELATION_ID_HEADER]: {
+    description: 'The id the orders are traced by (npm run trace, the lifecycle query)',
+    schema: { type: 'string' },
+  },
+};
+
 const commonProblems = {
   '400': problem('Malformed JSON or invalid order; `errors` names every offending field'),
   '409': problem('A request with the same Idempotency-Key is still in progress; retry after Retry-After'),
@@ -55,11 +71,15 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
     '/orders': {
       post: {
         operationId: 'createOrder',
-        parameters: [idempotencyKey],
+        parameters: [idempotencyKey, correlationIdParameter],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Order' } } } },
         responses: {
           '202': {
             description: 'Accepted: the order is queued and will be stored',
+            headers: {
+              Location: { description: 'Where its status is served: /orders/{orderId}', schema: { type: 'string' } },
+              ...correlationIdHeader,
+            },
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
           },
           ...commonProblems,
@@ -69,7 +89,7 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
     '/orders/batch': {
       post: {
         operationId: 'createOrders',
-        parameters: [idempotencyKey],
+        parameters: [idempotencyKey, correlationIdParameter],
         requestBody: {
           required: true,
           content: {
@@ -99,6 +119,21 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
         },
       },
     },
+    '/orders/{orderId}': {
+      get: {
+        operationId: 'getOrder',
+        parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string', pattern: ORDER_ID_PATTERN.source } }],
+        responses: {
+          '200': {
+            description: 'The order is stored',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/StoredOrder' } } },
+          },
+          '400': problem('Not an order id'),
+          '404': problem('No such order is stored (yet): an order accepted moments ago is stored within seconds'),
+          '503': problem('The order store did not answer; retry after Retry-After'),
+        },
+      },
+    },
     '/openapi.json': {
       get: { operationId: 'getOpenApi', responses: { '200': { description: 'This document', content: { 'application/json': {} } } } },
     },
@@ -106,6 +141,16 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
   components: {
     schemas: {
       Order: orderJsonSchema(),
+      StoredOrder: {
+        type: 'object',
+        required: ['orderId', 'status', 'acceptedAt', 'order'],
+        properties: {
+          orderId: { type: 'string' },
+          status: { const: 'STORED' },
+          acceptedAt: { type: 'string', format: 'date-time' },
+          order: { $ref: '#/components/schemas/Order' },
+        },
+      },
       Accepted: {
         type: 'object',
         required: ['orderId', 'status'],

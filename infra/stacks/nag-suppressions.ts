@@ -9,7 +9,8 @@ export interface NagSubjects {
   readonly functions: readonly IFunction[];
   readonly ordersTable: ITable;
   readonly idempotencyTable: ITable;
-  readonly writeRoutes: readonly IConstruct[];
+  /** Routes with the stage's authorizer (none on an open developer stage). */
+  readonly authenticatedRoutes: readonly IConstruct[];
   readonly openApiRoute: IConstruct;
   readonly alarmTopic: IConstruct;
 }
@@ -43,7 +44,7 @@ export const addNagSuppressions = (subjects: NagSubjects): void => {
     );
   }
   if (config.api.auth.type === 'none') {
-    for (const route of subjects.writeRoutes) {
+    for (const route of subjects.authenticatedRoutes) {
       NagSuppressions.addResourceSuppressions(route, [
         {
           id: 'AwsSolutions-APIG4',

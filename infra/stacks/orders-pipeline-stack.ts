@@ -41,6 +41,8 @@ export interface OrdersPipelineStackProps extends StackProps {
  */
 const OPEN_API_RESERVED_CONCURRENCY = 2;
 const OPEN_API_SETTINGS = { memorySizeMb: 128, timeout: Duration.seconds(3) };
+/** One GetItem per request: the smallest size, and a timeout that fails fast behind the 30 s integration limit. */
+const ORDER_STATUS_SETTINGS = { memorySizeMb: 128, timeout: Duration.seconds(5) };
 
 /** Actions Powertools idempotency performs on its table (DynamoDBPersistenceLayer). */
 const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -104,6 +106,16 @@ export class OrdersPipelineStack extends Stack {
       settings: OPEN_API_SETTINGS,
       reservedConcurrency: OPEN_API_RESERVED_CONCURRENCY,
     });
+
+    const orderStatusFunction = new PipelineFunction(this, 'OrderStatusFunction', {
+      ...common,
+      functionDir: 'order-status',
+      serviceName: 'orders-status',
+      description: 'Serves GET /orders/{orderId}; may only GetItem on the orders table',
+      settings: ORDER_STATUS_SETTINGS,
+      environment: { [ENV.ORDERS_TABLE_NAME]: ordersTable.tableName },
+    });
+    orderStatusFunction.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [ordersTable.tableArn] }));
 
     const consumerFunction = new PipelineFunction(this, 'ConsumerFunction', {
       ...common,
@@ -175,6 +187,13 @@ export class OrdersPipelineStack extends Stack {
       ...httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST], integration: intake, authorizer }),
       ...httpApi.addRoutes({ path: '/orders/batch', methods: [HttpMethod.POST], integration: intake, authorizer }),
     ];
+    // Same auth as POST: an order's content is as private as the request that sent it.
+    const readRoutes = httpApi.addRoutes({
+      path: '/orders/{orderId}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('OrderStatusIntegration', orderStatusFunction),
+      authorizer,
+    });
     // The API description is public on every stage: clients need it before they have credentials.
     const [openApiRoute] = httpApi.addRoutes({
       path: '/openapi.json',
@@ -205,10 +224,10 @@ export class OrdersPipelineStack extends Stack {
 
     addNagSuppressions({
       config,
-      functions: [apiFunction, consumerFunction, openApiFunction],
+      functions: [apiFunction, consumerFunction, openApiFunction, orderStatusFunction],
       ordersTable,
       idempotencyTable,
-      writeRoutes,
+      authenticatedRoutes: [...writeRoutes, ...readRoutes],
       openApiRoute,
       alarmTopic: alarms.topic,
     });

@@ -72,7 +72,7 @@ describe('bundled assets (dev)', () => {
       await bundler.dispose();
       rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it('packs the layer as nodejs/node_modules/@orders-pipeline/shared with Powertools inside and the AWS SDK outside', () => {
     const layerIndex = path.join(layerModulesDir(), '@orders-pipeline', 'shared', 'index.js');

@@ -8,8 +8,13 @@ import { onlyResource, propertiesOf, resourcesOfType, synthStage } from './synth
 
 const consumerFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ [ENV.ORDERS_TABLE_NAME]: Match.anyValue() }) },
+    Environment: { Variables: Match.objectLike({ [ENV.DEAD_LETTER_QUEUE_URL]: Match.anyValue() }) },
   });
+const orderStatusFunction = (stage: (typeof STAGE_NAMES)[number]) =>
+  onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'orders-status' }) },
+  });
+
 const apiFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
     Environment: { Variables: Match.objectLike({ [ENV.QUEUE_URL]: Match.anyValue() }) },
@@ -234,6 +239,39 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     expect(grantedActions(stage, servingFunctionId)).toEqual([]);
   });
 
+  it(`serves GET /orders/{orderId} with the same auth as POST (${config.api.auth.type}) from a function that may only GetItem on the orders table`, () => {
+    const route = onlyResource(template, 'AWS::ApiGatewayV2::Route', { RouteKey: 'GET /orders/{orderId}' });
+    const post = onlyResource(template, 'AWS::ApiGatewayV2::Route', { RouteKey: 'POST /orders' });
+    expect(route.Properties.AuthorizationType).toBe(post.Properties.AuthorizationType);
+    expect(route.Properties.AuthorizerId).toEqual(post.Properties.AuthorizerId);
+
+    const { logicalId } = orderStatusFunction(stage);
+    const integrationId = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].find(
+      (part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part,
+    )?.Ref;
+    const integration = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')[integrationId ?? ''];
+    expect((propertiesOf(integration).IntegrationUri as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).toBe(logicalId);
+
+    const ordersTableId = onlyResource(template, 'AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+    }).logicalId;
+    const roleRef = (propertiesOf(resourcesOfType(template, 'AWS::Lambda::Function')[logicalId]).Role as { 'Fn::GetAtt': string[] })[
+      'Fn::GetAtt'
+    ][0];
+    const statements = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+      .filter((policy) => (propertiesOf(policy).Roles as { Ref: string }[]).some((role) => role.Ref === roleRef))
+      .flatMap(
+        (policy) => (propertiesOf(policy).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+      )
+      .filter((statement) => ![statement.Action].flat().every((action) => action.startsWith('logs:') || action.startsWith('xray:')));
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [ordersTableId, 'Arn'] } }),
+    ]);
+  });
+
   it('exports the outputs that clients, the local runtime and the DLQ tooling read', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'AlarmTopicArn',
@@ -365,7 +403,8 @@ describe('OrdersPipelineStack Lambda permissions for API Gateway (Control Tower 
     const apiId = Object.keys(resourcesOfType(template, 'AWS::ApiGatewayV2::Api'))[0];
     const permissions = permissionsOf(template);
 
-    expect(permissions).toHaveLength(3);
+    // One per route: POST /orders, POST /orders/batch, GET /orders/{orderId}, GET /openapi.json.
+    expect(permissions).toHaveLength(4);
     for (const permission of permissions) {
       expect(permission).toMatchObject({ Principal: 'apigateway.amazonaws.com', SourceAccount: '123456789012' });
       expect(JSON.stringify(permission.SourceArn)).toContain(`":execute-api:eu-west-1:123456789012:",{"Ref":"${apiId}"}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import * as path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -34,6 +34,52 @@ describe('order intake API (local runtime, dev stage)', () => {
     });
   const sendMessageCalls = () => harness.runtime.requestCounts()['sqs:SendMessage'] ?? 0;
   const { orderId: _omitted, ...orderWithoutId } = sampleOrder();
+
+  it("answers 202 with the order's Location, 404 there until the consumer stores it, then 200 with the order", async () => {
+    const order = sampleOrder({ orderId: 'intake-status' });
+    const before = await fetch(`${harness.runtime.apiUrl}/orders/intake-status`);
+    const response = await post('/orders', order);
+    const location = response.headers.get('location');
+
+    expect(before.status).toBe(404);
+    expect((await jsonOf(before)).type).toBe('urn:orders-pipeline:problem:order-not-found');
+    expect(response.status).toBe(202);
+    expect(location).toBe('/orders/intake-status');
+    const stored = await eventually(
+      'the order served at its Location',
+      async () => {
+        const status = await fetch(`${harness.runtime.apiUrl}${location}`);
+        return status.status === 200 ? jsonOf(status) : undefined;
+      },
+      30_000,
+    );
+    expect(stored).toMatchObject({
+      orderId: 'intake-status',
+      status: 'STORED',
+      order: { customerId: order.customerId, items: order.items },
+    });
+    expect((await fetch(`${harness.runtime.apiUrl}/orders/not%20an%20id`)).status).toBe(400);
+  }, 40_000);
+
+  it("carries the request's correlation id through the queue into the consumer's log line for the order", async () => {
+    const response = await post('/orders', sampleOrder({ orderId: 'intake-correlated' }), { 'x-correlation-id': 'checkout-7781' });
+    expect(response.headers.get('x-correlation-id')).toBe('checkout-7781');
+
+    const consumerLog = () => {
+      const { logDir } = harness.runtime;
+      const file = readdirSync(logDir).find((name) => name.startsWith('ConsumerFunction')) ?? 'no consumer log';
+      return readFileSync(path.join(logDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"batch processed"'))
+        .flatMap((line) => JSON.parse(line).orders ?? []);
+    };
+    const entry = await eventually(
+      'the consumer logged the order',
+      async () => consumerLog().find((logged: { orderId?: string }) => logged.orderId === 'intake-correlated'),
+      30_000,
+    );
+    expect(entry).toMatchObject({ orderId: 'intake-correlated', correlationId: 'checkout-7781', outcome: 'written', receiveCount: 1 });
+  }, 40_000);
 
   it('takes writes without credentials in dev (auth off)', async () => {
     const response = await post('/orders', sampleOrder({ orderId: 'intake-open' }));

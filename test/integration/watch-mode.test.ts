@@ -6,8 +6,8 @@ import { batchLines, type WatchedProject as Project, WatchedProject } from '../.
 jest.setTimeout(180_000);
 
 const HANDLER = 'functions/api/handler.ts';
-const ACCEPTED_RESPONSE = "jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED' })";
-const respondingWith = (marker: string) => `jsonResponse(202, { orderId: order.orderId, status: 'ACCEPTED', servedBy: '${marker}' })`;
+const ACCEPTED_RESPONSE = "{ orderId: order.orderId, status: 'ACCEPTED' }";
+const respondingWith = (marker: string) => `{ orderId: order.orderId, status: 'ACCEPTED', servedBy: '${marker}' }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let project: Project;
@@ -93,7 +93,7 @@ test('a layer edit recycles every function using it while orders flow: no failed
 });
 
 test('a broken edit is reported with file and line while the last good code keeps serving', async () => {
-  const saved = project.edit(HANDLER, (text) => text.replace(respondingWith('edited'), "jsonResponse(202, { servedBy: 'broken' )}"));
+  const saved = project.edit(HANDLER, (text) => text.replace(respondingWith('edited'), "{ servedBy: 'broken' )}"));
   await project.waitForLine(
     /reload failed after .*functions\/api\/handler\.ts changed; build error; still serving the last good version/,
     saved,
@@ -103,7 +103,7 @@ test('a broken edit is reported with file and line while the last good code keep
   const whileBroken = await postOrder(`watch-broken-${Date.now()}`);
   expect(whileBroken).toMatchObject({ status: 202, body: { servedBy: 'edited' } });
 
-  const fixed = project.edit(HANDLER, (text) => text.replace("jsonResponse(202, { servedBy: 'broken' )}", respondingWith('fixed')));
+  const fixed = project.edit(HANDLER, (text) => text.replace("{ servedBy: 'broken' )}", respondingWith('fixed')));
   await project.waitForLine(/reloaded in .*rebuilt ApiFunction/, fixed);
   expect(await postOrder(`watch-fixed-${Date.now()}`)).toMatchObject({ status: 202, body: { servedBy: 'fixed' } });
 });

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
 import { type OrderMessage, serializeOrderMessage } from '../orders/order-message';
-import type { OrderQueue } from '../orders/order-ports';
+import { CORRELATION_ID_ATTRIBUTE } from '../orders/correlation-id';
+import type { MessageTrace, OrderQueue } from '../orders/order-ports';
 import { fullJitterDelayMs } from '../retry/backoff';
 import { chunk } from '../retry/chunk';
 import { batchEntries, batchItemsNamed } from './sqs-batch-entries';
@@ -11,9 +12,10 @@ import { batchEntries, batchItemsNamed } from './sqs-batch-entries';
 export const SEND_MESSAGE_BATCH_MAX = 10;
 const BATCH_ATTEMPTS = 3;
 
-const attributesOf = (message: OrderMessage): Record<string, MessageAttributeValue> => ({
+const attributesOf = (message: OrderMessage, trace: MessageTrace | undefined): Record<string, MessageAttributeValue> => ({
   orderId: { DataType: 'String', StringValue: message.order.orderId },
   messageVersion: { DataType: 'Number', StringValue: String(message.version) },
+  ...(trace ? { [CORRELATION_ID_ATTRIBUTE]: { DataType: 'String', StringValue: trace.correlationId } } : {}),
 });
 
 export class SqsOrderQueue implements OrderQueue {
@@ -22,13 +24,13 @@ export class SqsOrderQueue implements OrderQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(message: OrderMessage): Promise<void> {
+  async enqueue(message: OrderMessage, trace?: MessageTrace): Promise<void> {
     try {
       await this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: serializeOrderMessage(message),
-          MessageAttributes: attributesOf(message),
+          MessageAttributes: attributesOf(message, trace),
         }),
       );
     } catch (error) {
@@ -40,7 +42,7 @@ export class SqsOrderQueue implements OrderQueue {
    * SendMessageBatch, 10 per call, in parallel. Entries SQS failed on its side are retried with
    * backoff; entries failed for the sender's fault, or still failing after 3 attempts, are returned.
    */
-  async enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<OrderMessage>> {
+  async enqueueMany(messages: readonly OrderMessage[], trace?: MessageTrace): Promise<ReadonlySet<OrderMessage>> {
     const failed = new Set<OrderMessage>();
     await Promise.all(
       chunk(messages, SEND_MESSAGE_BATCH_MAX).map(async (group) => {
@@ -48,7 +50,7 @@ export class SqsOrderQueue implements OrderQueue {
         for (let attempt = 1; pending.length > 0; attempt += 1) {
           const entries = batchEntries(pending, (message) => ({
             MessageBody: serializeOrderMessage(message),
-            MessageAttributes: attributesOf(message),
+            MessageAttributes: attributesOf(message, trace),
           }));
           let retry: readonly OrderMessage[];
           try {

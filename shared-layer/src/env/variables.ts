@@ -8,7 +8,7 @@ export const ENV = {
   QUEUE_URL: 'QUEUE_URL',
   /** API: the Powertools idempotency table. */
   IDEMPOTENCY_TABLE_NAME: 'IDEMPOTENCY_TABLE_NAME',
-  /** Consumer: the orders table. */
+  /** Consumer and order status: the orders table. */
   ORDERS_TABLE_NAME: 'ORDERS_TABLE_NAME',
   /** Consumer: where non-retryable messages go at once. */
   DEAD_LETTER_QUEUE_URL: 'DEAD_LETTER_QUEUE_URL',

@@ -1,10 +1,15 @@
 import type { OrderMessage } from './order-message';
 
+/** Travels with a message beside its body (an SQS message attribute): the request that accepted the order. */
+export interface MessageTrace {
+  readonly correlationId: string;
+}
+
 /** Where accepted orders wait for the consumer. Adapters live in ../clients. */
 export interface OrderQueue {
-  enqueue(message: OrderMessage): Promise<void>;
+  enqueue(message: OrderMessage, trace?: MessageTrace): Promise<void>;
   /** Enqueues many; resolves with those of `messages` that could not be enqueued. */
-  enqueueMany(messages: readonly OrderMessage[]): Promise<ReadonlySet<OrderMessage>>;
+  enqueueMany(messages: readonly OrderMessage[], trace?: MessageTrace): Promise<ReadonlySet<OrderMessage>>;
 }
 
 export interface BatchWriteOutcome {

@@ -32,6 +32,26 @@ describe('api handler', () => {
     expect(Date.now() - Date.parse(message.acceptedAt)).toBeLessThan(5_000);
   });
 
+  it("answers with the order's Location and a correlation id that travels with the message as an attribute", async () => {
+    const response = await post(sampleOrder());
+
+    expect(response.headers).toMatchObject({ location: '/orders/ord-123' });
+    const correlationId = response.headers?.['x-correlation-id'];
+    expect(correlationId).toEqual(expect.any(String));
+    const sent = sqs.commandCalls(SendMessageCommand)[0].args[0].input;
+    expect(sent.MessageAttributes?.correlationId).toEqual({ DataType: 'String', StringValue: correlationId });
+  });
+
+  it("takes the client's x-correlation-id when it is plain, and its own request id when it is not", async () => {
+    const offered = await post(sampleOrder(), { 'content-type': 'application/json', 'x-correlation-id': 'checkout-42:retry.1' });
+    const refused = await post(sampleOrder(), { 'content-type': 'application/json', 'x-correlation-id': 'no spaces or ünïcode' });
+
+    expect(offered.headers?.['x-correlation-id']).toBe('checkout-42:retry.1');
+    expect(refused.headers?.['x-correlation-id']).not.toContain(' ');
+    const attributes = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageAttributes?.correlationId?.StringValue);
+    expect(attributes).toEqual(['checkout-42:retry.1', refused.headers?.['x-correlation-id']]);
+  });
+
   it('assigns a sortable orderId when the client sends none', async () => {
     const { orderId: _omitted, ...withoutId } = sampleOrder();
     const response = await post(withoutId);

@@ -32,7 +32,11 @@ describe('BatchingOrderWriter', () => {
 
     const results = await writeAll(writer, [first, replay, orderMessage('ord-other')]);
 
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'written' },
+      { status: 'fulfilled', value: 'alreadyStored' },
+      { status: 'fulfilled', value: 'written' },
+    ]);
     expect(store.calls).toEqual([['ord-dup', 'ord-other']]);
     expect(store.stored.get('ord-dup')?.acceptedAt).toBe(first.acceptedAt);
     expect(writer.stats.duplicatesSkipped).toBe(1);
@@ -46,7 +50,10 @@ describe('BatchingOrderWriter', () => {
 
     const results = await writeAll(writer, [orderMessage('ord-1', new Date('2026-11-24T00:00:00Z')), orderMessage('ord-2')]);
 
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'alreadyStored' },
+      { status: 'fulfilled', value: 'written' },
+    ]);
     expect(store.calls).toEqual([['ord-2']]);
     expect(store.stored.get('ord-1')).toBe(original);
     expect(writer.stats).toMatchObject({ duplicatesSkipped: 1, ordersStored: 1, batchGetCalls: 1, batchWriteCalls: 1 });

@@ -8,14 +8,14 @@ describe('openapi.json', () => {
     expect(committed).toEqual(buildOpenApiDocument());
   });
 
-  it('describes the contract: OpenAPI 3.1, the three routes, strict orders', () => {
+  it('describes the contract: OpenAPI 3.1, the four routes, strict orders', () => {
     const document = buildOpenApiDocument() as {
       openapi: string;
       paths: Record<string, unknown>;
       components: { schemas: { Order: { additionalProperties: boolean; required: string[] } } };
     };
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths).sort()).toEqual(['/openapi.json', '/orders', '/orders/batch']);
+    expect(Object.keys(document.paths).sort()).toEqual(['/openapi.json', '/orders', '/orders/batch', '/orders/{orderId}']);
     expect(document.components.schemas.Order.additionalProperties).toBe(false);
     expect(document.components.schemas.Order.required.sort()).toEqual(['currency', 'customerId', 'items']);
   });

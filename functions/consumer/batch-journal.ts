@@ -1,0 +1,39 @@
+import type { SQSRecord } from 'aws-lambda';
+import { correlationIdOf } from '@orders-pipeline/shared';
+import type { WriteOutcome } from './batching-order-writer';
+
+export type RecordOutcome = WriteOutcome | 'notStored' | 'deadLettered';
+
+/** One record of a batch as the "batch processed" line reports it: what `npm run trace` and the lifecycle query find. */
+export interface JournalEntry {
+  readonly messageId: string;
+  /** Absent when the body was not an order message. */
+  readonly orderId?: string;
+  readonly correlationId?: string;
+  /** SQS's ApproximateReceiveCount: 1 on first delivery, more on redelivery. */
+  readonly receiveCount: number;
+  readonly outcome: RecordOutcome;
+  /** Why it was not stored or was dead-lettered. */
+  readonly reason?: string;
+}
+
+/** What happened to each record of one invocation's batch, in the order the outcomes became known. */
+export class BatchJournal {
+  readonly entries: JournalEntry[] = [];
+
+  note(record: SQSRecord, orderId: string | undefined, outcome: RecordOutcome, reason?: string): void {
+    this.entries.push({
+      messageId: record.messageId,
+      ...(orderId === undefined ? {} : { orderId }),
+      ...(correlationIdOf(record) === undefined ? {} : { correlationId: correlationIdOf(record) }),
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      outcome,
+      ...(reason === undefined ? {} : { reason }),
+    });
+  }
+
+  /** The batch's distinct correlation ids, for the metrics record (a property, never a dimension). */
+  get correlationIds(): string[] {
+    return [...new Set(this.entries.flatMap((entry) => (entry.correlationId ? [entry.correlationId] : [])))];
+  }
+}
