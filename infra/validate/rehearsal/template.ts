@@ -49,14 +49,53 @@ const getAttsIn = (value: Json): [string, string][] => {
   return [];
 };
 
+/** `value` with every Fn::GetAtt of an unmodelled resource replaced by a string naming it; the replaced reads in `found`. */
+const replaceUnmodelledGetAtts = (value: Json, resources: Resources, found: string[]): Json => {
+  const target = getAttTarget(value);
+  if (target && MOTO_UNMODELLED_TYPES.has(resources[target[0]]?.Type)) {
+    found.push(`${target[0]}.${target[1]}`);
+    return `substituted-for-moto-${target[0]}-${target[1]}`;
+  }
+  if (target) return value;
+  if (Array.isArray(value)) return value.map((item) => replaceUnmodelledGetAtts(item, resources, found));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceUnmodelledGetAtts(item, resources, found)]));
+  }
+  return value;
+};
+
+/**
+ * A resource moto creates resolves every Fn::GetAtt in its properties, and one of a resource it skips fails the whole
+ * CreateStack (the dashboard's alarm widget reads the alarms' ARNs). Those reads become strings naming what they were.
+ */
+const substituteInModelledResources = (resources: Resources, substitutions: Substitution[]): Resources => {
+  const substituted: Resources = {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const found: string[] = [];
+    const properties = MOTO_UNMODELLED_TYPES.has(resource.Type)
+      ? resource.Properties
+      : (replaceUnmodelledGetAtts(resource.Properties, resources, found) as Resources[string]['Properties']);
+    if (found.length === 0) {
+      substituted[logicalId] = resource;
+      continue;
+    }
+    const types = [...new Set(found.map((read) => resources[read.split('.')[0]].Type))].join(', ');
+    substitutions.push({ path: `Resources.${logicalId}.Properties`, replaced: `Fn::GetAtt ${found.join(', ')} of ${types}` });
+    substituted[logicalId] = { ...resource, Properties: properties };
+  }
+  return substituted;
+};
+
 /**
  * The template moto is given: each Output whose value reads an attribute of a resource type moto cannot
- * model becomes a fixed string naming what it stood for; everything else is left as synthesized.
+ * model becomes a fixed string naming what it stood for, and so does each such read in the properties of a
+ * resource moto does create; everything else is left as synthesized.
  */
 export const substituteForMoto = (template: Template): { readonly template: Template; readonly substitutions: readonly Substitution[] } => {
   const resources = (template.Resources ?? {}) as Resources;
   const outputs = (template.Outputs ?? {}) as Record<string, { readonly Value: Json }>;
   const substitutions: Substitution[] = [];
+  const newResources = substituteInModelledResources(resources, substitutions);
   const newOutputs: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(outputs)) {
     const unmodelled = getAttsIn(output.Value).filter(([logicalId]) => MOTO_UNMODELLED_TYPES.has(resources[logicalId]?.Type));
@@ -71,7 +110,7 @@ export const substituteForMoto = (template: Template): { readonly template: Temp
     newOutputs[name] = { ...output, Value: `substituted for moto: ${attributes}` };
   }
   if (substitutions.length === 0) return { template, substitutions };
-  return { template: { ...template, Outputs: newOutputs }, substitutions };
+  return { template: { ...template, Resources: newResources, Outputs: newOutputs }, substitutions };
 };
 
 /**

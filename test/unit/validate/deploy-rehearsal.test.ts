@@ -59,6 +59,31 @@ describe('substituteForMoto', () => {
     expect(substituted.Resources).toEqual(template().Resources);
   });
 
+  it('replaces, in a resource moto creates, each read of an attribute of a resource it skips, and names each', () => {
+    const body = {
+      'Fn::Join': [
+        '',
+        ['{"alarms":["', { 'Fn::GetAtt': ['AlarmA', 'Arn'] }, '","', { 'Fn::GetAtt': ['OrderQueue598C9801', 'Arn'] }, '"]}'],
+      ],
+    };
+    const input = {
+      ...template(),
+      Resources: { ...template().Resources, Dashboard: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: body } } },
+    };
+
+    const { template: substituted, substitutions } = substituteForMoto(input);
+
+    expect(substitutions).toContainEqual({
+      path: 'Resources.Dashboard.Properties',
+      replaced: 'Fn::GetAtt AlarmA.Arn of AWS::CloudWatch::Alarm',
+    });
+    const resources = substituted.Resources as Record<string, { Properties: { DashboardBody: unknown } }>;
+    expect(resources.Dashboard.Properties.DashboardBody).toEqual({
+      'Fn::Join': ['', ['{"alarms":["', 'substituted-for-moto-AlarmA-Arn', '","', { 'Fn::GetAtt': ['OrderQueue598C9801', 'Arn'] }, '"]}']],
+    });
+    expect(resources.OrderQueue598C9801).toEqual(template().Resources.OrderQueue598C9801);
+  });
+
   it('never writes "Fn::GetAtt" into a substituted value, which moto 5.2 would take for the intrinsic', () => {
     const { template: substituted } = substituteForMoto(template());
 
