@@ -44,6 +44,17 @@ export interface StageConfig {
     readonly oldestMessageAge: Duration;
     /** Subscribed by e-mail to the alarm topic when set (AWS asks the address to confirm first). */
     readonly notificationEmail?: string;
+    /**
+     * Alarm when the consumer fails this many invocations in 5 minutes. It reports unstored records as partial batch
+     * failures, so an Errors datapoint is a crash, a timeout or an unhandled error: a whole batch comes back.
+     */
+    readonly consumerErrors: number;
+    /** Alarm when this many consumer invocations are throttled in 5 minutes (each puts a batch back on the queue). */
+    readonly consumerThrottles: number;
+    /** Alarm when at least this percent of API requests answer 5xx in 5 minutes, counted only from `minimumRequests`. */
+    readonly apiServerErrors: { readonly percent: number; readonly minimumRequests: number };
+    /** Alarm when both tables together throttle this many reads and writes in each of two consecutive 5-minute periods. */
+    readonly tableThrottleEvents: number;
   };
 }
 
@@ -64,7 +75,15 @@ const stages = {
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: false,
     deletionProtection: false,
-    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(15) },
+    alarms: {
+      deadLetterMessages: 1,
+      oldestMessageAge: Duration.minutes(15),
+      // dev is deployed and broken on purpose all day: alarm on a pattern, not on one bad deploy or request.
+      consumerErrors: 5,
+      consumerThrottles: 5,
+      apiServerErrors: { percent: 10, minimumRequests: 20 },
+      tableThrottleEvents: 100,
+    },
   },
   staging: {
     stageName: 'staging',
@@ -82,7 +101,15 @@ const stages = {
     removalPolicy: RemovalPolicy.DESTROY,
     pointInTimeRecovery: true,
     deletionProtection: false,
-    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(10) },
+    alarms: {
+      deadLetterMessages: 1,
+      oldestMessageAge: Duration.minutes(10),
+      // Load tests run here: a few errors in a run are worth a look, a lone one is not.
+      consumerErrors: 3,
+      consumerThrottles: 1,
+      apiServerErrors: { percent: 5, minimumRequests: 20 },
+      tableThrottleEvents: 50,
+    },
   },
   prod: {
     stageName: 'prod',
@@ -100,7 +127,20 @@ const stages = {
     removalPolicy: RemovalPolicy.RETAIN,
     pointInTimeRecovery: true,
     deletionProtection: true,
-    alarms: { deadLetterMessages: 1, oldestMessageAge: Duration.minutes(5) },
+    alarms: {
+      deadLetterMessages: 1,
+      oldestMessageAge: Duration.minutes(5),
+      // One crash is a batch retried after the visibility timeout and usually heals; two in 5 minutes is a pattern.
+      consumerErrors: 2,
+      // maxConcurrency keeps the consumer within its share, so any throttle means the account's concurrency ran out;
+      // each throttled batch counts as a receive and brings valid orders closer to the DLQ.
+      consumerThrottles: 1,
+      // 1 % of at least 50 requests (10 a minute): a real outage shows within one period, a lone 503 does not page.
+      apiServerErrors: { percent: 1, minimumRequests: 50 },
+      // One BatchWriteItem is 25 items: about a throttled batch per period, sustained for 10 minutes, is more than the
+      // consumer's retries absorb.
+      tableThrottleEvents: 25,
+    },
   },
 } as const satisfies Record<string, StageConfig>;
 

@@ -50,6 +50,8 @@ export interface PipelineFunctionProps {
 export class PipelineFunction extends NodejsFunction {
   /** The same bundle as the asset, built outside synth (watch mode). */
   readonly localBuild: LocalBuild;
+  /** The `service` dimension of its EMF metrics and field of its log lines (POWERTOOLS_SERVICE_NAME). */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -97,6 +99,7 @@ export class PipelineFunction extends NodejsFunction {
       },
     };
     super(scope, id, functionProps);
+    this.serviceName = props.serviceName;
     // The esbuild command NodejsFunction runs for the bundling above, as build options (a test compares the outputs).
     this.localBuild = {
       options: { entryPoints: [entry], absWorkingDir: PROJECT_ROOT, tsconfig: BUNDLE_TSCONFIG, ...BUNDLE, external: [...BUNDLE.external] },
