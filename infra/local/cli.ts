@@ -11,7 +11,13 @@ import { watchProject } from './watch/watch-session';
 export interface StartOptions {
   readonly stage: string;
   readonly dataDir: string;
-  readonly ports: { readonly http: number; readonly https: number; readonly dynamodb: number; readonly sqs: number };
+  readonly ports: {
+    readonly http: number;
+    readonly https: number;
+    readonly dynamodb: number;
+    readonly sqs: number;
+    readonly dashboard: number;
+  };
   readonly maxEnvironments?: number;
   readonly faults?: FaultConfig;
   readonly duplicateRate: number;
@@ -35,6 +41,14 @@ const startProgram = () =>
     .addOption(port('--https-port <port>', 'HTTPS API port', 'ORDERS_LOCAL_HTTPS_PORT', 3443))
     .addOption(port('--dynamodb-port <port>', 'DynamoDB port', 'ORDERS_LOCAL_DYNAMODB_PORT', 8000))
     .addOption(port('--sqs-port <port>', 'SQS port', 'ORDERS_LOCAL_SQS_PORT', 4566))
+    .addOption(
+      port(
+        '--dashboard-port <port>',
+        "live dashboard port: metrics, the template's alarms evaluated locally, last failures, order search",
+        'ORDERS_LOCAL_DASHBOARD_PORT',
+        3001,
+      ),
+    )
     .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
     .addOption(
       // No environment variable: commander would take ORDERS_LOCAL_WATCH=false as on.
@@ -54,6 +68,10 @@ const startProgram = () =>
     .addHelpText(
       'after',
       `
+The live dashboard (--dashboard-port) shows request rate and latency, queue depth and age, the
+DLQ, invocations and batch sizes, orders stored, errors, the last failures and an order search,
+and evaluates the template's CloudWatch alarms on them (docs/local-runtime.md, "Live dashboard").
+
 Ctrl-C or SIGTERM stops: new requests are refused, requests and batches in flight finish, then it
 exits 0. A second Ctrl-C stops at once. If an emulator dies it is restarted on the same data; if
 it keeps dying, npm start stops and exits 1.
@@ -84,6 +102,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       httpsPort: number;
       dynamodbPort: number;
       sqsPort: number;
+      dashboardPort: number;
       dataDir: string;
       maxEnvironments?: number;
       watch: boolean;
@@ -97,7 +116,13 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
     return {
       stage: options.stage,
       dataDir: path.resolve(options.dataDir),
-      ports: { http: options.apiPort, https: options.httpsPort, dynamodb: options.dynamodbPort, sqs: options.sqsPort },
+      ports: {
+        http: options.apiPort,
+        https: options.httpsPort,
+        dynamodb: options.dynamodbPort,
+        sqs: options.sqsPort,
+        dashboard: options.dashboardPort,
+      },
       maxEnvironments: options.maxEnvironments,
       faults,
       duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
@@ -160,6 +185,7 @@ orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) 
 
   API        ${runtime.apiUrl}/orders
              ${runtime.apiHttpsUrl}/orders  (self-signed: curl --cacert ${path.relative(process.cwd(), runtime.certificateFile)})
+  Dashboard  ${runtime.dashboardUrl}  (live metrics, the template's alarms evaluated locally, last failures, order search)
   DynamoDB   ${outputs.DynamoDbEndpoint}  table ${outputs.OrdersTableName}
   SQS        ${outputs.SqsEndpoint}  queue ${outputs.QueueUrl}
   DLQ        ${outputs.DeadLetterQueueUrl}

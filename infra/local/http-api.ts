@@ -144,6 +144,17 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
   );
 };
 
+/** One answered request, as API Gateway's metrics see it (Count, 4xx, 5xx, Latency). */
+export interface ApiRequestRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** From the request's arrival to its answer, as API Gateway's Latency. */
+  readonly latencyMs: number;
+  /** Why the function behind the route failed (`errorType: errorMessage`), when the answer is the front's 500/503/429. */
+  readonly functionError?: string;
+}
+
 export interface HttpApiServer {
   readonly url: string;
   readonly httpsUrl: string;
@@ -159,9 +170,11 @@ export const startHttpApi = async (options: {
   readonly httpsPort: number;
   readonly tls: { key: string; cert: string };
   readonly log: (line: string) => void;
+  readonly onRequest?: (request: ApiRequestRecord) => void;
 }): Promise<HttpApiServer> => {
   let routes = options.routes;
-  const handle = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+  /** Answers the request; returns why the function failed when it did. */
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<string | undefined> => {
     const requestId = randomUUID();
     let url: URL;
     try {
@@ -207,9 +220,10 @@ export const startHttpApi = async (options: {
     if (!fn) throw new Error(`no local function ${matched.route.functionLogicalId}`);
     const outcome = await fn.invoke(toEvent(request, Buffer.concat(chunks), matched.route, matched.pathParameters, url));
     if (!outcome.ok) {
+      const functionError = `${outcome.error.errorType}: ${outcome.error.errorMessage}`;
       if (outcome.throttled) {
         send(response, 429, { message: 'Too Many Requests' }, { 'apigw-requestid': requestId });
-        return;
+        return functionError;
       }
       options.log(`${matched.route.routeKey} → ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
       send(
@@ -218,24 +232,26 @@ export const startHttpApi = async (options: {
         { message: outcome.timedOut ? 'Service Unavailable' : 'Internal Server Error' },
         { 'apigw-requestid': requestId },
       );
-      return;
+      return functionError;
     }
     const result = outcome.result as ProxyResult | string | null;
     // Payload 2.0: anything without a statusCode is a 200 JSON body.
     if (result === null || typeof result !== 'object' || result.statusCode === undefined) {
       send(response, 200, typeof result === 'string' ? result : JSON.stringify(result), { 'apigw-requestid': requestId });
-      return;
+      return undefined;
     }
     const headers: Record<string, string> = { 'apigw-requestid': requestId };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     response.writeHead(result.statusCode, { ...headers, ...(result.cookies ? { 'set-cookie': result.cookies } : {}) });
     response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    return undefined;
   };
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | undefined;
   const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
     inFlight += 1;
+    const arrived = performance.now();
     // While stopping, every answer closes its connection so that keep-alive clients reconnect elsewhere.
     if (stopping) response.setHeader('connection', 'close');
     handle(request, response)
@@ -243,7 +259,17 @@ export const startHttpApi = async (options: {
         options.log(`HTTP API error: ${error.message}`);
         if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
         else response.destroy();
+        return undefined;
       })
+      .then((functionError) =>
+        options.onRequest?.({
+          method: request.method ?? 'GET',
+          path: (request.url ?? '/').split('?')[0],
+          status: response.statusCode,
+          latencyMs: performance.now() - arrived,
+          functionError,
+        }),
+      )
       .finally(() => {
         inFlight -= 1;
         if (inFlight === 0) drained?.();

@@ -7,9 +7,10 @@ import { type CfnTemplate, type StageAssembly, resourcesOfType, synthesizeStage 
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
-import { startHttpApi } from './http-api';
+import { type ApiRequestRecord, startHttpApi } from './http-api';
+import { startDashboard } from './dashboard';
 import { LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import type { FunctionUsage, LocalFunction } from './lambda/local-function';
+import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
@@ -27,8 +28,14 @@ export interface LocalRuntimeOptions {
   readonly stage: string;
   /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
   readonly dataDir: string;
-  /** 0 picks a free port. */
-  readonly ports: { readonly http: number; readonly https: number; readonly dynamodb: number; readonly sqs: number };
+  /** 0 picks a free port; the live dashboard's port is free when absent. */
+  readonly ports: {
+    readonly http: number;
+    readonly https: number;
+    readonly dynamodb: number;
+    readonly sqs: number;
+    readonly dashboard?: number;
+  };
   /** Overrides every queue's visibility timeout, e.g. for fast retries in tests. */
   readonly visibilityTimeoutSeconds?: number;
   /** Per function logical-id prefix (e.g. "ConsumerFunction"): extra environment, merged last. */
@@ -74,13 +81,16 @@ export interface LocalRuntime {
   readonly outputsFile: string;
   readonly apiUrl: string;
   readonly apiHttpsUrl: string;
+  /** The live dashboard (docs/local-runtime.md, "Live dashboard"); also LocalDashboardUrl in outputs.json. */
+  readonly dashboardUrl: string;
   readonly certificateFile: string;
   readonly logDir: string;
   /** Seeds the runtime's random choices: start another with the same seed to replay them. */
   readonly seed: number;
   /**
-   * Emits 'batch' with a BatchSummary after every event-source invocation, and 'fatal' when an
-   * emulator died and could not be restarted (the runtime is then of no use: stop it).
+   * Emits 'batch' with a BatchSummary after every event-source invocation, 'invocation' after every invocation of
+   * any function, 'request' after every answer of the HTTP API, and 'fatal' when an emulator died and could not be
+   * restarted (the runtime is then of no use: stop it).
    */
   readonly events: EventEmitter<RuntimeEvents>;
   /** Process ids of the emulators as they run now (they change when one is restarted). */
@@ -105,6 +115,8 @@ const assertNodeVersion = () => {
 
 export interface RuntimeEvents {
   batch: [BatchSummary];
+  invocation: [InvocationRecord];
+  request: [ApiRequestRecord];
   fatal: [Error];
 }
 
@@ -130,6 +142,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     { port: options.ports.https, flag: '--https-port', what: 'HTTPS API' },
     { port: options.ports.dynamodb, flag: '--dynamodb-port', what: 'DynamoDB' },
     { port: options.ports.sqs, flag: '--sqs-port', what: 'SQS' },
+    { port: options.ports.dashboard ?? 0, flag: '--dashboard-port', what: 'live dashboard' },
   ]);
   try {
     log(`synthesizing stage ${options.stage} ...`);
@@ -204,6 +217,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       duplicateDeliveryRate: options.duplicateDeliveryRate,
       eventSourceOverrides: options.eventSourceOverrides,
       onBatch: (summary) => events.emit('batch', summary),
+      onInvocation: (invocation) => events.emit('invocation', invocation),
       log,
     });
     functions = stack.functions;
@@ -217,14 +231,33 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       httpsPort: options.ports.https,
       tls,
       log,
+      onRequest: (request) => events.emit('request', request),
     });
     stack.serveWith(api);
     // Stopped first (stoppables run in reverse): the API stops accepting and polling ends while
     // requests and batches in flight finish; only then do functions, proxies and emulators stop.
     stoppables.push({ stop: async () => void (await Promise.all([api.stop(), stack.stopEventSources()])) });
 
-    const outputsFile = path.join(dataDir, 'outputs.json');
+    let current = assembly;
     let outputs: Record<string, string> = {};
+    const dashboard = await startDashboard({
+      port: options.ports.dashboard ?? 0,
+      stackName,
+      template: () => current.template,
+      resources: () => stack.resolved,
+      sqs,
+      sqsEndpoint: sqsEmulator.endpoint,
+      dynamodb,
+      ordersTableName: () => outputs.OrdersTableName,
+      logDir,
+      events,
+      requestCounts: () => proxies.requestCounts(),
+      log,
+    });
+    // Stopped first of all: open pages are told the runtime is stopping before anything else goes.
+    stoppables.push(dashboard);
+
+    const outputsFile = path.join(dataDir, 'outputs.json');
     const writeOutputs = (template: CfnTemplate, quiet: boolean) => {
       const apiEndpoints: Map<string, LocalResource> = new Map(
         resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
@@ -245,11 +278,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       }
       next.DynamoDbEndpoint = dynamodbEmulator.endpoint;
       next.SqsEndpoint = sqsEmulator.endpoint;
+      next.LocalDashboardUrl = dashboard.url;
       writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: next }, null, 2)}\n`);
       outputs = next;
     };
     writeOutputs(template, false);
-    let current = assembly;
 
     return {
       stackName,
@@ -270,6 +303,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       outputsFile,
       apiUrl: api.url,
       apiHttpsUrl: api.httpsUrl,
+      dashboardUrl: dashboard.url,
       certificateFile: tls.certFile,
       logDir,
       seed,

@@ -8,7 +8,7 @@ import type { HttpApiServer, LocalRoute } from './http-api';
 import { routesFromTemplate } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
-import { LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
+import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
 import { provisionResources } from './provision';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
@@ -39,6 +39,7 @@ export interface RunningStackOptions {
     readonly maxConcurrency?: number;
   };
   readonly onBatch: (summary: BatchSummary) => void;
+  readonly onInvocation?: (invocation: InvocationRecord) => void;
   readonly log: (line: string) => void;
 }
 
@@ -189,7 +190,10 @@ export class RunningStack {
           : synthesizedCode;
       const definition = this.definitionFor(logicalId, fn, codeDir);
       if (!running) {
-        this.functions.set(logicalId, new LocalFunction(definition, { budget: this.options.budget }));
+        this.functions.set(
+          logicalId,
+          new LocalFunction(definition, { budget: this.options.budget, onInvocation: this.options.onInvocation }),
+        );
         if (!starting) changes.push(`function ${shortId(logicalId)} started`);
         continue;
       }

@@ -29,11 +29,13 @@ describe('local runtime (dev stage)', () => {
       'DeadLetterQueueUrl',
       'DynamoDbEndpoint',
       'IdempotencyTableName',
+      'LocalDashboardUrl',
       'OrdersTableName',
       'QueueUrl',
       'SqsEndpoint',
     ]);
     expect(written['OrdersPipeline-dev'].ApiUrl).toBe(harness.runtime.apiUrl);
+    expect(written['OrdersPipeline-dev'].LocalDashboardUrl).toBe(harness.runtime.dashboardUrl);
   });
 
   it('stores a POSTed order in the orders table', async () => {

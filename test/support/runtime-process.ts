@@ -31,6 +31,8 @@ export class RuntimeProcess {
         '0',
         '--sqs-port',
         '0',
+        '--dashboard-port',
+        '0',
       ],
       {
         cwd: PROJECT_ROOT,

@@ -29,6 +29,8 @@ export interface LocalFunctionOptions {
   readonly maxQueuedInvocations?: number;
   /** Lambda gives INIT its own limit of 10 s, apart from the function timeout. */
   readonly initTimeoutMs?: number;
+  /** Told of every invocation as it ends, throttled ones included: what CloudWatch's Lambda metrics count. */
+  readonly onInvocation?: (invocation: InvocationRecord) => void;
 }
 
 export type InvokeOutcome = (
@@ -47,6 +49,20 @@ export type InvokeOutcome = (
   /** Summed EMF metric values the invocation logged. */
   readonly metrics: Readonly<Record<string, number>>;
 };
+
+/** One invocation as Lambda's metrics see it (Invocations, Errors, Throttles, Duration) and the EMF values it logged. */
+export interface InvocationRecord {
+  readonly functionLogicalId: string;
+  readonly functionName: string;
+  /** The handler returned (whatever it returned); false for a thrown error, a timeout, a crash, an INIT error or a throttle. */
+  readonly ok: boolean;
+  readonly throttled: boolean;
+  /** `errorType: errorMessage` when not ok. */
+  readonly error?: string;
+  readonly durationMs: number;
+  readonly coldStart: boolean;
+  readonly metrics: Readonly<Record<string, number>>;
+}
 
 export interface FunctionUsage {
   readonly invocations: number;
@@ -172,7 +188,9 @@ export class LocalFunction implements BudgetMember {
     }
     if (this.queue.length >= (this.options.maxQueuedInvocations ?? DEFAULT_MAX_QUEUED)) {
       this.counters.throttles += 1;
-      return Promise.resolve(failure({ errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, { throttled: true }));
+      const throttled = failure({ errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' }, { throttled: true });
+      this.report(throttled);
+      return Promise.resolve(throttled);
     }
     return new Promise((resolve) => {
       this.queue.push({ event, resolve });
@@ -279,7 +297,9 @@ export class LocalFunction implements BudgetMember {
       const waiting = this.queue.shift();
       if (waiting) {
         this.counters.invocations += 1;
-        waiting.resolve(failure(invocationError, { coldStart: true }));
+        const failed = failure(invocationError, { coldStart: true });
+        this.report(failed);
+        waiting.resolve(failed);
       }
       this.options.budget.release();
     } finally {
@@ -316,11 +336,25 @@ export class LocalFunction implements BudgetMember {
       this.busy -= 1;
       this.counters.invocations += 1;
       this.counters.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
+      this.report(outcome);
       invocation.resolve(outcome);
       if (environment.alive && (this.isStale(environment) || this.options.budget.shouldYield(this))) void environment.shutdown();
       else if (environment.alive) this.idle.push(environment);
       this.dispatch();
       this.settled();
+    });
+  }
+
+  private report(outcome: InvokeOutcome): void {
+    this.options.onInvocation?.({
+      functionLogicalId: this.definition.logicalId,
+      functionName: this.name,
+      ok: outcome.ok,
+      throttled: !outcome.ok && outcome.throttled,
+      error: outcome.ok ? undefined : `${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+      durationMs: outcome.durationMs,
+      coldStart: outcome.coldStart,
+      metrics: outcome.metrics,
     });
   }
 

@@ -8,6 +8,7 @@ const VARIABLES = [
   'ORDERS_LOCAL_HTTPS_PORT',
   'ORDERS_LOCAL_DYNAMODB_PORT',
   'ORDERS_LOCAL_SQS_PORT',
+  'ORDERS_LOCAL_DASHBOARD_PORT',
   'ORDERS_LOCAL_DATA_DIR',
   'ORDERS_LOCAL_MAX_ENVIRONMENTS',
   'ORDERS_LOCAL_DUPLICATE_RATE',
@@ -24,11 +25,11 @@ describe('npm start arguments', () => {
     process.env = saved;
   });
 
-  it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, data in .local, no faults', () => {
+  it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, the dashboard on 3001, data in .local, no faults', () => {
     expect(parseStartArgs([])).toEqual({
       stage: 'dev',
       dataDir: path.resolve('.local'),
-      ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566 },
+      ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001 },
       maxEnvironments: undefined,
       faults: undefined,
       duplicateRate: 0,
@@ -47,10 +48,11 @@ describe('npm start arguments', () => {
     process.env.ORDERS_LOCAL_MAX_ENVIRONMENTS = '6';
     process.env.ORDERS_LOCAL_DUPLICATE_RATE = '0.1';
     process.env.ORDERS_LOCAL_SEED = '42';
+    process.env.ORDERS_LOCAL_DASHBOARD_PORT = '0';
 
     expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({
       stage: 'staging',
-      ports: { http: 5000 },
+      ports: { http: 5000, dashboard: 0 },
       maxEnvironments: 6,
       duplicateRate: 0.1,
       seed: 42,
