@@ -112,6 +112,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
     seed,
   });
   const { runtime, sqs, batches } = pipeline;
+  log(`live dashboard: ${runtime.dashboardUrl} (until the run ends)`);
 
   try {
     const accepted = new Map<string, OrderRequest>();

@@ -112,6 +112,7 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
     log: options.verbose ? log : undefined,
     seed: seeded.seed,
   });
+  if (target.dashboardUrl) log(`live dashboard: ${target.dashboardUrl} (until the run ends)`);
   try {
     return await runLoadOn(target, seeded, log, signal);
   } finally {

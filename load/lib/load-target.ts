@@ -29,6 +29,8 @@ export interface LoadTarget {
   readonly label: string;
   /** Base URL: POST <apiUrl>/orders. */
   readonly apiUrl: string;
+  /** Local only: the live dashboard of the pipeline under load, printed while the run goes. */
+  readonly dashboardUrl?: string;
   /** Requests per second to send at when the run names none (a stage's throttling limit). */
   readonly defaultRate?: number;
   /** How requests are authorized now (credentials renew during a run: the run asks again). */

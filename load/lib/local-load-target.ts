@@ -20,6 +20,7 @@ export const localLoadTarget = async (
   return {
     label: 'local',
     apiUrl: runtime.apiUrl,
+    dashboardUrl: runtime.dashboardUrl,
     requestAuth: () => JSON_AUTH,
     settle: async (runId, _sent, accepted, log, signal) => {
       const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log, signal);
