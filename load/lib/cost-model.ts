@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemBytes } from '../../infra/local';
 import type { LocalRuntime } from '../../infra/local';
+import { LOG_LINES_NOT_WRITTEN_LOCALLY, type LogLineEstimates } from './cloudwatch-log-lines';
 
 /**
  * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing
@@ -22,8 +23,19 @@ export const US_EAST_1_PRICES = {
   dynamoDbWriteUnit: 0.625 / 1e6,
   /** DynamoDB on-demand read request unit. */
   dynamoDbReadUnit: 0.125 / 1e6,
-  /** CloudWatch Logs ingestion (standard class), per GB. */
+  /**
+   * CloudWatch Logs ingestion, Standard log class, per GB ingested (collection; storage is billed apart, $0.03 per GB
+   * a month, and small at these retentions). This and the three CloudWatch prices below are from the Amazon CloudWatch
+   * pricing page (aws.amazon.com/cloudwatch/pricing), us-east-1, entered 2026-11-30 from the published figures
+   * without network access to re-check them.
+   */
   logsIngestionGb: 0.5,
+  /** A dashboard, per month. The free tier (3 dashboards of up to 50 metrics per account) is left out: ours graphs more. */
+  cloudWatchDashboardMonth: 3.0,
+  /** A standard-resolution alarm, per metric it reads, per month: a metric-math alarm pays for each metric in it. */
+  cloudWatchAlarmMetricMonth: 0.1,
+  /** A custom metric (each EMF name and dimension set), per month, first 10,000 metrics; prorated by the hour. */
+  cloudWatchCustomMetricMonth: 0.3,
 } as const;
 
 export type Prices = typeof US_EAST_1_PRICES;
@@ -49,7 +61,10 @@ export interface PipelineUsage {
   readonly sqsRequests: number;
   readonly dynamoDbReadUnits: number;
   readonly dynamoDbWriteUnits: number;
-  /** Bytes the functions wrote to their logs (CloudWatch Logs ingests them). */
+  /**
+   * Bytes the functions wrote to their logs, measured. CloudWatch Logs ingests these and Lambda's and the API's own
+   * lines besides, which costPerMillionOrders adds per invocation and per request.
+   */
   readonly logBytes: number;
 }
 
@@ -62,9 +77,16 @@ export interface CostBreakdown {
   readonly lambdaInit: number;
   readonly sqs: number;
   readonly dynamoDb: number;
+  /** CloudWatch Logs ingestion of everything logged: the functions' lines, Lambda's per invocation, the access log. */
   readonly logs: number;
   readonly total: number;
 }
+
+/** Bytes CloudWatch Logs ingests for a run: what the functions wrote, plus Lambda's lines and the access log's. */
+export const ingestedLogBytes = (usage: PipelineUsage, lines: LogLineEstimates = LOG_LINES_NOT_WRITTEN_LOCALLY): number => {
+  const invocations = Object.values(usage.functions).reduce((sum, fn) => sum + fn.invocations, 0);
+  return usage.logBytes + invocations * lines.lambdaPlatformBytesPerInvocation + usage.apiRequests * lines.accessLogBytesPerRequest;
+};
 
 /** US dollars per million orders, by service. */
 export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_EAST_1_PRICES): CostBreakdown => {
@@ -80,7 +102,7 @@ export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_E
     lambdaInit: perMillion(gbSeconds((fn) => fn.initDurationMs) * prices.lambdaArmGbSecond),
     sqs: perMillion(usage.sqsRequests * prices.sqsRequest),
     dynamoDb: perMillion(usage.dynamoDbWriteUnits * prices.dynamoDbWriteUnit + usage.dynamoDbReadUnits * prices.dynamoDbReadUnit),
-    logs: perMillion((usage.logBytes / 1024 ** 3) * prices.logsIngestionGb),
+    logs: perMillion((ingestedLogBytes(usage) / 1024 ** 3) * prices.logsIngestionGb),
   };
   return { ...breakdown, total: Object.values(breakdown).reduce((sum, cost) => sum + cost, 0) };
 };
@@ -108,7 +130,7 @@ export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWr
 
 export const formatCost = (breakdown: CostBreakdown): string =>
   `$${breakdown.total.toFixed(2)} per million orders (HTTP API ${breakdown.httpApi.toFixed(2)}, Lambda requests ${breakdown.lambdaRequests.toFixed(2)}, ` +
-  `Lambda GB-s ${breakdown.lambdaDuration.toFixed(2)} + INIT ${breakdown.lambdaInit.toFixed(2)}, SQS ${breakdown.sqs.toFixed(2)}, DynamoDB ${breakdown.dynamoDb.toFixed(2)}, logs ${breakdown.logs.toFixed(2)})`;
+  `Lambda GB-s ${breakdown.lambdaDuration.toFixed(2)} + INIT ${breakdown.lambdaInit.toFixed(2)}, SQS ${breakdown.sqs.toFixed(2)}, DynamoDB ${breakdown.dynamoDb.toFixed(2)}, log ingestion ${breakdown.logs.toFixed(2)})`;
 
 /** Bytes a local function has logged (the runtime writes `<dataDir>/logs/<logicalId>.log`). */
 export const logBytesOf = (dataDir: string, logicalId: string): number => {

@@ -1,5 +1,6 @@
 import { itemBytes, requestUnitsOf } from '../../../infra/local/dynamodb-capacity';
-import { US_EAST_1_PRICES, costPerMillionOrders, naiveUsage, writeUnitsToStore } from '../../../load/lib/cost-model';
+import { LOG_LINES_NOT_WRITTEN_LOCALLY } from '../../../load/lib/cloudwatch-log-lines';
+import { US_EAST_1_PRICES, costPerMillionOrders, ingestedLogBytes, naiveUsage, writeUnitsToStore } from '../../../load/lib/cost-model';
 
 describe('DynamoDB request units from the wire', () => {
   it('sizes items by the DynamoDB rules: names plus values', () => {
@@ -56,10 +57,25 @@ describe('cost per million orders', () => {
     expect(cost.lambdaInit).toBeCloseTo(((4 * 0.25 + 1 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
     expect(cost.sqs).toBeCloseTo(1.2 * 0.4);
     expect(cost.dynamoDb).toBeCloseTo(0.625 + 0.125);
-    expect(cost.logs).toBeCloseTo(0.5);
+    const ingested =
+      1024 ** 3 / 1000 +
+      1010 * LOG_LINES_NOT_WRITTEN_LOCALLY.lambdaPlatformBytesPerInvocation +
+      1000 * LOG_LINES_NOT_WRITTEN_LOCALLY.accessLogBytesPerRequest;
+    expect(cost.logs).toBeCloseTo((ingested / 1024 ** 3) * 0.5 * 1000);
     expect(cost.total).toBeCloseTo(
       cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.lambdaInit + cost.sqs + cost.dynamoDb + cost.logs,
     );
+  });
+
+  it("prices log ingestion at $0.50 per GB, counting Lambda's lines per invocation and an access-log line per request", () => {
+    const silent = { ...usage, logBytes: 0 };
+    const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
+    expect(ingestedLogBytes(silent)).toBe(1010 * lines.lambdaPlatformBytesPerInvocation + 1000 * lines.accessLogBytesPerRequest);
+    // A platform.start and a platform.report line, and one access-log line: a few hundred bytes each.
+    expect(lines.lambdaPlatformBytesPerInvocation).toBeGreaterThan(400);
+    expect(lines.accessLogBytesPerRequest).toBeGreaterThan(300);
+    expect(costPerMillionOrders(silent).logs).toBeCloseTo((ingestedLogBytes(silent) / 1024 ** 3) * US_EAST_1_PRICES.logsIngestionGb * 1000);
+    expect(US_EAST_1_PRICES.logsIngestionGb).toBe(0.5);
   });
 
   it('bills the INIT time of cold starts as GB-s on top of handler time (AWS does since 2025-08-01)', () => {
