@@ -1,5 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import { correlationIdOf } from '@orders-pipeline/shared';
+import { REDRIVEN_FROM_ATTRIBUTE, correlationIdOf } from '@orders-pipeline/shared';
+
+const redrivenFromOf = (record: SQSRecord): string | undefined => record.messageAttributes[REDRIVEN_FROM_ATTRIBUTE]?.stringValue;
 import type { WriteOutcome } from './batching-order-writer';
 
 export type RecordOutcome = WriteOutcome | 'notStored' | 'deadLettered';
@@ -15,6 +17,8 @@ export interface JournalEntry {
   readonly outcome: RecordOutcome;
   /** Why it was not stored or was dead-lettered. */
   readonly reason?: string;
+  /** The DLQ message it was, when an operator redrove it (npm run dlq -- redrive). */
+  readonly redrivenFrom?: string;
 }
 
 /** What happened to each record of one invocation's batch, in the order the outcomes became known. */
@@ -29,6 +33,7 @@ export class BatchJournal {
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
       outcome,
       ...(reason === undefined ? {} : { reason }),
+      ...(redrivenFromOf(record) === undefined ? {} : { redrivenFrom: redrivenFromOf(record) }),
     });
   }
 

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
+import { REDRIVEN_FROM_ATTRIBUTE } from '../../shared-layer/src/orders/correlation-id';
 import { type DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages, SQS_BATCH_MAX } from './held-messages';
 
@@ -114,7 +115,11 @@ const moveBatch = async (
         QueueUrl: options.queueUrl,
         Entries: batchEntries(messages, (message) => ({
           MessageBody: message.Body ?? '',
-          MessageAttributes: originalAttributes(message),
+          // Says where it came from, so the consumer's log and npm run trace show the redrive.
+          MessageAttributes: {
+            ...originalAttributes(message),
+            [REDRIVEN_FROM_ATTRIBUTE]: { DataType: 'String', StringValue: message.MessageId },
+          },
         })),
       }),
     );

@@ -6,6 +6,8 @@
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 /** The SQS message attribute carrying it. */
 export const CORRELATION_ID_ATTRIBUTE = 'correlationId';
+/** Set by a redrive by copy: the DLQ message the order queue's message was copied from. */
+export const REDRIVEN_FROM_ATTRIBUTE = 'redrivenFrom';
 
 const USABLE = /^[A-Za-z0-9._:-]{1,128}$/;
 

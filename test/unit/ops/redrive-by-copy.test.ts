@@ -55,7 +55,11 @@ describe('redriveByCopy', () => {
 
     const sent = sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input;
     expect(sent.QueueUrl).toBe(QUEUE);
-    expect(sent.Entries?.[0].MessageAttributes).toEqual({ orderId: { DataType: 'String', StringValue: 'order-a' } });
+    // The reason goes; a note of the DLQ message it was comes, for the consumer's log and npm run trace.
+    expect(sent.Entries?.[0].MessageAttributes).toEqual({
+      orderId: { DataType: 'String', StringValue: 'order-a' },
+      redrivenFrom: { DataType: 'String', StringValue: 'a' },
+    });
     const deleted = sqs.commandCalls(DeleteMessageBatchCommand)[0].args[0].input;
     expect(deleted.Entries?.map((e) => e.ReceiptHandle)).toEqual(['handle-a', 'handle-b']);
   });
