@@ -5,7 +5,7 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
+import { CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -13,6 +13,7 @@ import { ENV } from '../../shared-layer/src/env/variables';
 import type { ApiAuth, StageConfig } from '../config/stages';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
+import { PipelineObservability } from '../constructs/pipeline-observability';
 import { QueueWithDeadLetter } from '../constructs/queue-with-dead-letter';
 import { SharedLayer } from '../constructs/shared-layer';
 import { addNagSuppressions } from './nag-suppressions';
@@ -133,14 +134,15 @@ export class OrdersPipelineStack extends Stack {
     consumerFunction.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [orderQueues.deadLetterQueue.queueArn] }),
     );
-    consumerFunction.addEventSource(
-      new SqsEventSource(orderQueues.queue, {
-        batchSize: config.consumer.batchSize,
-        maxBatchingWindow: config.consumer.maxBatchingWindow,
-        maxConcurrency: config.consumer.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    const orderEvents = new SqsEventSource(orderQueues.queue, {
+      batchSize: config.consumer.batchSize,
+      maxBatchingWindow: config.consumer.maxBatchingWindow,
+      maxConcurrency: config.consumer.maxConcurrency,
+      reportBatchItemFailures: true,
+      // Polled, invoked, deleted and dropped messages as metrics (the dashboard's event source row).
+      metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
+    });
+    consumerFunction.addEventSource(orderEvents);
 
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: `orders-pipeline ${config.stageName}: order intake`,
@@ -215,12 +217,28 @@ export class OrdersPipelineStack extends Stack {
       ...config.alarms,
     });
 
+    new PipelineObservability(this, 'Observability', {
+      config,
+      alarms,
+      httpApi,
+      functions: [apiFunction, orderStatusFunction, openApiFunction, consumerFunction],
+      consumer: consumerFunction,
+      eventSourceMappingId: orderEvents.eventSourceMappingId,
+      queue: orderQueues.queue,
+      deadLetterQueue: orderQueues.deadLetterQueue,
+      ordersTable,
+      idempotencyTable,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
     new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: orderQueues.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
     new CfnOutput(this, 'IdempotencyTableName', { value: idempotencyTable.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe to get DLQ and queue-age alarms' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Subscribe to get the stage alarms (docs/operations.md)',
+    });
 
     addNagSuppressions({
       config,
