@@ -4,8 +4,9 @@ import { Option } from 'commander';
 import { STAGE_NAMES } from '../infra/config/stages';
 import { ORDER_ID_PATTERN } from '../shared-layer/src/orders/order-schema';
 import { type HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, wholeNumber } from './cli-kit';
-import { buildJourney, formatJourney, type Journey, stepsFromLogs } from './trace/journey';
-import { localSources, stageSources, type TraceSources } from './trace/sources';
+import { formatJourney } from './trace/journey';
+import { localSources, stageSources } from './trace/sources';
+import { traceOrder } from './trace/trace-order';
 
 export interface TraceCommand {
   readonly orderId: string;
@@ -39,16 +40,6 @@ export const parseTraceArgs = (args: string[]): TraceCommand | HelpShown =>
     const options = parsed.opts<{ stage?: string; outputs: string; days: number; json?: boolean }>();
     return { orderId, stage: options.stage, outputs: path.resolve(options.outputs), days: options.days, json: options.json === true };
   });
-
-/** Gathers what every source knows about the order. */
-export const traceOrder = async (orderId: string, sources: TraceSources): Promise<Journey> => {
-  const [lines, stored, deadLetters] = await Promise.all([
-    sources.logLines(orderId),
-    sources.storedOrder(orderId),
-    sources.deadLetters(orderId),
-  ]);
-  return buildJourney(orderId, { logSteps: stepsFromLogs(orderId, lines), stored, deadLetters });
-};
 
 const main = async () => {
   const command = parseCommandLine(parseTraceArgs);

@@ -11,6 +11,7 @@ import { OpsError } from '../cli-kit/ops-error';
 import type { DeadLetterView } from '../dlq/dead-letter-view';
 import { inspectDeadLetters } from '../dlq/inspect';
 import { localTarget, readStackOutputs, stageTarget } from '../pipeline-target';
+import { linesMentioning } from './trace-order';
 
 /** What the journey is built from: the functions' log lines that mention the order, the table, the DLQ. */
 export interface TraceSources {
@@ -56,10 +57,9 @@ export const localSources = (outputsFile: string): TraceSources => {
           `${logDir} does not exist: the trace reads the logs npm start writes there. Is --outputs the file npm start wrote?`,
         );
       }
-      return files.flatMap((file) =>
-        readFileSync(path.join(logDir, file), 'utf8')
-          .split('\n')
-          .filter((line) => line.includes(orderId)),
+      return linesMentioning(
+        files.map((file) => path.join(logDir, file)),
+        orderId,
       );
     },
     storedOrder: (orderId) => reader.find(orderId),

@@ -120,8 +120,8 @@ describeWithBrowser('local live dashboard (headless Chromium)', () => {
     await page.click('#journey-form button');
 
     await page.waitForSelector('[data-testid="journey-verdict"]', { timeout: 10_000 });
-    expect(await page.textContent('[data-testid="journey-verdict"]')).toBe('stored');
-    expect(await page.textContent('#journey-result')).toContain('orders table');
+    expect(await page.textContent('[data-testid="journey-verdict"]')).toBe('STORED');
+    expect(await page.textContent('#journey-result')).toContain('stored by this delivery');
   }, 20_000);
 
   it('says disconnected once the runtime stops, without a script error on the way', async () => {

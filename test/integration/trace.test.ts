@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';
-import { traceOrder } from '../../ops/trace-cli';
+import { traceOrder } from '../../ops/trace/trace-order';
 import type { Journey } from '../../ops/trace/journey';
 import { localSources } from '../../ops/trace/sources';
 import { sampleOrder } from '../support/fixtures';

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { viewDeadLetter } from '../../../ops/dlq/dead-letter-view';
-import { orderKey } from '../../../shared-layer/src/orders/order-item';
+import { linesMentioning, traceOrder } from '../../../ops/trace/trace-order';
+import { DynamoDbOrderReader } from '../../../shared-layer/src/clients/dynamodb-order-reader';
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
 import type { LocalResource } from '../intrinsics';
 import type { RuntimeEvents } from '../local-runtime';
@@ -17,7 +18,6 @@ import { FailureFeed } from './failure-feed';
 import { FunctionLogTail } from './function-log-tail';
 import { MetricCollector } from './metric-collector';
 import { MetricStore } from './metric-store';
-import { lookUpOrderJourney } from './order-journey';
 import { QueueSampler, inspectQueue, queuesOf } from './queue-sampler';
 
 export interface DashboardOptions {
@@ -126,18 +126,24 @@ export const startDashboard = async (options: DashboardOptions): Promise<LocalDa
     );
   };
 
+  // The search box runs `npm run trace` on the runtime's own logs, table and DLQ (read by inspection, never received).
   const journey = (orderId: string) => {
     const template = options.template();
     const tableName = options.ordersTableName();
-    return lookUpOrderJourney(orderId, {
-      storedOrder: async (id) =>
-        tableName
-          ? (await documents.send(new GetCommand({ TableName: tableName, Key: orderKey(id), ConsistentRead: true }))).Item
-          : undefined,
-      queues: queuesOf(template, options.resources()),
-      inspectQueue: (queue) => inspectQueue(options.sqsEndpoint, queue.name),
-      functionLogs: functionLogs(template),
-      recentBatches: collector.recentBatches,
+    return traceOrder(orderId, {
+      where: 'the local pipeline',
+      searched: 'the function logs',
+      logLines: (id) => linesMentioning(functionLogs(template).values(), id),
+      storedOrder: async (id) => (tableName ? new DynamoDbOrderReader(documents, tableName).find(id) : undefined),
+      deadLetters: async (id) => {
+        const deadLetterQueues = queuesOf(template, options.resources()).filter((queue) => queue.isDeadLetterQueue);
+        const inspected = await Promise.all(deadLetterQueues.map((queue) => inspectQueue(options.sqsEndpoint, queue.name)));
+        return inspected
+          .flat()
+          .map(({ message }) => viewDeadLetter(message))
+          .filter((letter) => letter.orderId === id);
+      },
+      close: () => undefined,
     });
   };
 

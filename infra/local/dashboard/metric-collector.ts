@@ -8,10 +8,8 @@ import type { BatchSummary } from '../sqs-event-source';
 import type { FailureFeed } from './failure-feed';
 import { seriesKey } from './local-metrics';
 import type { MetricStore } from './metric-store';
-import type { TimedBatch } from './order-journey';
 
 /** Batches kept for the journey search. */
-const KEPT_BATCHES = 2_000;
 
 /**
  * Turns what the runtime reports (every API request, every invocation with its EMF sums, every event-source batch)
@@ -19,7 +17,6 @@ const KEPT_BATCHES = 2_000;
  * are counted this way; queue metrics come from QueueSampler.
  */
 export class MetricCollector {
-  readonly recentBatches: TimedBatch[] = [];
   private throttlesSeen = 0;
 
   constructor(
@@ -92,8 +89,6 @@ export class MetricCollector {
     const now = Date.now();
     const functionLogicalId = summary.functionName.slice(this.stackName.length + 1);
     this.store.record(seriesKey.batchSize(functionLogicalId), summary.records, now);
-    this.recentBatches.push({ ...summary, endedAt: now, functionLogicalId });
-    if (this.recentBatches.length > KEPT_BATCHES) this.recentBatches.splice(0, this.recentBatches.length - KEPT_BATCHES);
     if (summary.error) {
       this.feed.add({
         at: now,

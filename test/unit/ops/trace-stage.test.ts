@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { toOrderItem } from '@orders-pipeline/shared';
-import { traceOrder } from '../../../ops/trace-cli';
+import { traceOrder } from '../../../ops/trace/trace-order';
 import { stageSources } from '../../../ops/trace/sources';
 import { orderMessage } from '../../support/fixtures';
 
