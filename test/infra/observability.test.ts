@@ -5,7 +5,7 @@ import { STAGE_NAMES, type StageName } from '../../infra/config/stages';
 import { EMF_METRICS } from '../../infra/constructs/emf-metrics';
 import { EVENT_SOURCE_MAPPING_METRICS } from '../../infra/constructs/pipeline-dashboard';
 import { ACCESS_LOG_EXAMPLE } from '../../load/lib/cloudwatch-log-lines';
-import { observabilityResourcesOf } from '../../load/lib/observability-cost';
+import { type TemplateResources, observabilityResourcesOf } from '../../load/lib/observability-cost';
 import { onlyResource, propertiesOf, resourcesOfType, synthStage } from './synth-stage';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -303,7 +303,9 @@ describe.each(STAGE_NAMES)('PipelineObservability (%s)', (stage: StageName) => {
 
 describe('observability cost inputs, from the synthesized stages', () => {
   it('keeps the same dashboard, alarm metrics and saved queries in every stage, so one fixed monthly figure holds for all', () => {
-    const [first, ...others] = STAGE_NAMES.map((stage) => observabilityResourcesOf(synthStage(stage).template.toJSON()));
+    const [first, ...others] = STAGE_NAMES.map((stage) =>
+      observabilityResourcesOf(synthStage(stage).template.toJSON() as TemplateResources),
+    );
     expect(first).toMatchObject({ dashboards: 1, alarmMetrics: 10, savedQueries: 5 });
     for (const other of others) expect(other).toEqual(first);
   });
