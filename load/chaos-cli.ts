@@ -15,6 +15,7 @@ import {
 import { type ChaosOptions, type ChaosReport, DEFAULT_CHAOS, type PartialChaosReport, runChaos } from './chaos';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatCost } from './lib/cost-model';
+import { formatFixedMonthlyCost } from './lib/observability-cost';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 
 const option = (flags: string, description: string, parse: (raw: string) => number, fallback: number) =>
@@ -138,6 +139,7 @@ export const formatReport = (report: ChaosReport): string => {
     ],
     ['cost, this pipeline (us-east-1 list)', formatCost(report.costPerMillion.pipeline)],
     ['cost, naive PutItem-per-request design', formatCost(report.costPerMillion.naive)],
+    ['observability, fixed per stage', formatFixedMonthlyCost(report.observabilityPerMonth)],
     ['run time', `${report.seconds} s`],
   ];
   return formatRows(rows);

@@ -3,6 +3,7 @@ import { DEAD_LETTER_ATTRIBUTES, type OrderRequest } from '../shared-layer/src';
 import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { type CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
+import { type FixedMonthlyCost, fixedMonthlyObservabilityCost } from './lib/observability-cost';
 import { throwIfInterrupted } from './lib/interrupt';
 import { type Verification, settleAndVerify, verificationProblems } from './lib/pipeline-checks';
 
@@ -61,6 +62,8 @@ export interface ChaosReport {
   readonly invocationsPer1000: number;
   /** US dollars per million orders at us-east-1 list prices, from what this run did (see load/lib/cost-model.ts). */
   readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
+  /** The stage's dashboard, alarms and metrics a month at list prices: paid whatever the traffic, so apart from the above. */
+  readonly observabilityPerMonth: FixedMonthlyCost;
   readonly quiesced: boolean;
   readonly problems: readonly string[];
 }
@@ -222,6 +225,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
         crashes: requests[FAULT_COUNTS.crashes] ?? 0,
       },
       costPerMillion,
+      observabilityPerMonth: fixedMonthlyObservabilityCost(runtime.assembly.template),
       seconds: Math.round((Date.now() - started) / 100) / 10,
       accepted: accepted.size,
       rejected,

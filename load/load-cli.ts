@@ -16,6 +16,7 @@ import {
   wholeNumber,
 } from '../ops/cli-kit';
 import { formatCost } from './lib/cost-model';
+import { formatFixedMonthlyCost } from './lib/observability-cost';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';
 import type { LatencySummary } from './lib/percentiles';
@@ -132,6 +133,7 @@ const formatReport = (report: LoadReport): string => {
     ],
     ['cost, this pipeline (us-east-1 list)', measured ? formatCost(measured.costPerMillion.pipeline) : notOnAStage],
     ['cost, naive PutItem-per-request design', measured ? formatCost(measured.costPerMillion.naive) : notOnAStage],
+    ['observability, fixed per stage', measured ? formatFixedMonthlyCost(measured.observabilityPerMonth) : notOnAStage],
   ];
   return formatRows(rows);
 };

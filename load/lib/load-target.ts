@@ -1,5 +1,6 @@
 import type { OrderRequest } from '../../shared-layer/src';
 import type { CostBreakdown } from './cost-model';
+import type { FixedMonthlyCost } from './observability-cost';
 import type { LatencySummary } from './percentiles';
 import type { RequestAuth } from './request-auth';
 import type { StoredOrderItem, Verification } from './pipeline-checks';
@@ -21,6 +22,8 @@ export interface LocalMeasurements {
   readonly consumerInvocations: number;
   readonly requestCounts: Readonly<Record<string, number>>;
   readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
+  /** The stage's dashboard, alarms and metrics a month at list prices: paid whatever the traffic, so apart from the above. */
+  readonly observabilityPerMonth: FixedMonthlyCost;
 }
 
 /** A pipeline a load run can drive: the local runtime or a deployed stage. */

@@ -1,6 +1,7 @@
 import { queueDepth } from '../../ops/pipeline-target';
 import type { LocalRuntimeOptions } from '../../infra/local';
 import { measuredCostPerMillion } from './cost-model';
+import { fixedMonthlyObservabilityCost } from './observability-cost';
 import type { LoadTarget } from './load-target';
 import { startPipeline } from '../../infra/local';
 import { summarizeLatencies } from './percentiles';
@@ -34,6 +35,7 @@ export const localLoadTarget = async (
         consumerInvocations: consumerBatches.length,
         requestCounts: runtime.requestCounts(),
         costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, acceptedOrders, stored),
+        observabilityPerMonth: fixedMonthlyObservabilityCost(runtime.assembly.template),
       };
     },
     stop: () => pipeline.stop(),

@@ -17,6 +17,9 @@ describe('npm run load (small run)', () => {
     // The naive design pays one HTTP API request per order: $1.00 per million.
     expect(report.measured?.costPerMillion.naive.httpApi).toBeCloseTo(1.0);
     expect(report.measured?.costPerMillion.pipeline.httpApi).toBeCloseTo(0.1);
+    // The stage that ran keeps a dashboard, 10 alarm metrics and 5 saved queries whatever the traffic: priced apart.
+    expect(report.measured?.observabilityPerMonth).toMatchObject({ dashboards: 1, alarmMetrics: 10, savedQueries: 5 });
+    expect(report.measured?.observabilityPerMonth.total).toBeGreaterThan(4);
   }, 120_000);
 
   it('runs for a duration: orders cut off at the end are reported, not counted as lost or unexpected', async () => {
