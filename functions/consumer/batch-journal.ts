@@ -25,15 +25,16 @@ export interface JournalEntry {
 export class BatchJournal {
   readonly entries: JournalEntry[] = [];
 
+  // Fields left undefined are left out of the JSON log line.
   note(record: SQSRecord, orderId: string | undefined, outcome: RecordOutcome, reason?: string): void {
     this.entries.push({
       messageId: record.messageId,
-      ...(orderId === undefined ? {} : { orderId }),
-      ...(correlationIdOf(record) === undefined ? {} : { correlationId: correlationIdOf(record) }),
+      orderId,
+      correlationId: correlationIdOf(record),
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
       outcome,
-      ...(reason === undefined ? {} : { reason }),
-      ...(redrivenFromOf(record) === undefined ? {} : { redrivenFrom: redrivenFromOf(record) }),
+      reason,
+      redrivenFrom: redrivenFromOf(record),
     });
   }
 
