@@ -5,6 +5,7 @@ const shared = {
   // Functions import the layer by its Lambda module name; tests resolve it to source.
   moduleNameMapper: { '^@orders-pipeline/shared$': '<rootDir>/shared-layer/src/index.ts' },
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/cdk-outdir.ts'],
 };
 
 module.exports = {
