@@ -92,6 +92,15 @@ const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunction
   const changedVariables = [...names].filter((name) => before.environment[name] !== after.environment[name]).sort();
   if (changedVariables.length > 0) changes.push(`environment ${changedVariables.join(', ')}`);
   if (!sameJson(before.modulePaths, after.modulePaths)) changes.push('layers');
+  if (
+    before.logGroupName !== after.logGroupName ||
+    before.logFormat !== after.logFormat ||
+    before.applicationLogLevel !== after.applicationLogLevel
+  ) {
+    changes.push('logging');
+  }
+  if (before.tracingMode !== after.tracingMode)
+    changes.push(`tracing ${before.tracingMode ?? 'PassThrough'} → ${after.tracingMode ?? 'PassThrough'}`);
   return changes;
 };
 
@@ -188,7 +197,7 @@ export class RunningStack {
         running && folderDigest(running.definition.codeDir) === folderDigest(synthesizedCode)
           ? running.definition.codeDir
           : synthesizedCode;
-      const definition = this.definitionFor(logicalId, fn, codeDir);
+      const definition = this.definitionFor(logicalId, fn, codeDir, template);
       if (!running) {
         this.functions.set(
           logicalId,
@@ -262,7 +271,7 @@ export class RunningStack {
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
   }
 
-  private definitionFor(logicalId: string, fn: CfnResource, codeDir: string): LocalFunctionDefinition {
+  private definitionFor(logicalId: string, fn: CfnResource, codeDir: string, template = this.template): LocalFunctionDefinition {
     const { options } = this;
     const props = fn.Properties ?? {};
     const environment = resolveIntrinsics(props.Environment?.Variables ?? {}, this.resources) as Record<string, string>;
@@ -291,7 +300,26 @@ export class RunningStack {
       },
       modulePaths: [...layers, options.runtimeNodeModules],
       logFile: path.join(options.logDir, `${logicalId}.log`),
+      logGroupName: this.logGroupNameOf(template, props.LoggingConfig?.LogGroup),
+      logFormat: props.LoggingConfig?.LogFormat,
+      applicationLogLevel: props.LoggingConfig?.ApplicationLogLevel,
+      tracingMode: props.TracingConfig?.Mode,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
     };
+  }
+
+  /**
+   * A custom log group of the template, by the name CloudFormation gives it: its LogGroupName, or a generated
+   * `<stack>-<logicalId>` (CloudFormation adds a random suffix the local runtime has no use for).
+   */
+  private logGroupNameOf(template: CfnTemplate, logGroup: unknown): string | undefined {
+    if (logGroup === undefined) return undefined;
+    if (typeof logGroup === 'string') return logGroup;
+    const logicalId = (logGroup as { Ref?: string }).Ref;
+    const resource = logicalId ? template.Resources[logicalId] : undefined;
+    if (!logicalId || resource?.Type !== 'AWS::Logs::LogGroup') return undefined;
+    return resource.Properties?.LogGroupName ?? `${this.options.stackName}-${logicalId}`;
   }
 
   private eventSourceSettings(

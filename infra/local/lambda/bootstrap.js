@@ -17,20 +17,23 @@ const send = (message) => {
   });
 };
 
-const errorPayload = (error) => ({
-  errorType: error?.name || 'Error',
-  errorMessage: error?.message || String(error),
-  stack: error?.stack ? String(error.stack).split('\n') : [],
-});
+// As the Node.js runtime reports them: an Error by its name and message, anything else thrown or
+// passed to a callback by its type and text ("string", "undefined"...).
+const errorPayload = (error) =>
+  error instanceof Error
+    ? { errorType: error.name || 'Error', errorMessage: error.message, stack: String(error.stack ?? '').split('\n') }
+    : { errorType: typeof error, errorMessage: String(error), stack: [] };
 
 // CloudWatch turns embedded-metric-format log lines into metrics; the runtime reads the same lines
 // of each invocation so that batch summaries can say what the function reports it did.
 let invocationMetrics;
 const collectMetrics = (text) => {
   for (const line of text.split('\n')) {
-    if (!line.startsWith('{"_aws"') && !line.includes('"_aws":{')) continue;
+    if (!line.includes('"_aws":{')) continue;
     try {
-      const record = JSON.parse(line);
+      // A console.log line carries the runtime's "<timestamp>\t<requestId>\tINFO\t" prefix in Text format;
+      // CloudWatch still reads the record after it.
+      const record = JSON.parse(line.slice(line.indexOf('{')));
       for (const directive of record._aws.CloudWatchMetrics || []) {
         for (const { Name } of directive.Metrics || []) {
           const value = record[Name];
@@ -49,7 +52,13 @@ process.stdout.write = (chunk, ...rest) => {
   return writeStdout(chunk, ...rest);
 };
 
+let currentRequestId;
+require('./runtime-console').patchConsole(process.env, () => currentRequestId);
+
 const { LOCAL_HANDLER_DIR, LOCAL_HANDLER } = process.env;
+// Lambda's runtime reads these at start; the handler sees neither.
+delete process.env.LOCAL_HANDLER_DIR;
+delete process.env.LOCAL_HANDLER;
 const [moduleName, exportName] = LOCAL_HANDLER.split('.');
 let handler;
 try {
@@ -64,23 +73,55 @@ try {
   });
 }
 
+/**
+ * Runs the handler as the Node.js runtime does: an async handler settles by its promise; a callback
+ * handler (and context.succeed/fail/done, which call the same callback) settles by the first call.
+ */
+const runHandler = (event, context) =>
+  new Promise((resolve, reject) => {
+    let settled = false;
+    const callback = (error, result) => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined || error === null) resolve(result);
+      else reject(error);
+    };
+    context.done = callback;
+    context.succeed = (result) => callback(null, result);
+    context.fail = (error) => callback(error ?? 'handled');
+    try {
+      const returned = handler(event, context, callback);
+      if (returned && typeof returned.then === 'function')
+        returned.then(
+          (result) => callback(null, result),
+          (error) => callback(error ?? 'undefined'),
+        );
+    } catch (error) {
+      callback(error ?? 'undefined');
+    }
+  });
+
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
-  const { id, event, context: contextFields, timeoutMs } = message;
+  const { id, event, context: contextFields, timeoutMs, traceId } = message;
   const deadline = Date.now() + timeoutMs;
   const context = {
-    ...contextFields,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    ...contextFields,
+    // Present, and undefined unless the caller sent them (the Lambda Invoke API's ClientContext, Cognito identity).
+    clientContext: contextFields.clientContext,
+    identity: contextFields.identity,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
   };
+  // Lambda sets the trace header of each invocation in the environment (X-Ray's SDK and Powertools read it there).
+  if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
+  currentRequestId = id;
   invocationMetrics = {};
   const started = performance.now();
   let outcome;
   try {
-    const result = await handler(event, context);
+    const result = await runHandler(event, context);
     outcome = { ok: true, result: result === undefined ? null : result };
   } catch (error) {
     outcome = { ok: false, error: errorPayload(error) };

@@ -22,6 +22,8 @@ export interface EnvironmentSpec {
   readonly codeDir: string;
   readonly handler: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** This environment's stream in the function's log group, as Lambda names it. */
+  readonly logStreamName: string;
   /** A file descriptor opened for appending: the environment writes its logs there itself, as Lambda's log agent would. */
   readonly logFd: number;
   /** Notes of the runtime about this environment. */
@@ -56,15 +58,23 @@ export class ExecutionEnvironment {
   readonly initialized: Promise<number>;
   /** Names this environment to the counting proxies (see caller-id.ts), unless the function sets AWS_SDK_UA_APP_ID itself. */
   readonly callerId = callerIdFor(process.pid, nextEnvironmentNumber());
+  readonly logStreamName: string;
 
   constructor(spec: EnvironmentSpec) {
+    this.logStreamName = spec.logStreamName;
     this.child = fork(BOOTSTRAP, [], {
       cwd: spec.codeDir,
       execArgv: [],
       detached: true,
       // Straight into the function's log file: the runtime's event loop never copies log bytes.
       stdio: ['ignore', spec.logFd, spec.logFd, 'ipc'],
-      env: { AWS_SDK_UA_APP_ID: this.callerId, ...spec.environment, LOCAL_HANDLER_DIR: spec.codeDir, LOCAL_HANDLER: spec.handler },
+      env: {
+        AWS_SDK_UA_APP_ID: this.callerId,
+        ...spec.environment,
+        AWS_LAMBDA_LOG_STREAM_NAME: spec.logStreamName,
+        LOCAL_HANDLER_DIR: spec.codeDir,
+        LOCAL_HANDLER: spec.handler,
+      },
     });
     endWithRuntime(this.child);
 
@@ -105,11 +115,17 @@ export class ExecutionEnvironment {
   }
 
   /** Sends one invocation; resolves with its result, or `{ exited }` if the process died first. */
-  invoke(id: string, event: unknown, context: Record<string, unknown>, timeoutMs: number): Promise<EnvironmentResult | { exited: string }> {
+  invoke(
+    id: string,
+    event: unknown,
+    context: Record<string, unknown>,
+    timeoutMs: number,
+    traceId?: string,
+  ): Promise<EnvironmentResult | { exited: string }> {
     if (!this.alive) return Promise.resolve({ exited: this.exitReason ?? 'exited' });
     return new Promise((resolve) => {
       this.pending = { id, resolve };
-      this.child.send({ type: 'invoke', id, event, context, timeoutMs }, (error) => {
+      this.child.send({ type: 'invoke', id, event, context, timeoutMs, traceId }, (error) => {
         if (!error) return;
         // The channel broke: the process is dying; make sure it is gone so 'exit' settles the call.
         this.kill();

@@ -3,6 +3,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BudgetMember, EnvironmentBudget } from './environment-budget';
 import { ExecutionEnvironment, type InvocationError } from './execution-environment';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../intrinsics';
+import { lambdaTraceHeader } from './trace-header';
 
 export interface LocalFunctionDefinition {
   readonly logicalId: string;
@@ -20,6 +22,23 @@ export interface LocalFunctionDefinition {
   readonly modulePaths: readonly string[];
   /** Where the function's environments write their output (appended). */
   readonly logFile: string;
+  /** The template's LoggingConfig.LogGroup; Lambda's default `/aws/lambda/<name>` when absent. */
+  readonly logGroupName?: string;
+  /** The template's LoggingConfig.LogFormat (Lambda's default: Text). */
+  readonly logFormat?: 'Text' | 'JSON';
+  /** The template's LoggingConfig.ApplicationLogLevel (JSON format only). */
+  readonly applicationLogLevel?: string;
+  /** The template's TracingConfig.Mode: Active samples every invocation's trace. */
+  readonly tracingMode?: 'Active' | 'PassThrough';
+  /** What the function's ARN names (the local runtime's us-east-1 and 000000000000 when absent). */
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+/** What an invoker passes along with the event, as Lambda's Invoke API and event sources do. */
+export interface InvokeOptions {
+  /** The caller's `X-Amzn-Trace-Id` (API Gateway sends one): the invocation joins that trace. */
+  readonly traceHeader?: string;
 }
 
 export interface LocalFunctionOptions {
@@ -76,6 +95,7 @@ export interface FunctionUsage {
 
 interface QueuedInvocation {
   readonly event: unknown;
+  readonly options: InvokeOptions;
   readonly resolve: (outcome: InvokeOutcome) => void;
 }
 
@@ -182,7 +202,7 @@ export class LocalFunction implements BudgetMember {
     return this.definition.reservedConcurrency ?? Number.POSITIVE_INFINITY;
   }
 
-  invoke(event: unknown): Promise<InvokeOutcome> {
+  invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvokeOutcome> {
     if (!this.accepting) {
       return Promise.resolve(failure({ errorType: 'FunctionStoppedError', errorMessage: `${this.name} is stopping` }, { throttled: true }));
     }
@@ -193,7 +213,7 @@ export class LocalFunction implements BudgetMember {
       return Promise.resolve(throttled);
     }
     return new Promise((resolve) => {
-      this.queue.push({ event, resolve });
+      this.queue.push({ event, options: invokeOptions, resolve });
       this.dispatch();
     });
   }
@@ -266,6 +286,7 @@ export class LocalFunction implements BudgetMember {
         return;
       }
       environment = new ExecutionEnvironment({
+        logStreamName: LocalFunction.newLogStreamName(),
         codeDir: this.definition.codeDir,
         handler: this.definition.handler,
         environment: this.processEnvironment(),
@@ -332,7 +353,7 @@ export class LocalFunction implements BudgetMember {
 
   private run(environment: ExecutionEnvironment, invocation: QueuedInvocation, coldStart: boolean): void {
     this.busy += 1;
-    void this.invokeOn(environment, invocation.event, coldStart).then((outcome) => {
+    void this.invokeOn(environment, invocation, coldStart).then((outcome) => {
       this.busy -= 1;
       this.counters.invocations += 1;
       this.counters.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
@@ -358,8 +379,13 @@ export class LocalFunction implements BudgetMember {
     });
   }
 
-  private async invokeOn(environment: ExecutionEnvironment, event: unknown, coldStart: boolean): Promise<InvokeOutcome> {
+  private async invokeOn(
+    environment: ExecutionEnvironment,
+    { event, options }: QueuedInvocation,
+    coldStart: boolean,
+  ): Promise<InvokeOutcome> {
     const { definition } = this;
+    const traceHeader = lambdaTraceHeader(options.traceHeader, definition.tracingMode === 'Active');
     const id = randomUUID();
     const timeoutMs = definition.timeoutSeconds * 1000;
     const started = performance.now();
@@ -367,7 +393,7 @@ export class LocalFunction implements BudgetMember {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const answer = await Promise.race([environment.invoke(id, event, this.contextFor(id, environment), timeoutMs), timedOut]);
+    const answer = await Promise.race([environment.invoke(id, event, this.contextFor(id, environment), timeoutMs, traceHeader), timedOut]);
     clearTimeout(timer);
     if (answer === 'timeout') {
       environment.kill();
@@ -400,14 +426,24 @@ export class LocalFunction implements BudgetMember {
     return {
       functionName: definition.functionName,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${definition.functionName}`,
+      invokedFunctionArn: `arn:aws:lambda:${definition.region ?? LOCAL_REGION}:${definition.accountId ?? LOCAL_ACCOUNT}:function:${definition.functionName}`,
       memoryLimitInMB: String(definition.memorySizeMb),
       awsRequestId: id,
-      logGroupName: `/aws/lambda/${definition.functionName}`,
-      logStreamName: `local/[$LATEST]${environment.pid}`,
+      logGroupName: this.logGroupName,
+      logStreamName: environment.logStreamName,
     };
   }
 
+  private get logGroupName(): string {
+    return this.definition.logGroupName ?? `/aws/lambda/${this.definition.functionName}`;
+  }
+
+  /** Lambda's own form: `YYYY/MM/DD/[$LATEST]` and 32 hex digits, one stream per environment. */
+  private static newLogStreamName(now = new Date()): string {
+    return `${now.toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
+  }
+
+  /** The variables Lambda's Node.js runtime sets (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). */
   private processEnvironment(): Record<string, string> {
     const { definition } = this;
     const inherited = Object.fromEntries(
@@ -415,12 +451,20 @@ export class LocalFunction implements BudgetMember {
     );
     return {
       ...inherited,
-      TZ: 'UTC',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      _HANDLER: definition.handler,
       AWS_LAMBDA_FUNCTION_NAME: definition.functionName,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.functionName}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: this.logGroupName,
+      AWS_LAMBDA_LOG_FORMAT: definition.logFormat ?? 'Text',
+      ...(definition.logFormat === 'JSON' && definition.applicationLogLevel
+        ? { AWS_LAMBDA_LOG_LEVEL: definition.applicationLogLevel.toUpperCase() }
+        : {}),
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       LAMBDA_TASK_ROOT: definition.codeDir,
       ...definition.environment,
       NODE_PATH: definition.modulePaths.join(path.delimiter),
