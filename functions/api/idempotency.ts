@@ -4,8 +4,11 @@ import { DynamoDBPersistenceLayer, IdempotencyConfig, MetricUnit, makeIdempotent
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key's response is replayed. */
 const KEY_LIFETIME_SECONDS = 3600;
-/** Printable ASCII without spaces, like the IETF Idempotency-Key draft's examples (UUIDs, ULIDs...). */
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/**
+ * Printable ASCII without spaces, like the IETF Idempotency-Key draft's examples (UUIDs, ULIDs...), and without
+ * commas: API Gateway joins repeated headers with "," so two Idempotency-Key headers reach the handler as "k1,k2".
+ */
+const KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]{1,255}$/;
 
 export type IdempotencyKeyHeader =
   | { readonly present: false }

@@ -44,7 +44,7 @@ export const problems = {
     type: problemType('invalid-idempotency-key'),
     title: 'Invalid Idempotency-Key',
     status: 400,
-    detail: `The Idempotency-Key header must be 1-255 printable ASCII characters without spaces, e.g. a UUID (received ${JSON.stringify(received.slice(0, 80))}). Nothing was enqueued.`,
+    detail: `Send one Idempotency-Key header of 1-255 printable ASCII characters without spaces or commas, e.g. a UUID (received ${JSON.stringify(received.slice(0, 80))}; repeated headers arrive joined with commas). Nothing was enqueued.`,
   }),
   idempotencyKeyReused: (): Problem => ({
     type: problemType('idempotency-key-reused'),

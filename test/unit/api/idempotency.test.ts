@@ -110,6 +110,7 @@ describe('Idempotency-Key', () => {
     ['that is empty', ''],
     ['with a space', 'two words'],
     ['over 255 characters', 'k'.repeat(256)],
+    ['sent twice (API Gateway joins repeated headers with ",")', 'key-1,key-2'],
   ])('answers 400 for a key %s, naming the header', async (_case, key) => {
     const response = await post(orderWithoutId, key);
 
