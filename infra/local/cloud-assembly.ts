@@ -47,6 +47,11 @@ export const synthesizeStage = (stageName: string, outdir: string): StageAssembl
   // and change nothing in the template; `npm run synth` and `cdk synth` still run them.
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: cdkJsonContext() });
   const { stack } = addStage(app, stageName);
+  return synthesizeStack(app, stack);
+};
+
+/** Synthesizes `app` and reads `stack` back from its cloud assembly: any one-stack app the local runtime can run. */
+export const synthesizeStack = (app: App, stack: Stack): StageAssembly => {
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   return {

@@ -1,14 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
 import type { LocalFunction } from './lambda/local-function';
+import { newTraceRoot, traceRootOf } from './lambda/trace-header';
 
 /** How long a stop waits for requests in flight: API Gateway's integration timeout. */
 const STOP_GRACE_MS = 30_000;
+
+/** An HTTP API integration's default (and longest) timeout. */
+const DEFAULT_INTEGRATION_TIMEOUT_MS = 30_000;
 
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -19,6 +24,8 @@ export interface LocalRoute {
   readonly routeKey: string;
   readonly functionLogicalId: string;
   readonly authorizationType: string;
+  /** The integration's TimeoutInMillis: API Gateway answers 503 when the function has not answered by then. */
+  readonly integrationTimeoutMs: number;
 }
 
 /** Reads routes → integrations → functions from the template (payload format 2.0 Lambda proxies). */
@@ -29,11 +36,18 @@ export const routesFromTemplate = (template: CfnTemplate): LocalRoute[] => {
     const integrationId: string | undefined = props.Target?.['Fn::Join']?.[1]?.find(
       (part: unknown) => typeof part === 'object' && part !== null && 'Ref' in part,
     )?.Ref;
-    const functionLogicalId: string | undefined =
-      integrationId && integrations.get(integrationId)?.Properties?.IntegrationUri?.['Fn::GetAtt']?.[0];
+    const integration = integrationId ? integrations.get(integrationId)?.Properties : undefined;
+    const functionLogicalId: string | undefined = integration?.IntegrationUri?.['Fn::GetAtt']?.[0];
     if (!functionLogicalId) throw new Error(`route ${logicalId} does not target a Lambda integration the local runtime understands`);
     const [method, path] = String(props.RouteKey).split(' ');
-    return { method, path, routeKey: props.RouteKey, functionLogicalId, authorizationType: props.AuthorizationType ?? 'NONE' };
+    return {
+      method,
+      path,
+      routeKey: props.RouteKey,
+      functionLogicalId,
+      authorizationType: props.AuthorizationType ?? 'NONE',
+      integrationTimeoutMs: Number(integration?.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS),
+    };
   });
 };
 
@@ -56,48 +70,97 @@ const matchRoute = (routes: readonly LocalRoute[], method: string, path: string)
 
 const TEXT_CONTENT = /^(text\/|application\/(json|xml|x-www-form-urlencoded|problem\+json|[\w.+-]+\+json|javascript))/i;
 
+/** API Gateway's request ids: 16 base64 characters, the same in the event and the `apigw-requestid` header. */
+const newRequestId = (): string => randomBytes(11).toString('base64');
+
+/** An HTTP API's id: 10 lowercase letters and digits, stable for a stack so that local URLs and logs stay the same. */
+export const localApiId = (stackName: string): string =>
+  BigInt(`0x${createHash('sha256').update(stackName).digest('hex').slice(0, 16)}`)
+    .toString(36)
+    .padStart(10, '0')
+    .slice(-10);
+
+/** `requestContext.time` as API Gateway writes it: `30/Nov/2026:15:27:35 +0000`. */
+export const requestTime = (date: Date): string => {
+  const [weekdayless, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
+  return weekdayless === undefined ? '' : `${day.padStart(2, '0')}/${month}/${year}:${time} +0000`;
+};
+
+/** The connection a request came in on: what API Gateway's `x-forwarded-*` headers describe. */
+export interface RequestOrigin {
+  readonly sourceIp: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'https';
+}
+
+/**
+ * The request's headers as payload 2.0 carries them: lower-case names, repeated headers joined with ","
+ * (Node joins most with ", " and drops repeats of some, so the raw repeats are read), cookies only in
+ * `cookies`, and the `x-forwarded-*` and `x-amzn-trace-id` headers API Gateway adds.
+ */
+export const eventHeaders = (
+  request: Pick<http.IncomingMessage, 'headersDistinct'>,
+  origin: RequestOrigin,
+): { headers: Record<string, string>; cookies: string[] | undefined } => {
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    if (values === undefined) continue;
+    if (name === 'cookie') {
+      cookies = values.flatMap((value) => value.split(';').map((cookie) => cookie.trim())).filter((cookie) => cookie !== '');
+      continue;
+    }
+    headers[name] = values.join(',');
+  }
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${origin.sourceIp}` : origin.sourceIp;
+  headers['x-forwarded-port'] = String(origin.port);
+  headers['x-forwarded-proto'] = origin.protocol;
+  const root = traceRootOf(headers['x-amzn-trace-id']);
+  headers['x-amzn-trace-id'] = `Root=${root ?? newTraceRoot()}`;
+  return { headers, cookies: cookies && cookies.length > 0 ? cookies : undefined };
+};
+
 const toEvent = (
   request: http.IncomingMessage,
   body: Buffer,
   route: LocalRoute,
   pathParameters: Record<string, string> | undefined,
   url: URL,
+  context: { readonly requestId: string; readonly apiId: string; readonly origin: RequestOrigin },
 ): APIGatewayProxyEventV2 => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
+  const { headers, cookies } = eventHeaders(request, context.origin);
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
     queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const isText = TEXT_CONTENT.test(headers['content-type'] ?? '');
   const now = new Date();
+  const domainName = headers.host ?? '127.0.0.1';
   return {
     version: '2.0',
     routeKey: route.routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
-    cookies: headers.cookie?.split(/;\s*/),
+    cookies,
     headers,
     queryStringParameters: url.search ? queryStringParameters : undefined,
     pathParameters,
     requestContext: {
       accountId: '000000000000',
-      apiId: 'local',
-      domainName: headers.host ?? '127.0.0.1',
-      domainPrefix: 'local',
+      apiId: context.apiId,
+      domainName,
+      domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0],
       http: {
         method: request.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: context.origin.sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId: context.requestId,
       routeKey: route.routeKey,
       stage: '$default',
-      time: now.toUTCString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
@@ -171,11 +234,14 @@ export const startHttpApi = async (options: {
   readonly tls: { key: string; cert: string };
   readonly log: (line: string) => void;
   readonly onRequest?: (request: ApiRequestRecord) => void;
+  /** The stack's name: the local API's id is derived from it. */
+  readonly stackName: string;
 }): Promise<HttpApiServer> => {
   let routes = options.routes;
+  const apiId = localApiId(options.stackName);
   /** Answers the request; returns why the function failed when it did. */
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<string | undefined> => {
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -218,7 +284,27 @@ export const startHttpApi = async (options: {
     }
     const fn = options.functions.get(matched.route.functionLogicalId);
     if (!fn) throw new Error(`no local function ${matched.route.functionLogicalId}`);
-    const outcome = await fn.invoke(toEvent(request, Buffer.concat(chunks), matched.route, matched.pathParameters, url));
+    const origin: RequestOrigin = {
+      sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      port: request.socket.localPort ?? 0,
+      protocol: request.socket instanceof TLSSocket ? 'https' : 'http',
+    };
+    const event = toEvent(request, Buffer.concat(chunks), matched.route, matched.pathParameters, url, { requestId, apiId, origin });
+    const invocation = fn.invoke(event, { traceHeader: event.headers['x-amzn-trace-id'] });
+    // Past the integration timeout API Gateway answers 503 and stops waiting; the function runs on regardless.
+    let integrationTimer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      invocation,
+      new Promise<'integration-timeout'>((resolve) => {
+        integrationTimer = setTimeout(() => resolve('integration-timeout'), matched.route.integrationTimeoutMs);
+      }),
+    ]).finally(() => clearTimeout(integrationTimer));
+    if (outcome === 'integration-timeout') {
+      const seconds = matched.route.integrationTimeoutMs / 1000;
+      options.log(`${matched.route.routeKey} → no answer within the integration timeout (${seconds} s): 503`);
+      send(response, 503, { message: 'Service Unavailable' }, { 'apigw-requestid': requestId });
+      return `IntegrationTimeout: the function did not answer within ${seconds} s`;
+    }
     if (!outcome.ok) {
       const functionError = `${outcome.error.errorType}: ${outcome.error.errorMessage}`;
       if (outcome.throttled) {
@@ -226,12 +312,8 @@ export const startHttpApi = async (options: {
         return functionError;
       }
       options.log(`${matched.route.routeKey} → ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
-      send(
-        response,
-        outcome.timedOut ? 503 : 500,
-        { message: outcome.timedOut ? 'Service Unavailable' : 'Internal Server Error' },
-        { 'apigw-requestid': requestId },
-      );
+      // A function error, a crash and a function timeout alike: Lambda answers with an error, API Gateway with 500.
+      send(response, 500, { message: 'Internal Server Error' }, { 'apigw-requestid': requestId });
       return functionError;
     }
     const result = outcome.result as ProxyResult | string | null;

@@ -57,6 +57,11 @@ export interface LocalRuntimeOptions {
   /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
   readonly maxEnvironments?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Synthesizes the stack to run into `outdir`; the stage's stack when absent. The conformance suite runs a probe
+   * stack this way (test/conformance).
+   */
+  readonly synthesize?: (outdir: string) => StageAssembly;
 }
 
 export interface RuntimeUsage {
@@ -146,7 +151,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   ]);
   try {
     log(`synthesizing stage ${options.stage} ...`);
-    const assembly = synthesizeStage(options.stage, path.join(dataDir, 'cdk.out', options.stage));
+    const outdir = path.join(dataDir, 'cdk.out', options.stage);
+    const assembly = options.synthesize ? options.synthesize(outdir) : synthesizeStage(options.stage, outdir);
     const { template, stackName } = assembly;
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
@@ -232,6 +238,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       tls,
       log,
       onRequest: (request) => events.emit('request', request),
+      stackName,
     });
     stack.serveWith(api);
     // Stopped first (stoppables run in reverse): the API stops accepting and polling ends while
