@@ -17,5 +17,7 @@ module.exports = {
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     // Starts the local runtime (emulators, function processes) on free ports; see docs/testing.md.
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    // The local runtime against AWS's documented events, context and environment, through a probe function.
+    { ...shared, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
   ],
 };

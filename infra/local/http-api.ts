@@ -176,9 +176,11 @@ interface ProxyResult {
   cookies?: string[];
 }
 
+/** API Gateway answers with a content-length, never chunked. */
 const send = (response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  response.end(text);
 };
 
 /** The front's own answers (no function ran): RFC 9457 problem+json with the status API Gateway gives. */
@@ -324,8 +326,13 @@ export const startHttpApi = async (options: {
     }
     const headers: Record<string, string> = { 'apigw-requestid': requestId };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-    response.writeHead(result.statusCode, { ...headers, ...(result.cookies ? { 'set-cookie': result.cookies } : {}) });
-    response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+    response.writeHead(result.statusCode, {
+      ...headers,
+      'content-length': String(body.length),
+      ...(result.cookies ? { 'set-cookie': result.cookies } : {}),
+    });
+    response.end(body);
     return undefined;
   };
   let inFlight = 0;

@@ -103,6 +103,8 @@ export class FunctionStoppedError extends Error {
   override readonly name = 'FunctionStoppedError';
 }
 
+/** Where the local runtime's bootstrap lives: Lambda's /var/runtime. */
+const RUNTIME_DIR = __dirname;
 const DEFAULT_MAX_QUEUED = 1_000;
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 const NO_METRICS: Readonly<Record<string, number>> = Object.freeze({});
@@ -466,6 +468,7 @@ export class LocalFunction implements BudgetMember {
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
       AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       LAMBDA_TASK_ROOT: definition.codeDir,
+      LAMBDA_RUNTIME_DIR: RUNTIME_DIR,
       ...definition.environment,
       NODE_PATH: definition.modulePaths.join(path.delimiter),
     };
