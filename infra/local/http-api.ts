@@ -6,8 +6,11 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
+import { authorizeIamRequest, type IamIdentity } from './iam-authorizer';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './intrinsics';
 import type { LocalFunction } from './lambda/local-function';
 import { newTraceRoot, traceRootOf } from './lambda/trace-header';
+import type { SigningCredentials } from './sigv4-verifier';
 
 /** How long a stop waits for requests in flight: API Gateway's integration timeout. */
 const STOP_GRACE_MS = 30_000;
@@ -70,6 +73,16 @@ const matchRoute = (routes: readonly LocalRoute[], method: string, path: string)
 
 const TEXT_CONTENT = /^(text\/|application\/(json|xml|x-www-form-urlencoded|problem\+json|[\w.+-]+\+json|javascript))/i;
 
+/** The query string's parameters as SigV4 signs them: repeated ones as arrays. */
+const queryOf = (url: URL): Record<string, string | string[]> => {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    const seen = query[name];
+    query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
+};
+
 /** API Gateway's request ids: 16 base64 characters, the same in the event and the `apigw-requestid` header. */
 const newRequestId = (): string => randomBytes(11).toString('base64');
 
@@ -126,7 +139,13 @@ const toEvent = (
   route: LocalRoute,
   pathParameters: Record<string, string> | undefined,
   url: URL,
-  context: { readonly requestId: string; readonly apiId: string; readonly origin: RequestOrigin },
+  context: {
+    readonly requestId: string;
+    readonly apiId: string;
+    readonly origin: RequestOrigin;
+    /** The IAM caller of a route with IAM auth. */
+    readonly iam?: IamIdentity;
+  },
 ): APIGatewayProxyEventV2 => {
   const { headers, cookies } = eventHeaders(request, context.origin);
   const queryStringParameters: Record<string, string> = {};
@@ -146,7 +165,8 @@ const toEvent = (
     queryStringParameters: url.search ? queryStringParameters : undefined,
     pathParameters,
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT,
+      ...(context.iam ? { authorizer: { iam: context.iam } } : {}),
       apiId: context.apiId,
       domainName,
       domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0],
@@ -238,6 +258,8 @@ export const startHttpApi = async (options: {
   readonly onRequest?: (request: ApiRequestRecord) => void;
   /** The stack's name: the local API's id is derived from it. */
   readonly stackName: string;
+  /** Whose SigV4 signatures routes with IAM auth accept (the emulators' local pair). */
+  readonly iamCredentials: readonly SigningCredentials[];
 }): Promise<HttpApiServer> => {
   let routes = options.routes;
   const apiId = localApiId(options.stackName);
@@ -273,12 +295,31 @@ export const startHttpApi = async (options: {
       });
       return;
     }
-    if (matched.route.authorizationType !== 'NONE') {
+    const body = Buffer.concat(chunks);
+    let iam: IamIdentity | undefined;
+    if (matched.route.authorizationType === 'AWS_IAM') {
+      const decision = await authorizeIamRequest(
+        {
+          method: request.method ?? 'GET',
+          path: decodeURIComponent(url.pathname),
+          query: queryOf(url),
+          headers: Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(',')])),
+          body,
+        },
+        { credentials: options.iamCredentials, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
+      );
+      if (!decision.allowed) {
+        options.log(`${matched.route.routeKey} → 403: ${decision.hint}`);
+        send(response, 403, { message: decision.message }, { 'apigw-requestid': requestId });
+        return;
+      }
+      iam = decision.identity;
+    } else if (matched.route.authorizationType !== 'NONE') {
       send(
         response,
         403,
         {
-          message: `Forbidden: ${matched.route.routeKey} requires ${matched.route.authorizationType} auth, which the local runtime does not verify. Run a stage whose API is open (dev).`,
+          message: `Forbidden: ${matched.route.routeKey} requires ${matched.route.authorizationType} auth, which the local runtime does not verify. Run a stage whose API is open (dev) or uses IAM auth (staging, prod).`,
         },
         { 'apigw-requestid': requestId },
       );
@@ -291,7 +332,7 @@ export const startHttpApi = async (options: {
       port: request.socket.localPort ?? 0,
       protocol: request.socket instanceof TLSSocket ? 'https' : 'http',
     };
-    const event = toEvent(request, Buffer.concat(chunks), matched.route, matched.pathParameters, url, { requestId, apiId, origin });
+    const event = toEvent(request, body, matched.route, matched.pathParameters, url, { requestId, apiId, origin, iam });
     const invocation = fn.invoke(event, { traceHeader: event.headers['x-amzn-trace-id'] });
     // Past the integration timeout API Gateway answers 503 and stops waiting; the function runs on regardless.
     let integrationTimer: NodeJS.Timeout | undefined;
@@ -326,13 +367,13 @@ export const startHttpApi = async (options: {
     }
     const headers: Record<string, string> = { 'apigw-requestid': requestId };
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-    const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+    const answer = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
     response.writeHead(result.statusCode, {
       ...headers,
-      'content-length': String(body.length),
+      'content-length': String(answer.length),
       ...(result.cookies ? { 'set-cookie': result.cookies } : {}),
     });
-    response.end(body);
+    response.end(answer);
     return undefined;
   };
   let inFlight = 0;

@@ -1,5 +1,7 @@
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
+/** The emulators take any credentials; the runtime, its functions and the README's AWS CLI examples use this pair. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** What a logical id resolves to locally: its Ref value and its Fn::GetAtt attributes. */
 export interface LocalResource {

@@ -9,7 +9,7 @@ import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { type ApiRequestRecord, startHttpApi } from './http-api';
 import { startDashboard } from './dashboard';
-import { LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
@@ -22,7 +22,6 @@ import { ensureSelfSignedCertificate } from './tls';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 /** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
 const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface LocalRuntimeOptions {
   readonly stage: string;
@@ -239,6 +238,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       log,
       onRequest: (request) => events.emit('request', request),
       stackName,
+      iamCredentials: [LOCAL_CREDENTIALS],
     });
     stack.serveWith(api);
     // Stopped first (stoppables run in reverse): the API stops accepting and polling ends while

@@ -6,14 +6,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type CfnResource, type CfnTemplate, type StageAssembly, resourcesOfType } from './cloud-assembly';
 import type { HttpApiServer, LocalRoute } from './http-api';
 import { routesFromTemplate } from './http-api';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
 import { provisionResources } from './provision';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
-
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface RunningStackOptions {
   readonly stackName: string;

@@ -1,4 +1,6 @@
 import * as http from 'node:http';
+import { LOCAL_CREDENTIALS } from '../../infra/local/intrinsics';
+import { signRequest } from '../../load/lib/sigv4';
 import { CONFORMING, conformance, loadFixture } from './fixture';
 import { type ProbeCapture, ProbeRuntime } from './probe-runtime';
 import { PROBE_TIMEOUT_SECONDS, SLOW_INTEGRATION_TIMEOUT_MS } from './probe-stack';
@@ -117,4 +119,70 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
     expect(JSON.parse(answer.body)).toEqual({ message: 'Service Unavailable' });
     expect(waitedMs).toBeLessThan(SLOW_INTEGRATION_TIMEOUT_MS + 900);
   }, 15_000);
+});
+
+describe('conformance: routes with IAM auth take SigV4-signed requests, as API Gateway does', () => {
+  let probe: ProbeRuntime;
+
+  beforeAll(async () => {
+    probe = await ProbeRuntime.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await probe?.stop();
+  }, 60_000);
+
+  /** Signed by aws4 (load/lib/sigv4), independently of the SDK signer the runtime verifies with. */
+  const signedHeaders = (target: string, credentials: { accessKeyId: string; secretAccessKey: string }, now = new Date()) => {
+    const host = new URL(probe.runtime.apiUrl).host;
+    return Object.entries(
+      signRequest(
+        { method: 'GET', host, path: target, headers: {}, body: '' },
+        { credentials, region: 'us-east-1', service: 'execute-api' },
+        now,
+      ),
+    ).filter(([name]) => name.toLowerCase() !== 'host') as [string, string][];
+  };
+
+  it('a request signed with the local credentials reaches the function with requestContext.authorizer.iam', async () => {
+    const target = '/iam/promise?x=1&x=2';
+    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', target, signedHeaders(target, LOCAL_CREDENTIALS));
+    const { event } = captureOf(answer);
+
+    expect(conformance(loadFixture('http-api-v2-iam'), event)).toEqual(CONFORMING);
+  });
+
+  it.each([
+    ['an unsigned request', () => [] as [string, string][], 'Forbidden'],
+    [
+      'a request signed with another key',
+      () => signedHeaders('/iam/promise', { accessKeyId: 'AKIAOTHER', secretAccessKey: 'x' }),
+      'The security token included in the request is invalid.',
+    ],
+    [
+      'a request signed with the wrong secret',
+      () => signedHeaders('/iam/promise', { accessKeyId: 'local', secretAccessKey: 'wrong' }),
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    ],
+    [
+      'a signature for another path',
+      () => signedHeaders('/iam/other', LOCAL_CREDENTIALS),
+      'The request signature we calculated does not match',
+    ],
+    [
+      'a signature ten minutes old',
+      () => signedHeaders('/iam/promise', LOCAL_CREDENTIALS, new Date(Date.now() - 600_000)),
+      'Signature expired',
+    ],
+  ])("%s is refused with 403 and API Gateway's message; the function never runs", async (_case, headers, message) => {
+    const invocations: string[] = [];
+    const count = () => invocations.push('invoked');
+    probe.runtime.events.on('invocation', count);
+    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', '/iam/promise', headers());
+    probe.runtime.events.off('invocation', count);
+
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).message).toContain(message);
+    expect(invocations).toEqual([]);
+  });
 });

@@ -1,6 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SigningCredentials } from '../../load/lib/sigv4';
+
+/** An access key pair, as a signer holds it. */
+export interface SigningCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
 
 const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
   typeof data === 'string'
@@ -47,7 +53,14 @@ export const parseAuthorization = (authorization: string): ParsedAuthorization |
  * the verifier knows. Undefined when a signed header is missing or host is not among them.
  */
 export const referenceAuthorization = async (
-  request: { method: string; path: string; headers: Readonly<Record<string, string>>; body: string },
+  request: {
+    method: string;
+    path: string;
+    /** The query string's parameters, repeated ones as arrays (they are part of what is signed). */
+    query?: Readonly<Record<string, string | string[]>>;
+    headers: Readonly<Record<string, string>>;
+    body: string | Uint8Array;
+  },
   signedHeaders: readonly string[],
   scope: { credentials: SigningCredentials; region: string; service: string },
   signingDate: Date,
@@ -69,7 +82,15 @@ export const referenceAuthorization = async (
     applyChecksum: false,
   });
   const signed = await signer.sign(
-    { method: request.method, protocol: 'https:', hostname: headers.host, path: request.path, query: {}, headers, body: request.body },
+    {
+      method: request.method,
+      protocol: 'https:',
+      hostname: headers.host,
+      path: request.path,
+      query: { ...request.query },
+      headers,
+      body: request.body,
+    },
     { signingDate },
   );
   return String(signed.headers.authorization);
