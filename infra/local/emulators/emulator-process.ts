@@ -20,6 +20,8 @@ export interface EmulatorOptions {
   readonly dataDir?: string;
   readonly logFile: string;
   readonly startTimeoutMs?: number;
+  /** Added to the runtime's environment (which the emulator inherits), e.g. LOCAL_DYNAMODB_TTL_SWEEP_SECONDS. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `killed by ${signal}` : `exit code ${code}`);
@@ -80,6 +82,7 @@ export class EmulatorProcess extends EventEmitter<{ crash: [string] }> {
       cwd: path.dirname(options.script),
       execArgv: ['--no-warnings'],
       detached: true,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
