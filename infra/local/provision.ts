@@ -1,7 +1,18 @@
-import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  type SSESpecification,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
+import { type CfnResource, type CfnTemplate, resourcesOfType } from './cloud-assembly';
+import { encryptionDescription } from './emulators/dynamodb-encryption';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 
 export interface ProvisionOptions {
   readonly stackName: string;
@@ -26,6 +37,81 @@ const createTable = async (client: DynamoDBClient, input: CreateTableCommandInpu
   }
 };
 
+type TableProperties = NonNullable<CfnResource['Properties']>;
+
+/**
+ * CloudFormation's SSESpecification (`SSEEnabled`) in the API's shape (`Enabled`). A key the template creates
+ * itself has no local equivalent: an alias named after its logical id stands for it.
+ */
+const sseSpecification = (props: TableProperties, resources: ReadonlyMap<string, LocalResource>): SSESpecification | undefined => {
+  const specification = props.SSESpecification;
+  if (!specification) return undefined;
+  let keyId: string | undefined;
+  if (specification.KMSMasterKeyId !== undefined) {
+    try {
+      keyId = String(resolveIntrinsics(specification.KMSMasterKeyId, resources));
+    } catch (error) {
+      if (!(error instanceof UnresolvableReferenceError)) throw error;
+      const reference = specification.KMSMasterKeyId.Ref ?? specification.KMSMasterKeyId['Fn::GetAtt']?.[0] ?? 'key';
+      keyId = `alias/${reference}`;
+    }
+  }
+  return { Enabled: specification.SSEEnabled, SSEType: specification.SSEType, KMSMasterKeyId: keyId };
+};
+
+/**
+ * Brings an existing table's encryption and deletion protection to the template's, one UpdateTable each (AWS
+ * accepts either only alone): a table made by an older runtime, or a stack change in watch mode.
+ */
+const updateTableSettings = async (
+  client: DynamoDBClient,
+  tableName: string,
+  sse: SSESpecification | undefined,
+  deletionProtection: boolean,
+): Promise<string[]> => {
+  const changed: string[] = [];
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const [, , , region = LOCAL_REGION, account = LOCAL_ACCOUNT] = (Table?.TableArn ?? '').split(':');
+  const wanted = encryptionDescription(sse, { account, region });
+  if (wanted.error !== undefined || wanted.description?.KMSMasterKeyArn !== Table?.SSEDescription?.KMSMasterKeyArn) {
+    // An invalid specification is sent as it is: the emulator refuses it with AWS's message.
+    const specification = wanted.description || wanted.error ? sse : { Enabled: false };
+    await client.send(new UpdateTableCommand({ TableName: tableName, SSESpecification: specification }));
+    changed.push('encryption');
+  }
+  if (Table?.DeletionProtectionEnabled !== deletionProtection) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, DeletionProtectionEnabled: deletionProtection }));
+    changed.push('deletion protection');
+  }
+  return changed;
+};
+
+/**
+ * Applies the template's TimeToLiveSpecification with UpdateTimeToLive, under AWS's rules (the emulator enforces
+ * them): nothing to do when the table already has it, and a note instead of a change AWS would refuse.
+ */
+const applyTimeToLive = async (client: DynamoDBClient, tableName: string, props: TableProperties): Promise<string | undefined> => {
+  const wanted: string | undefined = props.TimeToLiveSpecification?.Enabled ? props.TimeToLiveSpecification.AttributeName : undefined;
+  const { TimeToLiveDescription: current } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const active = current?.TimeToLiveStatus === 'ENABLED' || current?.TimeToLiveStatus === 'ENABLING' ? current.AttributeName : undefined;
+  if (wanted === active) return wanted ? `TTL on "${wanted}"` : undefined;
+  if (wanted && active) {
+    return `TTL stays on "${active}", not "${wanted}": AWS moves TTL only by disabling it, then enabling it an hour later; remove the table's data to start afresh`;
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { Enabled: Boolean(wanted), AttributeName: wanted ?? active },
+      }),
+    );
+    return wanted ? `TTL enabled on "${wanted}"` : `TTL on "${active}" disabled`;
+  } catch (error) {
+    if ((error as Error).name !== 'ValidationException') throw error;
+    return `TTL left as it is: ${(error as Error).message}`;
+  }
+};
+
 /**
  * Creates the template's DynamoDB tables and SQS queues on the emulators (idempotently, so persisted
  * data survives a restart) and returns what each logical id resolves to.
@@ -37,15 +123,25 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
   for (const [logicalId, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
     const props = table.Properties ?? {};
     const tableName = physicalName(stackName, logicalId);
+    const sse = sseSpecification(props, resources);
+    const deletionProtection = props.DeletionProtectionEnabled === true;
     const outcome = await createTable(options.dynamodb, {
       TableName: tableName,
       KeySchema: props.KeySchema,
       AttributeDefinitions: props.AttributeDefinitions,
       BillingMode: 'PAY_PER_REQUEST',
       GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+      SSESpecification: sse,
+      DeletionProtectionEnabled: deletionProtection,
     });
-    const ttl = props.TimeToLiveSpecification?.AttributeName;
-    log(`table ${tableName} ${outcome}${ttl ? ` (TTL on "${ttl}" is not enforced by dynalite)` : ''}`);
+    const notes: string[] = [];
+    if (outcome === 'existing') {
+      const changed = await updateTableSettings(options.dynamodb, tableName, sse, deletionProtection);
+      if (changed.length > 0) notes.push(`${changed.join(' and ')} updated`);
+    }
+    const ttl = await applyTimeToLive(options.dynamodb, tableName, props);
+    if (ttl) notes.push(ttl);
+    log(`table ${tableName} ${outcome}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
     resources.set(logicalId, {
       ref: tableName,
       attributes: { Arn: `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}` },
