@@ -1,16 +1,18 @@
 import {
   DeleteMessageBatchCommand,
   type Message,
+  type MessageAttributeValue,
   MessageSystemAttributeName,
   ReceiveMessageCommand,
   type SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
 import type { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
+import { md5OfMessageAttributes } from './sqs-message-md5';
 
 export interface EventSourceSettings {
   readonly queueUrl: string;
@@ -47,33 +49,58 @@ export interface BatchSummary {
 
 const SQS_RECEIVE_MAX = 10;
 
-const toRecord = (message: Message, queueArn: string): SQSRecord => ({
-  messageId: message.MessageId ?? '',
-  receiptHandle: message.ReceiptHandle ?? '',
-  body: message.Body ?? '',
-  attributes: {
-    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-    SenderId: message.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-  },
-  messageAttributes: Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-      name,
-      {
-        dataType: value.DataType ?? 'String',
-        stringValue: value.StringValue,
-        binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
-        stringListValues: [],
-        binaryListValues: [],
-      },
-    ]),
-  ),
-  md5OfBody: message.MD5OfBody ?? '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: queueArn,
-  awsRegion: LOCAL_REGION,
-});
+/** A record as Lambda delivers it: md5OfMessageAttributes is null for a message without attributes (SQSRecord's type has no null). */
+export type LambdaSqsRecord = Omit<SQSRecord, 'md5OfMessageAttributes'> & { md5OfMessageAttributes: string | null };
+
+// System attributes a record carries only when the message has them: X-Ray's header, FIFO's group, deduplication id
+// and sequence number, and the queue a message was dead-lettered from (for a function reading a DLQ).
+const OPTIONAL_SYSTEM_ATTRIBUTES = [
+  'AWSTraceHeader',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'SequenceNumber',
+  'DeadLetterQueueSourceArn',
+] as const satisfies readonly (keyof SQSRecordAttributes)[];
+
+const recordAttributes = (message: Message): SQSRecordAttributes => {
+  const received = message.Attributes ?? {};
+  const attributes: SQSRecordAttributes = {
+    ApproximateReceiveCount: received.ApproximateReceiveCount ?? '1',
+    SentTimestamp: received.SentTimestamp ?? String(Date.now()),
+    SenderId: received.SenderId ?? '',
+    ApproximateFirstReceiveTimestamp: received.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+  };
+  for (const name of OPTIONAL_SYSTEM_ATTRIBUTES) {
+    const value = received[name];
+    if (value !== undefined) attributes[name] = value;
+  }
+  return attributes;
+};
+
+/** Lambda's shape of a message attribute: the value under its type, both lists always present and empty. */
+const recordMessageAttribute = ({ DataType: dataType = 'String', StringValue, BinaryValue }: MessageAttributeValue): SQSMessageAttribute =>
+  BinaryValue !== undefined
+    ? { binaryValue: Buffer.from(BinaryValue).toString('base64'), stringListValues: [], binaryListValues: [], dataType }
+    : { stringValue: StringValue, stringListValues: [], binaryListValues: [], dataType };
+
+/** The record Lambda's event source mapping builds from a received message, field for field (Lambda developer guide). */
+export const toRecord = (message: Message, queueArn: string): LambdaSqsRecord => {
+  const messageAttributes = Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, recordMessageAttribute(value)]),
+  );
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: recordAttributes(message),
+    messageAttributes,
+    md5OfMessageAttributes: md5OfMessageAttributes(messageAttributes) ?? null,
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: LOCAL_REGION,
+  };
+};
 
 /**
  * Which records of a successful invocation failed, by Lambda's rules for ReportBatchItemFailures:
@@ -229,7 +256,7 @@ export class SqsEventSource {
 
   private async invoke(messages: Message[]): Promise<void> {
     const records = messages.map((message) => toRecord(message, this.settings.queueArn));
-    const event: SQSEvent = { Records: records };
+    const event = { Records: records };
     const messageIds = records.map((record) => record.messageId);
     const outcome = await this.fn.invoke(event);
 
@@ -273,7 +300,7 @@ export class SqsEventSource {
     });
   }
 
-  private async sendDuplicate(record: SQSRecord): Promise<void> {
+  private async sendDuplicate(record: LambdaSqsRecord): Promise<void> {
     try {
       await this.sqs.send(
         new SendMessageCommand({
@@ -292,7 +319,7 @@ export class SqsEventSource {
   }
 
   /** Deletes succeeded records; returns those it could not delete (they come back, as on AWS). */
-  private async deleteSucceeded(succeeded: readonly SQSRecord[]): Promise<string[]> {
+  private async deleteSucceeded(succeeded: readonly LambdaSqsRecord[]): Promise<string[]> {
     const undeleted: string[] = [];
     for (let start = 0; start < succeeded.length; start += SQS_RECEIVE_MAX) {
       const chunk = succeeded.slice(start, start + SQS_RECEIVE_MAX);

@@ -1,0 +1,119 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import { toRecord } from '../../../infra/local/sqs-event-source';
+import { md5OfMessageAttributes } from '../../../infra/local/sqs-message-md5';
+
+const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:orders';
+
+describe('md5OfMessageAttributes', () => {
+  // Reference digests published with other SQS implementations' tests (computed by SQS), not by this algorithm.
+  it.each([
+    [
+      'two strings, given out of order',
+      {
+        test_attribute_name_2: { dataType: 'String', stringValue: 'test_attribute_value_2' },
+        test_attribute_name_1: { dataType: 'String', stringValue: 'test_attribute_value_1' },
+      },
+      'd53f3b558fe951154770f25cb63dbba9',
+    ],
+    [
+      'a binary',
+      { test_attribute_name: { dataType: 'Binary', binaryValue: Buffer.from('test_attribute_value').toString('base64') } },
+      '23f6bd27ea87aab7dfeadcc9aebee495',
+    ],
+    ['a number', { timestamp: { dataType: 'Number', stringValue: '1493147359900' } }, '235c5c510d26fb653d073faed50ae77c'],
+    [
+      'a number and a string',
+      { ordinal: { dataType: 'Number', stringValue: '1' }, category: { dataType: 'String', stringValue: 'test' } },
+      'd21ae90c49061e927f57df5f5d72be1f',
+    ],
+  ])('matches the digest SQS gives for %s', (_, attributes, digest) => {
+    expect(md5OfMessageAttributes(attributes)).toBe(digest);
+  });
+
+  it('gives no digest for no attributes, and a different one for a custom type label', () => {
+    expect(md5OfMessageAttributes({})).toBeUndefined();
+    const plain = md5OfMessageAttributes({ a: { dataType: 'String', stringValue: 'x' } });
+    expect(md5OfMessageAttributes({ a: { dataType: 'String.custom', stringValue: 'x' } })).not.toBe(plain);
+  });
+});
+
+describe('toRecord (the Lambda SQS event record)', () => {
+  const received: Message = {
+    MessageId: '059f36b4-87a3-44ab-83d2-661975830a7d',
+    ReceiptHandle: 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a',
+    MD5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+    Body: 'Test message.',
+    Attributes: {
+      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+      SentTimestamp: '1545082649183',
+      ApproximateReceiveCount: '1',
+      ApproximateFirstReceiveTimestamp: '1545082649185',
+      AWSTraceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1',
+    },
+  };
+
+  it('has exactly the fields of AWS’s sample, md5OfMessageAttributes null without attributes', () => {
+    const record = toRecord(received, QUEUE_ARN);
+
+    expect(record).toEqual({
+      messageId: '059f36b4-87a3-44ab-83d2-661975830a7d',
+      receiptHandle: 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a',
+      body: 'Test message.',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1545082649183',
+        SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+        ApproximateFirstReceiveTimestamp: '1545082649185',
+        AWSTraceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1',
+      },
+      messageAttributes: {},
+      md5OfMessageAttributes: null,
+      md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+      eventSource: 'aws:sqs',
+      eventSourceARN: QUEUE_ARN,
+      awsRegion: 'us-east-1',
+    });
+    // null, not left out: a JSON event shows the key.
+    expect(JSON.parse(JSON.stringify(record))).toHaveProperty('md5OfMessageAttributes', null);
+  });
+
+  it('shapes message attributes as Lambda does, with the digest SQS gives them', () => {
+    const record = toRecord(
+      {
+        ...received,
+        MessageAttributes: {
+          orderId: { DataType: 'String', StringValue: 'ord-1' },
+          attempt: { DataType: 'Number', StringValue: '2' },
+          blob: { DataType: 'Binary', BinaryValue: Buffer.from('test_attribute_value') },
+        },
+      },
+      QUEUE_ARN,
+    );
+
+    expect(record.messageAttributes).toEqual({
+      orderId: { stringValue: 'ord-1', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      attempt: { stringValue: '2', stringListValues: [], binaryListValues: [], dataType: 'Number' },
+      blob: { binaryValue: 'dGVzdF9hdHRyaWJ1dGVfdmFsdWU=', stringListValues: [], binaryListValues: [], dataType: 'Binary' },
+    });
+    expect(record.md5OfMessageAttributes).toBe(md5OfMessageAttributes(record.messageAttributes));
+    expect(record.md5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('carries FIFO and dead-letter system attributes only when the message has them', () => {
+    const fifo = toRecord(
+      {
+        ...received,
+        Attributes: { ...received.Attributes, MessageGroupId: 'g1', MessageDeduplicationId: 'd1', SequenceNumber: '18849496460467696128' },
+      },
+      QUEUE_ARN,
+    );
+
+    expect(fifo.attributes).toMatchObject({ MessageGroupId: 'g1', MessageDeduplicationId: 'd1', SequenceNumber: '18849496460467696128' });
+    expect(Object.keys(toRecord({ ...received, Attributes: { SenderId: 'AIDAIENQZJOLO23YVJ4VO' } }, QUEUE_ARN).attributes).sort()).toEqual([
+      'ApproximateFirstReceiveTimestamp',
+      'ApproximateReceiveCount',
+      'SenderId',
+      'SentTimestamp',
+    ]);
+  });
+});
