@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startFauxqs } from 'fauxqs';
+import { extendFauxqs } from './sqs-extensions.mjs';
 
 const { exitWithParent, reportListenError, reportReady } = createRequire(import.meta.url)('./emulator-child.js');
 const [portArg, dataDir] = process.argv.slice(2);
@@ -37,6 +38,10 @@ PersistenceManager.prototype.updateMessageReady = function updateMessageReady(me
   );
   this.markMessageReady.run(messageId);
 };
+
+// What else fauxqs does differently from SQS in ways a client can see (the redrive actions, system attributes,
+// SenderId, receipt handles): see sqs-extensions.mjs.
+await extendFauxqs(fauxqsDist);
 
 let server;
 try {
