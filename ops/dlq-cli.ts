@@ -266,7 +266,9 @@ const redrive = async (target: PipelineTarget, command: RedriveCommand): Promise
     return EXIT_CODES.failed;
   }
   const maxMoves = command.maxMoves ?? total;
-  const byMoveTask = !target.local && command.filter === undefined && !command.dryRun;
+  // SQS's own move task wherever it can do the job, the local SQS included (so that both behave the same); a move
+  // task moves everything, so a filter or a dry run copies instead.
+  const byMoveTask = command.filter === undefined && !command.dryRun;
   process.stderr.write(
     `${command.dryRun ? 'Dry run: counting' : 'Moving'} ${what} in ${target.label} ` +
       `${byMoveTask ? 'with an SQS message move task' : 'by copy (receive → send → delete, 10 at a time)'}` +

@@ -53,8 +53,8 @@ const originalAttributes = (message: Message): Record<string, MessageAttributeVa
 /**
  * Moves DLQ messages back to the source queue by receive → SendMessageBatch → DeleteMessageBatch, 10
  * at a time. A message leaves the DLQ only after SQS confirmed its copy; whatever this run held and
- * did not move is made visible again at the end. Works wherever SQS's own move task does not: on
- * the local emulator, and with a filter.
+ * did not move is made visible again at the end. Does what SQS's own move task cannot: move only the
+ * messages a filter accepts, and count what would move without moving it (a dry run).
  */
 export const redriveByCopy = async (options: RedriveByCopyOptions): Promise<RedriveProgress> => {
   const held = new HeldMessages(options.sqs, options.deadLetterQueueUrl, options.holdSeconds ?? 120);

@@ -114,10 +114,14 @@ describe('DLQ of a pipeline whose DynamoDB never takes some orders', () => {
   }, 30_000);
 
   // Last: it empties the DLQ the cases above read.
-  it('dlq redrive moves every order back and the consumer stores each exactly once', async () => {
+  it('dlq redrive moves every order back with an SQS move task, as on AWS, and the consumer stores each exactly once', async () => {
     const result = await dlq('redrive', '--local', '--outputs', healthy.runtime.outputsFile);
 
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/moved 25, skipped 0, failed 0/) });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Move task completed: moved 25 of about 25.'),
+      stderr: expect.stringContaining('with an SQS message move task'),
+    });
     await eventually(
       'every order stored',
       async () => (await scanOrders(healthy.documents, healthy.outputs.OrdersTableName, PREFIX)).length === ORDER_COUNT,
@@ -217,7 +221,7 @@ describe('DLQ redrive into a running consumer', () => {
 
     const rerun = await dlq('redrive', '--local', '--outputs', pipeline.runtime.outputsFile);
 
-    expect(rerun.stdout).toMatch(/moved 10, skipped 0, failed 0/);
+    expect(rerun.stdout).toContain('Move task completed: moved 10 of about 10.');
     await eventually('every order stored', async () => (await storedWith(prefix)).length === orders.length, 30_000);
     expect(verifyStoredOrders(byId(orders), await storedWith(prefix))).toEqual({
       missing: [],
@@ -243,11 +247,23 @@ describe('DLQ redrive into a running consumer', () => {
 
     const result = await dlq('redrive', '--local', '--outputs', pipeline.runtime.outputsFile, '--yes');
 
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/moved 1, skipped 0, failed 0/) });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Move task completed: moved 1 of about 1.') });
     // Back in the DLQ as a new message, dead-lettered by the consumer with the same reason.
     await eventually('the poison message back in the DLQ', async () => (await dlqDepth()).visible === 1);
     const inspection = await inspectDeadLetters({ sqs: pipeline.sqs, deadLetterQueueUrl: pipeline.outputs.DeadLetterQueueUrl, limit: 10 });
     expect(inspection.countsByReason).toEqual({ InvalidOrderMessageError: 1 });
+  }, 30_000);
+
+  it('copies instead of starting a move task with --filter: only the matching messages move, the rest stay', async () => {
+    const { prefix, orders } = await deadLetterOrders(3);
+    await deadLetterPoison();
+
+    const result = await dlq('redrive', '--local', '--outputs', pipeline.runtime.outputsFile, '--filter', MAX_RECEIVES_REASON);
+
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/moved 3, skipped 1, failed 0/) });
+    expect(result.stderr).toContain('by copy (receive → send → delete, 10 at a time)');
+    expect(await dlqDepth()).toEqual({ visible: 1, delayed: 0, inFlight: 0 });
+    await eventually('the moved orders stored', async () => (await storedWith(prefix)).length === orders.length, 30_000);
   }, 30_000);
 
   it('dlq inspect --full prints the whole body, and shows the source message id and the reason the consumer gave', async () => {
@@ -269,7 +285,7 @@ describe('DLQ redrive into a running consumer', () => {
     expect(result.stdout).toMatch(/InvalidOrderMessageError +1 {2}\(no redrive can fix these\)/);
   }, 30_000);
 
-  it('stops cleanly on SIGTERM: exits 143, says what it moved, and every message is either moved or still in the DLQ', async () => {
+  it('stops cleanly on SIGTERM: cancels the move task, exits 143, says what it moved, and every message is either moved or still in the DLQ', async () => {
     const { prefix, orders } = await deadLetterOrders(20);
     const child = spawn(
       TS_NODE,
@@ -291,7 +307,7 @@ describe('DLQ redrive into a running consumer', () => {
     const [code] = await exited;
 
     expect(code).toBe(143);
-    const moved = Number(/moved (\d+), skipped 0, failed 0/.exec(stdout)?.[1]);
+    const moved = Number(/Move task cancelled: moved (\d+) of about 20\./.exec(stdout)?.[1]);
     expect(moved).toBeGreaterThan(0);
     expect(moved).toBeLessThan(orders.length);
     expect(stdout).toContain('Stopped by SIGTERM');
