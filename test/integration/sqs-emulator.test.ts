@@ -167,6 +167,45 @@ describe('the local SQS (fauxqs process) against the AWS SDK', () => {
     expect(toRecord(byBody.get('single') as Message, 'arn:aws:sqs:us-east-1:000000000000:q').attributes.AWSTraceHeader).toBe(TRACE);
   });
 
+  it('takes AWSTraceHeader from the X-Amzn-Trace-Id header of a send (as from a function), unless the message names its own', async () => {
+    const { queueUrl } = await queuePair();
+    // What the SDK's recursion-detection middleware adds inside Lambda, from _X_AMZN_TRACE_ID.
+    const traced = new SQSClient({
+      region: 'us-east-1',
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    traced.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['X-Amzn-Trace-Id'] = `${TRACE}-header`;
+        return next(args);
+      },
+      { step: 'build', name: 'traceHeader' },
+    );
+    try {
+      await traced.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'from the header' },
+            { Id: 'b', MessageBody: 'its own', MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: TRACE } } },
+          ],
+        }),
+      );
+    } finally {
+      traced.destroy();
+    }
+
+    const byBody = new Map((await receive(queueUrl, 10, 30)).map((message) => [message.Body, message.Attributes?.AWSTraceHeader]));
+
+    expect(byBody).toEqual(
+      new Map([
+        ['from the header', `${TRACE}-header`],
+        ['its own', TRACE],
+      ]),
+    );
+  });
+
   it('gives the Lambda record the same md5OfMessageAttributes SQS computed for the message', async () => {
     const { queueUrl } = await queuePair();
     await sqs.send(
