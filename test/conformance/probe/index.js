@@ -31,14 +31,16 @@ const httpAnswer = (body) => ({ statusCode: 200, headers: { 'content-type': 'app
 /**
  * HTTP: GET|POST /probe/<mode> answers the capture; the mode picks how the handler settles
  * (returned promise, callback, context.succeed/fail/done) or how long it sleeps first (?ms=).
- * SQS: records whose body is "fail" are reported as batch item failures (so they reach the DLQ); the capture
+ * SQS: records with a failUntil attribute (epoch ms) still ahead are reported as batch item failures (so they reach
+ * the DLQ, and succeed once redriven after that time); the capture
  * goes to stdout on one line for the suite to read from the function's log.
  */
 exports.handler = (event, context, callback) => {
   invocations += 1;
   if (Array.isArray(event.Records)) {
     process.stdout.write(`PROBE_CAPTURE ${JSON.stringify(capture(event, context))}\n`);
-    const failures = event.Records.filter((record) => record.body === 'fail').map((record) => ({ itemIdentifier: record.messageId }));
+    const failing = (record) => Date.now() < Number(record.messageAttributes.failUntil?.stringValue ?? 0);
+    const failures = event.Records.filter(failing).map((record) => ({ itemIdentifier: record.messageId }));
     return Promise.resolve({ batchItemFailures: failures });
   }
   const mode = event.pathParameters?.mode || 'promise';
