@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { LOCAL_CREDENTIALS } from '../../infra/local/intrinsics';
 import { signRequest } from '../../load/lib/sigv4';
 import { CONFORMING, conformance, loadFixture } from './fixture';
-import { type ProbeCapture, ProbeRuntime } from './probe-runtime';
+import { type ProbeCapture, probeForSuite } from './probe-runtime';
 import { PROBE_TIMEOUT_SECONDS, SLOW_INTEGRATION_TIMEOUT_MS } from './probe-stack';
 
 interface RawAnswer {
@@ -37,20 +37,12 @@ const captureOf = (answer: RawAnswer): ProbeCapture => {
   return JSON.parse(answer.body) as ProbeCapture;
 };
 
+const probeRuntime = probeForSuite();
+
 describe('conformance: the HTTP API delivers payload format 2.0 events as API Gateway does', () => {
-  let probe: ProbeRuntime;
-
-  beforeAll(async () => {
-    probe = await ProbeRuntime.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    await probe?.stop();
-  }, 60_000);
-
   it('a POST with a query string, repeated headers, cookies and a JSON body', async () => {
     const answer = await rawRequest(
-      probe.runtime.apiUrl,
+      probeRuntime().runtime.apiUrl,
       'POST',
       '/probe/promise?p=1&p=2&q=x%20y',
       [
@@ -74,7 +66,7 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
   it('a binary body arrives base64-encoded, and no query string means no queryStringParameters', async () => {
     const { event } = captureOf(
       await rawRequest(
-        probe.runtime.apiUrl,
+        probeRuntime().runtime.apiUrl,
         'POST',
         '/probe/promise',
         [['content-type', 'application/octet-stream']],
@@ -87,7 +79,7 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
 
   it('the x-forwarded-* headers describe the connection the request came in on; a caller trace id is kept', async () => {
     const { event, env } = captureOf(
-      await rawRequest(probe.runtime.apiUrl, 'GET', '/probe/promise', [
+      await rawRequest(probeRuntime().runtime.apiUrl, 'GET', '/probe/promise', [
         ['x-forwarded-for', '203.0.113.7'],
         ['x-amzn-trace-id', 'Root=1-6b0e09a0-f1a5ccecefb47eab85ea6018'],
       ]),
@@ -96,14 +88,14 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
 
     expect(headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
     expect(headers['x-forwarded-proto']).toBe('http');
-    expect(headers['x-forwarded-port']).toBe(new URL(probe.runtime.apiUrl).port);
+    expect(headers['x-forwarded-port']).toBe(new URL(probeRuntime().runtime.apiUrl).port);
     expect(headers['x-amzn-trace-id']).toBe('Root=1-6b0e09a0-f1a5ccecefb47eab85ea6018');
     // The function's invocation joins the request's trace, sampled because the probe's tracing is Active.
     expect(env._X_AMZN_TRACE_ID).toMatch(/^Root=1-6b0e09a0-f1a5ccecefb47eab85ea6018;Parent=[0-9a-f]{16};Sampled=1$/);
   });
 
   it('a function timeout answers 500, as Lambda reports it to API Gateway as a function error', async () => {
-    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', `/probe/sleep?ms=${PROBE_TIMEOUT_SECONDS * 1000 + 1000}`, []);
+    const answer = await rawRequest(probeRuntime().runtime.apiUrl, 'GET', `/probe/sleep?ms=${PROBE_TIMEOUT_SECONDS * 1000 + 1000}`, []);
 
     expect(answer.status).toBe(500);
     expect(JSON.parse(answer.body)).toEqual({ message: 'Internal Server Error' });
@@ -112,7 +104,7 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
 
   it('past the integration timeout API Gateway answers 503 without waiting for the function', async () => {
     const started = Date.now();
-    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', `/slow/sleep?ms=${SLOW_INTEGRATION_TIMEOUT_MS + 1000}`, []);
+    const answer = await rawRequest(probeRuntime().runtime.apiUrl, 'GET', `/slow/sleep?ms=${SLOW_INTEGRATION_TIMEOUT_MS + 1000}`, []);
     const waitedMs = Date.now() - started;
 
     expect(answer.status).toBe(503);
@@ -122,19 +114,9 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
 });
 
 describe('conformance: routes with IAM auth take SigV4-signed requests, as API Gateway does', () => {
-  let probe: ProbeRuntime;
-
-  beforeAll(async () => {
-    probe = await ProbeRuntime.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    await probe?.stop();
-  }, 60_000);
-
   /** Signed by aws4 (load/lib/sigv4), independently of the SDK signer the runtime verifies with. */
   const signedHeaders = (target: string, credentials: { accessKeyId: string; secretAccessKey: string }, now = new Date()) => {
-    const host = new URL(probe.runtime.apiUrl).host;
+    const host = new URL(probeRuntime().runtime.apiUrl).host;
     return Object.entries(
       signRequest(
         { method: 'GET', host, path: target, headers: {}, body: '' },
@@ -146,7 +128,7 @@ describe('conformance: routes with IAM auth take SigV4-signed requests, as API G
 
   it('a request signed with the local credentials reaches the function with requestContext.authorizer.iam', async () => {
     const target = '/iam/promise?x=1&x=2';
-    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', target, signedHeaders(target, LOCAL_CREDENTIALS));
+    const answer = await rawRequest(probeRuntime().runtime.apiUrl, 'GET', target, signedHeaders(target, LOCAL_CREDENTIALS));
     const { event } = captureOf(answer);
 
     expect(conformance(loadFixture('http-api-v2-iam'), event)).toEqual(CONFORMING);
@@ -177,9 +159,9 @@ describe('conformance: routes with IAM auth take SigV4-signed requests, as API G
   ])("%s is refused with 403 and API Gateway's message; the function never runs", async (_case, headers, message) => {
     const invocations: string[] = [];
     const count = () => invocations.push('invoked');
-    probe.runtime.events.on('invocation', count);
-    const answer = await rawRequest(probe.runtime.apiUrl, 'GET', '/iam/promise', headers());
-    probe.runtime.events.off('invocation', count);
+    probeRuntime().runtime.events.on('invocation', count);
+    const answer = await rawRequest(probeRuntime().runtime.apiUrl, 'GET', '/iam/promise', headers());
+    probeRuntime().runtime.events.off('invocation', count);
 
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).message).toContain(message);

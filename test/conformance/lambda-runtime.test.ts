@@ -1,22 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFORMING, conformance, loadFixture } from './fixture';
-import { type ProbeCapture, ProbeRuntime } from './probe-runtime';
+import { type ProbeCapture, probeForSuite } from './probe-runtime';
 import { PROBE_TIMEOUT_SECONDS } from './probe-stack';
 
+const probeRuntime = probeForSuite();
+
 describe('conformance: a function sees the context and environment Lambda gives it', () => {
-  let probe: ProbeRuntime;
-
-  beforeAll(async () => {
-    probe = await ProbeRuntime.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    await probe?.stop();
-  }, 60_000);
-
   const captured = async (mode: string): Promise<ProbeCapture> => {
-    const answer = await probe.request(`/probe/${mode}`);
+    const answer = await probeRuntime().request(`/probe/${mode}`);
     expect(answer.status).toBe(200);
     return answer.capture as ProbeCapture;
   };
@@ -48,7 +40,7 @@ describe('conformance: a function sees the context and environment Lambda gives 
 
   it('context.fail fails the invocation (API Gateway answers 500) instead of hanging until the timeout', async () => {
     const started = Date.now();
-    const answer = await probe.request('/probe/fail');
+    const answer = await probeRuntime().request('/probe/fail');
 
     expect(answer.status).toBe(500);
     expect(Date.now() - started).toBeLessThan(PROBE_TIMEOUT_SECONDS * 1000);
@@ -56,8 +48,8 @@ describe('conformance: a function sees the context and environment Lambda gives 
 
   it('console lines are written in the JSON log format the template asks for, at its default INFO level', async () => {
     const { context } = await captured('log');
-    const logName = readdirSync(probe.runtime.logDir).find((name) => name.startsWith('ProbeFunction')) as string;
-    const lines = readFileSync(path.join(probe.runtime.logDir, logName), 'utf8').split('\n');
+    const logName = readdirSync(probeRuntime().runtime.logDir).find((name) => name.startsWith('ProbeFunction')) as string;
+    const lines = readFileSync(path.join(probeRuntime().runtime.logDir, logName), 'utf8').split('\n');
     const line = lines.find((candidate) => candidate.includes('probe console line'));
 
     expect(JSON.parse(line as string)).toEqual({

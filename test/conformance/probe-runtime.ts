@@ -87,3 +87,18 @@ export class ProbeRuntime {
     );
   }
 }
+
+/** The probe runtime of a test file: started before its tests, stopped (data removed) after them. */
+export const probeForSuite = (): (() => ProbeRuntime) => {
+  let probe: ProbeRuntime | undefined;
+  beforeAll(async () => {
+    probe = await ProbeRuntime.start();
+  }, 120_000);
+  afterAll(async () => {
+    await probe?.stop();
+  }, 60_000);
+  return () => {
+    if (!probe) throw new Error('the probe runtime did not start (see the beforeAll error)');
+    return probe;
+  };
+};

@@ -2,21 +2,19 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient, StartMessageM
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/intrinsics';
 import { eventually } from '../support/local-runtime-harness';
 import { CONFORMING, conformance, loadFixture } from './fixture';
-import { ProbeRuntime } from './probe-runtime';
+import { type ProbeRuntime, probeForSuite } from './probe-runtime';
 
 describe('conformance: the SQS event source delivers records as Lambda does', () => {
+  const probeRuntime = probeForSuite();
   let probe: ProbeRuntime;
   let sqs: SQSClient;
 
-  beforeAll(async () => {
-    probe = await ProbeRuntime.start();
+  beforeAll(() => {
+    probe = probeRuntime();
     sqs = new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: probe.runtime.outputs.SqsEndpoint });
-  }, 120_000);
+  });
 
-  afterAll(async () => {
-    sqs?.destroy();
-    await probe?.stop();
-  }, 60_000);
+  afterAll(() => sqs?.destroy());
 
   const queueArn = async (queueUrl: string): Promise<string> =>
     (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn as string;
