@@ -83,6 +83,15 @@ const queryOf = (url: URL): Record<string, string | string[]> => {
   return query;
 };
 
+/** The path a SigV4 signer saw before escaping it; a malformed escape stays as sent (the signature then fails). */
+const decodedPath = (pathname: string): string => {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+};
+
 /** API Gateway's request ids: 16 base64 characters, the same in the event and the `apigw-requestid` header. */
 const newRequestId = (): string => randomBytes(11).toString('base64');
 
@@ -95,8 +104,8 @@ export const localApiId = (stackName: string): string =>
 
 /** `requestContext.time` as API Gateway writes it: `30/Nov/2026:15:27:35 +0000`. */
 export const requestTime = (date: Date): string => {
-  const [weekdayless, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
-  return weekdayless === undefined ? '' : `${day.padStart(2, '0')}/${month}/${year}:${time} +0000`;
+  const [matched, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
+  return matched === undefined ? '' : `${day.padStart(2, '0')}/${month}/${year}:${time} +0000`;
 };
 
 /** The connection a request came in on: what API Gateway's `x-forwarded-*` headers describe. */
@@ -301,7 +310,7 @@ export const startHttpApi = async (options: {
       const decision = await authorizeIamRequest(
         {
           method: request.method ?? 'GET',
-          path: decodeURIComponent(url.pathname),
+          path: decodedPath(url.pathname),
           query: queryOf(url),
           headers: Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(',')])),
           body,
