@@ -155,7 +155,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const { template, stackName } = assembly;
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
-    const [dynamodbEmulator, sqsEmulator]: EmulatorProcess[] = await Promise.all([
+    // Both start at once; when one fails, the other is stopped too before the error goes up, so that it cannot
+    // outlive the failed start (and write into a data dir the caller then removes).
+    const started = await Promise.allSettled([
       EmulatorProcess.start({
         name: 'DynamoDB (dynalite)',
         script: path.join(__dirname, 'emulators', 'dynamodb-server.js'),
@@ -173,7 +175,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         logFile: path.join(logDir, 'sqs.log'),
       }),
     ]);
-    stoppables.push(dynamodbEmulator, sqsEmulator);
+    for (const outcome of started) if (outcome.status === 'fulfilled') stoppables.push(outcome.value);
+    const failedStart = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failedStart) throw failedStart.reason;
+    const [dynamodbEmulator, sqsEmulator] = started.map((outcome) => (outcome as PromiseFulfilledResult<EmulatorProcess>).value);
     for (const emulator of [dynamodbEmulator, sqsEmulator]) superviseEmulator(emulator, log, (error) => events.emit('fatal', error));
 
     const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
