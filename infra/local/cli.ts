@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import { STAGE_NAMES } from '../config/stages';
 import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../../ops/cli-kit';
 import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
+import { routesFromTemplate } from './http-api';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import type { BatchSummary } from './sqs-event-source';
@@ -180,6 +182,12 @@ const main = async () => {
   runtime.events.on('batch', (batch) => log(describeBatch(batch)));
   const { outputs } = runtime;
   const sample = path.relative(process.cwd(), path.join(__dirname, '..', '..', 'test', 'events', 'order.json'));
+  // On IAM stages the route verifies SigV4: curl signs with the local credentials (docs/local-runtime.md, Fidelity).
+  const signed = routesFromTemplate(runtime.assembly.template).some(
+    (route) => route.routeKey === 'POST /orders' && route.authorizationType === 'AWS_IAM',
+  )
+    ? ` --aws-sigv4 'aws:amz:${LOCAL_REGION}:execute-api' --user ${LOCAL_CREDENTIALS.accessKeyId}:${LOCAL_CREDENTIALS.secretAccessKey}`
+    : '';
   process.stdout.write(`
 orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -193,7 +201,7 @@ orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) 
   Logs       ${path.relative(process.cwd(), runtime.logDir)}/
 
 Try it:
-  curl -i -X POST ${runtime.apiUrl}/orders -H 'content-type: application/json' -d @${sample}
+  curl -i${signed} -X POST ${runtime.apiUrl}/orders -H 'content-type: application/json' -d @${sample}
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url ${outputs.DynamoDbEndpoint} dynamodb scan --table-name ${outputs.OrdersTableName}
 
