@@ -302,8 +302,6 @@ export class RunningStack {
       logFormat: props.LoggingConfig?.LogFormat,
       applicationLogLevel: props.LoggingConfig?.ApplicationLogLevel,
       tracingMode: props.TracingConfig?.Mode,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
     };
   }
 

@@ -30,9 +30,6 @@ export interface LocalFunctionDefinition {
   readonly applicationLogLevel?: string;
   /** The template's TracingConfig.Mode: Active samples every invocation's trace. */
   readonly tracingMode?: 'Active' | 'PassThrough';
-  /** What the function's ARN names (the local runtime's us-east-1 and 000000000000 when absent). */
-  readonly region?: string;
-  readonly accountId?: string;
 }
 
 /** What an invoker passes along with the event, as Lambda's Invoke API and event sources do. */
@@ -428,7 +425,7 @@ export class LocalFunction implements BudgetMember {
     return {
       functionName: definition.functionName,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${definition.region ?? LOCAL_REGION}:${definition.accountId ?? LOCAL_ACCOUNT}:function:${definition.functionName}`,
+      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${definition.functionName}`,
       memoryLimitInMB: String(definition.memorySizeMb),
       awsRequestId: id,
       logGroupName: this.logGroupName,
