@@ -12,7 +12,6 @@ import type { SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-la
 import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
 import type { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
-import { md5OfMessageAttributes } from './sqs-message-md5';
 
 export interface EventSourceSettings {
   readonly queueUrl: string;
@@ -94,7 +93,8 @@ export const toRecord = (message: Message, queueArn: string): LambdaSqsRecord =>
     body: message.Body ?? '',
     attributes: recordAttributes(message),
     messageAttributes,
-    md5OfMessageAttributes: md5OfMessageAttributes(messageAttributes) ?? null,
+    // SQS's own digest, which the SDK checked on receive; SQS sends none for a message without attributes.
+    md5OfMessageAttributes: message.MD5OfMessageAttributes ?? null,
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
