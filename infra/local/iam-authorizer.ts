@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { senderIdFor } from './emulators/sqs-message-identity';
 import { parseAuthorization, referenceAuthorization, type SigningCredentials } from './sigv4-verifier';
 
 /** `requestContext.authorizer.iam` of a payload 2.0 event, as API Gateway fills it for a SigV4-signed request. */
@@ -34,15 +34,6 @@ const amzDateOf = (value: string): Date | undefined => {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   return match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5], +match[6])) : undefined;
 };
-
-/** A stable IAM-style unique id (AIDA + 17 characters) for a local access key. */
-const userIdFor = (accessKeyId: string): string =>
-  `AIDA${createHash('sha256')
-    .update(accessKeyId)
-    .digest('hex')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, '')
-    .slice(0, 17)}`;
 
 const refuse = (message: string, hint: string): IamDecision => ({ allowed: false, message, hint });
 
@@ -95,7 +86,8 @@ export const authorizeIamRequest = async (
       `the signature does not match this request (its path, query, signed headers or body changed after signing, or the secret is not the local one): ${howToSign}`,
     );
   }
-  const userId = userIdFor(accessKeyId);
+  // One IAM user per local access key, with the unique id SQS records as the SenderId of its messages, as on AWS.
+  const userId = senderIdFor(accessKeyId);
   return {
     allowed: true,
     identity: {
