@@ -1,10 +1,7 @@
 import aws4 from 'aws4';
+import type { SigningCredentials } from '../../infra/local/sigv4-verifier';
 
-export interface SigningCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type { SigningCredentials };
 
 export interface SignableRequest {
   readonly method: string;
