@@ -157,10 +157,8 @@ const toEvent = (
   },
 ): APIGatewayProxyEventV2 => {
   const { headers, cookies } = eventHeaders(request, context.origin);
-  const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
-  }
+  // Repeated parameters joined with ",", as API Gateway does.
+  const queryStringParameters = Object.fromEntries(Object.entries(queryOf(url)).map(([name, values]) => [name, [values].flat().join(',')]));
   const isText = TEXT_CONTENT.test(headers['content-type'] ?? '');
   const now = new Date();
   const domainName = headers.host ?? '127.0.0.1';
