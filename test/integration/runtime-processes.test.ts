@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 import { RuntimeProcess, descendantsOf, isAlive } from '../support/runtime-process';
@@ -88,6 +90,55 @@ describe('npm start as a process', () => {
       data.remove();
     }
   }, 120_000);
+});
+
+describe('execution environments born while the process group is signalled', () => {
+  // A child is in its parent's process group from fork() until it calls setsid(); a Ctrl-C in between stays pending
+  // and kills it before its code runs. One Ctrl-C hits that moment about once in fifteen `npm start` stops; a signal
+  // every 3 ms during rounds of eight simultaneous cold starts hits it in nearly every round.
+  it('replaces every environment the signal kills at birth, so each invocation is answered by the function', async () => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join('test', 'support', 'cold-starts-under-group-signals.ts'), '30', '8', '3'],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let storming = true;
+    const storm = async () => {
+      while (!output.includes('signal now') && storming) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (storming) {
+        try {
+          process.kill(-(child.pid as number), 'SIGINT');
+        } catch {
+          return; // the group is gone
+        }
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+    };
+    const signals = storm();
+    try {
+      expect(await exited).toBe(0);
+    } finally {
+      storming = false;
+      await signals;
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+
+    const rounds = output.split('\n').filter((line) => line.startsWith('['));
+    const answers = rounds.flatMap((line) => JSON.parse(line) as string[]);
+    expect(answers.length).toBeGreaterThanOrEqual(8);
+    expect(answers.filter((answer) => answer !== 'ok')).toEqual([]);
+    // The race did happen: environments were lost at birth and replaced.
+    expect(Number(/replaced (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(3);
+  }, 90_000);
 });
 
 describe('an emulator that dies under the runtime', () => {

@@ -52,6 +52,7 @@ export class ExecutionEnvironment {
   private readonly child: ChildProcess;
   private pending: { id: string; resolve: (result: EnvironmentResult | { exited: string }) => void } | undefined;
   private exitReason: string | undefined;
+  private killedBySignal: NodeJS.Signals | null = null;
   private killed = false;
   readonly exited: Promise<string>;
   /** Resolves with the INIT duration, or rejects with the INIT error. */
@@ -80,6 +81,7 @@ export class ExecutionEnvironment {
 
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        this.killedBySignal = signal;
         this.exitReason = signal ? `signal ${signal}` : `code ${code}`;
         this.pending?.resolve({ exited: this.exitReason });
         this.pending = undefined;
@@ -107,6 +109,11 @@ export class ExecutionEnvironment {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The signal that ended the process, once it has exited by one. */
+  get exitSignal(): NodeJS.Signals | null {
+    return this.killedBySignal;
   }
 
   /** False from the moment it is killed: a dying environment takes no more invocations. */

@@ -104,6 +104,14 @@ export class FunctionStoppedError extends Error {
 const RUNTIME_DIR = __dirname;
 const DEFAULT_MAX_QUEUED = 1_000;
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+/**
+ * A child is born in the runtime's process group and leaves it (setsid) a moment later. A Ctrl-C to the terminal's
+ * group in that moment stays pending in the child and kills it before its code runs (libuv resets every signal to
+ * its default before exec). Such an environment is the platform's loss, not an INIT failure of the function.
+ */
+const SIGNALS_OF_THE_GROUP: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM']);
+/** Environments lost that way in a row before the waiting invocation fails after all (a signal storm, not a race). */
+const MAX_LOST_AT_BIRTH = 25;
 const NO_METRICS: Readonly<Record<string, number>> = Object.freeze({});
 
 const failure = (
@@ -140,6 +148,7 @@ export class LocalFunction implements BudgetMember {
   /** Bumped by every replaceDefinition; each environment keeps the one it was started with. */
   private generation = 0;
   private readonly generationOf = new Map<ExecutionEnvironment, number>();
+  private lostAtBirthInARow = 0;
 
   constructor(
     definition: LocalFunctionDefinition,
@@ -305,9 +314,18 @@ export class LocalFunction implements BudgetMember {
       ]).finally(() => clearTimeout(timer));
       this.counters.coldStarts += 1;
       this.counters.initDurationMs += initDurationMs;
+      this.lostAtBirthInARow = 0;
       this.adopt(environment);
     } catch (error) {
       environment?.kill();
+      const signal = environment?.exitSignal;
+      if (signal && SIGNALS_OF_THE_GROUP.has(signal) && this.lostAtBirthInARow < MAX_LOST_AT_BIRTH) {
+        this.lostAtBirthInARow += 1;
+        // The waiting invocation stays queued: dispatch() in finally starts another environment for it.
+        this.runtimeLog(`an execution environment took the process group's ${signal} while it was being created; starting another`);
+        this.options.budget.release();
+        return;
+      }
       // As on Lambda, the invocation that needed this environment fails with the INIT error.
       const invocationError = (error as { invocationError?: InvocationError }).invocationError ?? {
         errorType: 'Runtime.InitError',
