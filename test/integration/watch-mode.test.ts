@@ -9,6 +9,17 @@ const HANDLER = 'functions/api/handler.ts';
 const ACCEPTED_RESPONSE = "{ orderId: order.orderId, status: 'ACCEPTED' }";
 const respondingWith = (marker: string) => `{ orderId: order.orderId, status: 'ACCEPTED', servedBy: '${marker}' }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits until `enough()` holds: traffic counts depend on how fast a loaded machine answers, so each phase lasts until
+ * it has what the assertions need rather than a fixed time.
+ */
+const waitFor = async (what: string, enough: () => boolean, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!enough()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+};
 
 let project: Project;
 
@@ -47,10 +58,10 @@ test('a handler edit reaches the running pipeline without a failed request, and 
   const flow = new SteadyOrders(project.apiUrl, runId, 20);
   const batchesBefore = batchLines(project.lines).length;
   flow.start();
-  await sleep(2_000);
+  await waitFor('20 answers before the edit', () => flow.sent.length >= 20);
   const saved = project.edit(HANDLER, (text) => text.replace(ACCEPTED_RESPONSE, respondingWith('edited')));
   const reload = await project.waitForLine(/reloaded in .*functions\/api\/handler\.ts changed; rebuilt ApiFunction/, saved);
-  await sleep(2_000);
+  await waitFor('20 answers to requests sent after the reload', () => flow.sent.filter((sent) => sent.sentAt > reload.at).length >= 20);
   await flow.stop();
 
   expect(failedRequests(flow)).toEqual([]);
@@ -118,12 +129,13 @@ test('a stack edit changing the batch size applies to the next batches, with que
 
   const saved = project.edit('infra/config/stages.ts', (text) => text.replace(/(dev: \{[\s\S]*?batchSize: )100,/, '$13,'));
   const reload = await project.waitForLine(/reloaded in .*infra\/config\/stages\.ts changed; .*batch size 100 → 3/, saved, 60_000);
-  await sleep(4_000);
+  const batchesAfterReload = () => batchLines(project.lines).filter((batch) => batch.at > reload.at + 1_000);
+  await waitFor('four batches more than 1 s after the reload', () => batchesAfterReload().length > 3);
   await flow.stop();
 
   expect(failedRequests(flow)).toEqual([]);
   await expectStoredExactlyOnce(flow, runId);
-  const later = batchLines(project.lines).filter((batch) => batch.at > reload.at + 1_000);
+  const later = batchesAfterReload();
   expect(later.length).toBeGreaterThan(3);
   expect(later.filter((batch) => batch.records > 3)).toEqual([]);
   // The tables kept what was stored before the reload.
