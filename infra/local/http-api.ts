@@ -404,7 +404,7 @@ export const startHttpApi = async (options: {
     if (stopping) response.setHeader('connection', 'close');
     handle(request, response)
       .catch((error: Error) => {
-        if (!request.complete) {
+        if (!request.complete && request.destroyed) {
           // The client gave up before its request arrived whole: no function ran and nothing failed on our side.
           // A client-side 4xx (status 400 in the record, never sent: nobody is listening), never a 5xx.
           options.log(

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromOrderItem, type OrderItem } from '@orders-pipeline/shared';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/intrinsics';
@@ -106,8 +107,17 @@ const expectNothingLostDoubledOrAltered = async (harness: RuntimeHarness, goodOr
   const stored = await eventually('the good order stored', () => harness.storedOrder(goodOrderId), 30_000);
   expect(fromOrderItem(stored as unknown as OrderItem).order).toEqual(sampleOrder({ orderId: goodOrderId }));
   for (const orderId of refusedOrderIds) expect(await harness.storedOrder(orderId)).toBeUndefined();
-  const recordsProcessed = harness.batches.reduce((sum, batch) => sum + batch.records, 0);
-  expect(recordsProcessed).toBe(1);
+  // The item is written during the consumer's invocation, the batch is reported after it: wait for the report.
+  const recordsProcessed = () => harness.batches.reduce((sum, batch) => sum + batch.records, 0);
+  await eventually('the batch that stored the good order', () => recordsProcessed() >= 1);
+  const { Attributes } = await harness.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: harness.outputs.QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  expect(Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+  expect(recordsProcessed()).toBe(1);
 };
 
 describe('the local gateway under hostile input (dev: open API)', () => {
