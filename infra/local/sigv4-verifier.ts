@@ -47,14 +47,14 @@ export const parseAuthorization = (authorization: string): ParsedAuthorization |
   return match ? { credential: match[1], signedHeaders: match[2].split(';'), signature: match[3] } : undefined;
 };
 
+type HttpRequest = Parameters<typeof prepareRequest>[0];
+
 /**
  * The SDK's signer, made to hash the body itself as API Gateway does for execute-api: the signer would take a
  * request's `x-amz-content-sha256` header as the payload hash (S3's convention), which would let a signed request
  * carry any body. Here that header is only a signed header like any other, so a swapped body or
  * `UNSIGNED-PAYLOAD` no longer matches the signature.
  */
-type HttpRequest = Parameters<typeof prepareRequest>[0];
-
 class BodyHashingSigner extends SignatureV4 {
   async authorizationFor(request: HttpRequest, signingDate: Date): Promise<string> {
     const credentials = await this.credentialProvider();
