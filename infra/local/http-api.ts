@@ -83,6 +83,13 @@ const queryOf = (url: URL): Record<string, string | string[]> => {
   return query;
 };
 
+/**
+ * The path as the request line sent it. Routes match it as it is: WHATWG URL parsing would resolve `..`, `%2e%2e`
+ * and `\` segments (`/orders/%2e%2e/openapi.json` would become `/openapi.json`), which nothing shows API Gateway
+ * does (docs/local-runtime.md, "Paths").
+ */
+const rawPathOf = (target: string | undefined): string => (target ?? '/').split('?')[0];
+
 /** The path a SigV4 signer saw before escaping it; a malformed escape stays as sent (the signature then fails). */
 const decodedPath = (pathname: string): string => {
   try {
@@ -148,6 +155,7 @@ const toEvent = (
   route: LocalRoute,
   pathParameters: Record<string, string> | undefined,
   url: URL,
+  rawPath: string,
   context: {
     readonly requestId: string;
     readonly apiId: string;
@@ -165,7 +173,7 @@ const toEvent = (
   return {
     version: '2.0',
     routeKey: route.routeKey,
-    rawPath: url.pathname,
+    rawPath,
     rawQueryString: url.search.replace(/^\?/, ''),
     cookies,
     headers,
@@ -179,7 +187,7 @@ const toEvent = (
       domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0],
       http: {
         method: request.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: context.origin.sourceIp,
         userAgent: headers['user-agent'] ?? '',
@@ -236,7 +244,10 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
   );
 };
 
-/** One answered request, as API Gateway's metrics see it (Count, 4xx, 5xx, Latency). */
+/**
+ * One request, as API Gateway's metrics see it (Count, 4xx, 5xx, Latency). A request its client abandoned
+ * before it arrived whole is recorded as a 400: a client-side error, never a 5xx (docs/local-runtime.md).
+ */
 export interface ApiRequestRecord {
   readonly method: string;
   readonly path: string;
@@ -294,12 +305,12 @@ export const startHttpApi = async (options: {
       }
       chunks.push(chunk as Buffer);
     }
-    const matched = matchRoute(routes, request.method ?? 'GET', url.pathname);
+    const rawPath = rawPathOf(request.url);
+    const matched = matchRoute(routes, request.method ?? 'GET', rawPath);
     if (!matched) {
       const routeKeys = routes.map((route) => route.routeKey).join(', ');
-      sendProblem(response, 404, `No route matches ${request.method} ${url.pathname}. Routes: ${routeKeys}.`, {
-        'apigw-requestid': requestId,
-      });
+      options.log(`${request.method} ${rawPath} → 404: no route matches (dot segments are not resolved). Routes: ${routeKeys}.`);
+      send(response, 404, { message: 'Not Found' }, { 'apigw-requestid': requestId });
       return;
     }
     const body = Buffer.concat(chunks);
@@ -308,7 +319,7 @@ export const startHttpApi = async (options: {
       const decision = await authorizeIamRequest(
         {
           method: request.method ?? 'GET',
-          path: decodedPath(url.pathname),
+          path: decodedPath(rawPath),
           query: queryOf(url),
           headers: Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(',')])),
           body,
@@ -339,7 +350,7 @@ export const startHttpApi = async (options: {
       port: request.socket.localPort ?? 0,
       protocol: request.socket instanceof TLSSocket ? 'https' : 'http',
     };
-    const event = toEvent(request, body, matched.route, matched.pathParameters, url, { requestId, apiId, origin, iam });
+    const event = toEvent(request, body, matched.route, matched.pathParameters, url, rawPath, { requestId, apiId, origin, iam });
     const invocation = fn.invoke(event, { traceHeader: event.headers['x-amzn-trace-id'] });
     // Past the integration timeout API Gateway answers 503 and stops waiting; the function runs on regardless.
     let integrationTimer: NodeJS.Timeout | undefined;
@@ -393,6 +404,16 @@ export const startHttpApi = async (options: {
     if (stopping) response.setHeader('connection', 'close');
     handle(request, response)
       .catch((error: Error) => {
+        if (!request.complete && request.destroyed) {
+          // The client gave up before its request arrived whole: no function ran and nothing failed on our side.
+          // A client-side 4xx (status 400 in the record, never sent: nobody is listening), never a 5xx.
+          options.log(
+            `${request.method} ${rawPathOf(request.url)}: the client closed the connection before its request arrived whole (${error.message}); no function ran`,
+          );
+          response.statusCode = 400;
+          response.destroy();
+          return undefined;
+        }
         options.log(`HTTP API error: ${error.message}`);
         if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
         else response.destroy();
@@ -401,7 +422,7 @@ export const startHttpApi = async (options: {
       .then((functionError) =>
         options.onRequest?.({
           method: request.method ?? 'GET',
-          path: (request.url ?? '/').split('?')[0],
+          path: rawPathOf(request.url),
           status: response.statusCode,
           latencyMs: performance.now() - arrived,
           functionError,

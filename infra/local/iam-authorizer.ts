@@ -35,12 +35,15 @@ const amzDateOf = (value: string): Date | undefined => {
   return match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5], +match[6])) : undefined;
 };
 
+/** SigV4's date format, as API Gateway quotes dates in its answers: 20261207T013000Z. */
+const amzDate = (date: Date): string => date.toISOString().replace(/[:-]|\.\d{3}/g, '');
+
 const refuse = (message: string, hint: string): IamDecision => ({ allowed: false, message, hint });
 
 /**
  * IAM authorization of an HTTP API route, locally: the request must be signed with SigV4 (service execute-api,
  * the local region) by one of the credentials the runtime knows (the emulators' local pair), within 5 minutes
- * of now. The signature is recomputed with the SDK's signer; the caller is the IAM user `local` of the local
+ * of now, over the body as received (its SHA-256, never the `x-amz-content-sha256` header's claim). The signature is recomputed with the SDK's signer; the caller is the IAM user `local` of the local
  * account. Policies are not evaluated: on AWS the caller also needs execute-api:Invoke on the route.
  */
 export const authorizeIamRequest = async (
@@ -62,16 +65,22 @@ export const authorizeIamRequest = async (
   if (!credentials)
     return refuse('The security token included in the request is invalid.', `access key ${accessKeyId} is not the local one: ${howToSign}`);
   if (region !== options.region)
-    return refuse('Credential should be scoped to a valid region. ', `the signature is scoped to ${region}: ${howToSign}`);
+    return refuse(`Credential should be scoped to a valid region, not '${region}'. `, `the signature is scoped to ${region}: ${howToSign}`);
   if (service !== 'execute-api')
     return refuse("Credential should be scoped to correct service: 'execute-api'. ", `the signature is for ${service}: ${howToSign}`);
   const signedAt = amzDateOf(request.headers['x-amz-date'] ?? '');
   if (!signedAt) return refuse('Forbidden', `the request has no valid x-amz-date header: ${howToSign}`);
   const now = options.now ?? new Date();
-  if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
+  if (now.getTime() - signedAt.getTime() > MAX_CLOCK_SKEW_MS) {
     return refuse(
-      `Signature expired: ${request.headers['x-amz-date']} is now earlier than ${new Date(now.getTime() - MAX_CLOCK_SKEW_MS).toISOString()}`,
-      "the signature is over 5 minutes from this machine's clock: sign it again",
+      `Signature expired: ${amzDate(signedAt)} is now earlier than ${amzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS))} (${amzDate(now)} - 5 min.)`,
+      "the signature is over 5 minutes older than this machine's clock: sign it again",
+    );
+  }
+  if (signedAt.getTime() - now.getTime() > MAX_CLOCK_SKEW_MS) {
+    return refuse(
+      `Signature not yet current: ${amzDate(signedAt)} is still later than ${amzDate(new Date(now.getTime() + MAX_CLOCK_SKEW_MS))} (${amzDate(now)} + 5 min.)`,
+      "the signature is dated over 5 minutes ahead of this machine's clock: check the signer's clock and sign it again",
     );
   }
   const expected = await referenceAuthorization(
@@ -83,7 +92,7 @@ export const authorizeIamRequest = async (
   if (expected === undefined || !expected.endsWith(`Signature=${parsed.signature}`)) {
     return refuse(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-      `the signature does not match this request (its path, query, signed headers or body changed after signing, or the secret is not the local one): ${howToSign}`,
+      `the signature does not match this request (its path, query, signed headers or body changed after signing, the payload was signed as UNSIGNED-PAYLOAD, which execute-api does not accept, or the secret is not the local one): ${howToSign}`,
     );
   }
   // One IAM user per local access key, with the unique id SQS records as the SenderId of its messages, as on AWS.

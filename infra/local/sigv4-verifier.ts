@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, prepareRequest, SignatureV4 } from '@smithy/signature-v4';
 
 /** An access key pair, as a signer holds it. */
 export interface SigningCredentials {
@@ -16,7 +16,7 @@ const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
       : new Uint8Array(data);
 
 /** node:crypto behind the hash interface @smithy/signature-v4 expects (HMAC when given a secret). */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash;
 
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
@@ -47,10 +47,43 @@ export const parseAuthorization = (authorization: string): ParsedAuthorization |
   return match ? { credential: match[1], signedHeaders: match[2].split(';'), signature: match[3] } : undefined;
 };
 
+type HttpRequest = Parameters<typeof prepareRequest>[0];
+
 /**
- * What a verifier recomputes for a signed request: the SDK's own signer over exactly the headers the
- * request says it signed (values as sent, names in any case), at the given date, with the credentials
- * the verifier knows. Undefined when a signed header is missing or host is not among them.
+ * The SDK's signer, made to hash the body itself as API Gateway does for execute-api: the signer would take a
+ * request's `x-amz-content-sha256` header as the payload hash (S3's convention), which would let a signed request
+ * carry any body. Here that header is only a signed header like any other, so a swapped body or
+ * `UNSIGNED-PAYLOAD` no longer matches the signature.
+ */
+class BodyHashingSigner extends SignatureV4 {
+  async authorizationFor(request: HttpRequest, signingDate: Date): Promise<string> {
+    const credentials = await this.credentialProvider();
+    const prepared = prepareRequest(request);
+    const { longDate, shortDate } = this.formatDate(signingDate);
+    const region = await this.regionProvider();
+    const scope = createScope(shortDate, region, this.service);
+    prepared.headers['x-amz-date'] = longDate;
+    if (credentials.sessionToken) prepared.headers['x-amz-security-token'] = credentials.sessionToken;
+    const bodyHash = createHash('sha256')
+      .update(toBytes(request.body ?? ''))
+      .digest('hex');
+    const canonicalHeaders = getCanonicalHeaders(prepared);
+    const stringToSign = await this.createStringToSign(
+      longDate,
+      scope,
+      this.createCanonicalRequest(prepared, canonicalHeaders, bodyHash),
+      ALGORITHM_IDENTIFIER,
+    );
+    const signature = await this.sign(stringToSign, { signingDate });
+    return `${ALGORITHM_IDENTIFIER} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${this.getCanonicalHeaderList(canonicalHeaders)}, Signature=${signature}`;
+  }
+}
+
+/**
+ * What API Gateway recomputes for a request signed for execute-api: the canonical request over exactly the
+ * headers the request says it signed (values as sent, names in any case) and the SHA-256 of the body as
+ * received, at the given date, with the credentials the verifier knows. Undefined when a signed header is
+ * missing or host is not among them.
  */
 export const referenceAuthorization = async (
   request: {
@@ -73,15 +106,13 @@ export const referenceAuthorization = async (
     headers[name] = value;
   }
   if (headers.host === undefined) return undefined;
-  // applyChecksum off: the signer would otherwise add x-amz-content-sha256 to what it signs; one the request signed is kept.
-  const signer = new SignatureV4({
+  const signer = new BodyHashingSigner({
     credentials: scope.credentials,
     region: scope.region,
     service: scope.service,
     sha256: NodeSha256,
-    applyChecksum: false,
   });
-  const signed = await signer.sign(
+  return signer.authorizationFor(
     {
       method: request.method,
       protocol: 'https:',
@@ -91,7 +122,6 @@ export const referenceAuthorization = async (
       headers,
       body: request.body,
     },
-    { signingDate },
+    signingDate,
   );
-  return String(signed.headers.authorization);
 };

@@ -167,8 +167,15 @@ describe('order intake API (local runtime, dev stage)', () => {
     expect(await harness.storedOrder('intake-batch-1')).toBeUndefined();
   }, 30_000);
 
+  it('answers an unknown route from the front as API Gateway does: 404 {"message":"Not Found"}', async () => {
+    const response = await fetch(`${harness.runtime.apiUrl}/nope`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await jsonOf(response)).toEqual({ message: 'Not Found' });
+  });
+
   it.each([
-    ['an unknown route', () => fetch(`${harness.runtime.apiUrl}/nope`), 404],
     ['a request target that is not a path', () => rawRequest('POST //[ HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n'), 400],
     [
       'headers over the limit',

@@ -58,7 +58,7 @@ export class ExecutionEnvironment {
   /** Resolves with the INIT duration, or rejects with the INIT error. */
   readonly initialized: Promise<number>;
   /** Names this environment to the counting proxies (see caller-id.ts), unless the function sets AWS_SDK_UA_APP_ID itself. */
-  readonly callerId = callerIdFor(process.pid, nextEnvironmentNumber());
+  readonly callerId = callerIdFor(nextEnvironmentNumber());
   readonly logStreamName: string;
 
   constructor(spec: EnvironmentSpec) {

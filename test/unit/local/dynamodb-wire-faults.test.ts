@@ -1,3 +1,4 @@
+import { PT_VERSION } from '@aws-lambda-powertools/commons';
 import { crc32 } from 'node:zlib';
 import { DynamoDbWireFaults, FAULT_COUNTS, type WireResponse } from '../../../infra/local/faults/dynamodb-wire-faults';
 import { type FaultConfig, NO_FAULTS, readFaultConfig } from '../../../infra/local/faults/fault-config';
@@ -139,12 +140,26 @@ describe('readFaultConfig', () => {
 });
 
 describe('callerIdInUserAgent', () => {
+  /** The app id as Powertools leaves it (it appends its tags), escaped as the SDK writes it into the user agent. */
+  const userAgentWith = (callerId: string) =>
+    `aws-sdk-js/3.1163.0 ua/2.1 lang/js md/nodejs#22.23.3 api/dynamodb#3.1163.0 app/${`${callerId}/PT/NO-OP/${PT_VERSION}/PTEnv/AWS_Lambda_nodejs22.x`.replace(/[^!$%&'*+\-.^_`|~\w#]/g, '-')}`;
+
   it('finds the environment in the SDK user agent, whatever Powertools appends to the app id', () => {
-    const userAgent = `aws-sdk-js/3.1163.0 ua/2.1 lang/js md/nodejs#22.23.3 api/dynamodb#3.1163.0 app/${callerIdFor(2098, 2)}-PT-NO-OP-2.35.0`;
-    expect(callerIdInUserAgent(userAgent)).toBe('local-env-2098-2');
+    expect(callerIdInUserAgent(userAgentWith(callerIdFor(2)))).toBe('~2');
+    expect(callerIdInUserAgent(userAgentWith(callerIdFor(36 ** 4 - 1)))).toBe('~zzzz');
   });
 
   it('finds nothing in a user agent without one', () => {
     expect(callerIdInUserAgent('aws-sdk-js/3.1163.0 app/my-app')).toBeUndefined();
+    expect(callerIdInUserAgent('aws-sdk-js/3.1163.0 app/lemon')).toBeUndefined();
+  });
+});
+
+describe('callerIdFor', () => {
+  it("keeps the app id within the SDK's 50 characters once Powertools has appended its tags, so the SDK does not warn", () => {
+    for (const environmentNumber of [1, 35, 36 ** 4 - 1, 36 ** 4, 10 ** 9]) {
+      const appId = `${callerIdFor(environmentNumber)}/PT/NO-OP/${PT_VERSION}/PTEnv/AWS_Lambda_nodejs22.x`;
+      expect(appId.length).toBeLessThanOrEqual(50);
+    }
   });
 });
