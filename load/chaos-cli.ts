@@ -62,6 +62,14 @@ const chaosProgram = () =>
       ),
     )
     .addOption(option('--latency-ms <ms>', 'latency added to each DynamoDB batch call', wholeNumber({ min: 0 }), DEFAULT_CHAOS.latencyMs))
+    .addOption(
+      option(
+        '--storm <seconds>',
+        'a throttle storm: every DynamoDB batch call throttled for this long, from the first one',
+        wholeNumber({ min: 0 }),
+        DEFAULT_CHAOS.throttleStormSeconds,
+      ),
+    )
     .addOption(seedOption())
     .addHelpText('after', '\nRates are fractions: --throttle 0.05 throttles 5 % of the calls.');
 
@@ -76,6 +84,7 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       crash: number;
       poison: number;
       latencyMs: number;
+      storm: number;
       seed?: number;
     }>();
     return {
@@ -88,6 +97,7 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       crashRate: options.crash,
       poisonRate: options.poison,
       latencyMs: options.latencyMs,
+      throttleStormSeconds: options.storm,
       seed: options.seed ?? newSeed(),
     };
   });
@@ -99,7 +109,7 @@ export const formatReport = (report: ChaosReport): string => {
   const rows: [string, string | number][] = [
     [
       'faults',
-      `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}`,
+      `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}${o.throttleStormSeconds > 0 ? `, throttle storm ${o.throttleStormSeconds} s` : ''}`,
     ],
     [
       'faults injected on the wire',

@@ -18,6 +18,8 @@ export interface ChaosOptions {
   /** Poison messages sent straight to the queue, as a fraction of `orders`. */
   readonly poisonRate: number;
   readonly latencyMs: number;
+  /** A throttle storm: every DynamoDB batch call is throttled for this many seconds from the first one (0: none). */
+  readonly throttleStormSeconds: number;
   /** Visibility timeout for the run: short, so that retries after crashes finish in seconds. */
   readonly visibilityTimeoutSeconds: number;
   readonly consumerTimeoutSeconds: number;
@@ -34,6 +36,7 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   crashRate: 0.01,
   poisonRate: 0.01,
   latencyMs: 0,
+  throttleStormSeconds: 0,
   visibilityTimeoutSeconds: 8,
   consumerTimeoutSeconds: 6,
 };
@@ -111,6 +114,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       crashRate: options.crashRate,
       latencyMs: options.latencyMs,
       unprocessedOrderIds: [],
+      throttleStormSeconds: options.throttleStormSeconds,
     },
     seed,
   });
