@@ -70,6 +70,12 @@ const chaosProgram = () =>
         DEFAULT_CHAOS.throttleStormSeconds,
       ),
     )
+    .addOption(
+      new Option(
+        '--outlast <seconds>',
+        "the storm the consumer's redelivery backoff is sized to outlast (default: 1.25 × --storm, at least maxReceiveCount × the visibility timeout)",
+      ).argParser(wholeNumber({ min: 0 })),
+    )
     .addOption(seedOption())
     .addHelpText('after', '\nRates are fractions: --throttle 0.05 throttles 5 % of the calls.');
 
@@ -85,6 +91,7 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       poison: number;
       latencyMs: number;
       storm: number;
+      outlast?: number;
       seed?: number;
     }>();
     return {
@@ -98,6 +105,7 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       poisonRate: options.poison,
       latencyMs: options.latencyMs,
       throttleStormSeconds: options.storm,
+      ...(options.outlast === undefined ? {} : { stormToOutlastSeconds: options.outlast }),
       seed: options.seed ?? newSeed(),
     };
   });
@@ -114,6 +122,10 @@ export const formatReport = (report: ChaosReport): string => {
     [
       'faults injected on the wire',
       `${report.faultsInjected.throttledCalls} calls throttled, ${report.faultsInjected.unprocessedItems} items left unprocessed, ${report.faultsInjected.crashes} writes crashed their caller`,
+    ],
+    [
+      'redelivery backoff (consumer)',
+      `${report.redelivery.firstDelaySeconds} s after the first failed receive, doubling: ${report.redelivery.maxReceiveCount} receives span ${report.redelivery.windowSeconds} s`,
     ],
     ['orders accepted (202)', report.accepted],
     ['orders stored', report.stored],
@@ -133,6 +145,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['valid orders in the DLQ', report.validOrdersInDlq],
     ['records redelivered (retries)', report.redeliveredRecords],
     ['in-invocation retries (consumer metric)', m.unprocessedRetries ?? 0],
+    ['records held back (consumer metric)', m.recordsHeldBack ?? 0],
     [
       'failed invocations, by cause',
       Object.entries(report.failedInvocations)

@@ -13,6 +13,7 @@ describe('chaos run (small configuration)', () => {
         crashRate: 0.2,
         poisonRate: 0.02,
         latencyMs: 0,
+        throttleStormSeconds: 0,
         visibilityTimeoutSeconds: 4,
         consumerTimeoutSeconds: 3,
         // Fixed, so the faults fire the same way from run to run (timing can still reorder which call draws which).
