@@ -62,6 +62,20 @@ const chaosProgram = () =>
       ),
     )
     .addOption(option('--latency-ms <ms>', 'latency added to each DynamoDB batch call', wholeNumber({ min: 0 }), DEFAULT_CHAOS.latencyMs))
+    .addOption(
+      option(
+        '--storm <seconds>',
+        'a throttle storm: every DynamoDB batch call throttled for this long, from the first one',
+        wholeNumber({ min: 0 }),
+        DEFAULT_CHAOS.throttleStormSeconds,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--outlast <seconds>',
+        "the storm the consumer's redelivery backoff is sized to outlast (default: 1.25 × --storm, at least maxReceiveCount × the visibility timeout)",
+      ).argParser(wholeNumber({ min: 0 })),
+    )
     .addOption(seedOption())
     .addHelpText('after', '\nRates are fractions: --throttle 0.05 throttles 5 % of the calls.');
 
@@ -76,6 +90,8 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       crash: number;
       poison: number;
       latencyMs: number;
+      storm: number;
+      outlast?: number;
       seed?: number;
     }>();
     return {
@@ -88,6 +104,8 @@ export const parseChaosArgs = (args: string[]): (ChaosOptions & { readonly seed:
       crashRate: options.crash,
       poisonRate: options.poison,
       latencyMs: options.latencyMs,
+      throttleStormSeconds: options.storm,
+      ...(options.outlast === undefined ? {} : { stormToOutlastSeconds: options.outlast }),
       seed: options.seed ?? newSeed(),
     };
   });
@@ -99,11 +117,15 @@ export const formatReport = (report: ChaosReport): string => {
   const rows: [string, string | number][] = [
     [
       'faults',
-      `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}`,
+      `duplicates ${pct(o.duplicateRate)}, throttling ${pct(o.throttleRate)}, UnprocessedItems ${pct(o.unprocessedRate)}, crashes ${pct(o.crashRate)}, poison ${pct(o.poisonRate)}${o.throttleStormSeconds > 0 ? `, throttle storm ${o.throttleStormSeconds} s` : ''}`,
     ],
     [
       'faults injected on the wire',
       `${report.faultsInjected.throttledCalls} calls throttled, ${report.faultsInjected.unprocessedItems} items left unprocessed, ${report.faultsInjected.crashes} writes crashed their caller`,
+    ],
+    [
+      'redelivery backoff (consumer)',
+      `${report.redelivery.firstDelaySeconds} s after the first failed receive, doubling: ${report.redelivery.maxReceiveCount} receives span ${report.redelivery.windowSeconds} s`,
     ],
     ['orders accepted (202)', report.accepted],
     ['orders stored', report.stored],
@@ -123,6 +145,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['valid orders in the DLQ', report.validOrdersInDlq],
     ['records redelivered (retries)', report.redeliveredRecords],
     ['in-invocation retries (consumer metric)', m.unprocessedRetries ?? 0],
+    ['records held back (consumer metric)', m.recordsHeldBack ?? 0],
     [
       'failed invocations, by cause',
       Object.entries(report.failedInvocations)

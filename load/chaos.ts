@@ -1,5 +1,13 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, type OrderRequest } from '../shared-layer/src';
+import {
+  DEAD_LETTER_ATTRIBUTES,
+  ENV,
+  type OrderRequest,
+  type RedeliveryBackoff,
+  redeliveryBackoffFor,
+  redeliveryWindowSeconds,
+} from '../shared-layer/src';
+import { getStageConfig } from '../infra/config/stages';
 import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../infra/local';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { type CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
@@ -18,6 +26,13 @@ export interface ChaosOptions {
   /** Poison messages sent straight to the queue, as a fraction of `orders`. */
   readonly poisonRate: number;
   readonly latencyMs: number;
+  /** A throttle storm: every DynamoDB batch call is throttled for this many seconds from the first one (0: none). */
+  readonly throttleStormSeconds: number;
+  /**
+   * The storm the consumer's redelivery backoff is sized to outlast, as a stage declares it in minutes (chaos shortens
+   * it to the run). Absent: the longer of 1.25 × the storm and maxReceiveCount × the visibility timeout.
+   */
+  readonly stormToOutlastSeconds?: number;
   /** Visibility timeout for the run: short, so that retries after crashes finish in seconds. */
   readonly visibilityTimeoutSeconds: number;
   readonly consumerTimeoutSeconds: number;
@@ -34,12 +49,15 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   crashRate: 0.01,
   poisonRate: 0.01,
   latencyMs: 0,
+  throttleStormSeconds: 0,
   visibilityTimeoutSeconds: 8,
   consumerTimeoutSeconds: 6,
 };
 
 export interface ChaosReport {
   readonly options: ChaosOptions;
+  /** The consumer's redelivery backoff for the run, and how long maxReceiveCount receives span with it. */
+  readonly redelivery: RedeliveryBackoff & { readonly maxReceiveCount: number; readonly windowSeconds: number };
   /** The seed the run used: pass it as --seed to replay the same random choices. */
   readonly seed: number;
   /** Faults the runtime injected on the wire, by kind (throttled calls, withheld items, crashed environments). */
@@ -76,6 +94,16 @@ const poisonBody = (tag: string, kind: number): string =>
     JSON.stringify({ version: 1, order: { orderId: tag, customerId: '', currency: 'usd', items: [] }, acceptedAt: 'yesterday' }),
   ][kind % 3];
 
+/** The local pipeline runs the dev stage: its maxReceiveCount, with a backoff sized to the run's storm. */
+const redeliveryFor = (options: ChaosOptions): ChaosReport['redelivery'] => {
+  const { maxReceiveCount } = getStageConfig('dev');
+  const stormToOutlast =
+    options.stormToOutlastSeconds ??
+    Math.max(Math.ceil(options.throttleStormSeconds * 1.25), maxReceiveCount * options.visibilityTimeoutSeconds);
+  const backoff = redeliveryBackoffFor(stormToOutlast, maxReceiveCount);
+  return { ...backoff, maxReceiveCount, windowSeconds: redeliveryWindowSeconds(maxReceiveCount, backoff) };
+};
+
 /** What an interrupted chaos run had done (RunInterrupted's partial). */
 export interface PartialChaosReport {
   readonly stoppedWhile: 'starting' | 'posting' | 'settling';
@@ -98,12 +126,15 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
   const runId = `chaos-${Date.now().toString(36)}`;
   const seed = options.seed ?? newSeed();
   log(`seed ${seed} (replay with --seed ${seed})`);
+  const redelivery = redeliveryFor(options);
   log(
-    `starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s) ...`,
+    `starting the local runtime (visibility ${options.visibilityTimeoutSeconds} s, consumer timeout ${options.consumerTimeoutSeconds} s, ` +
+      `redelivery backoff from ${redelivery.firstDelaySeconds} s: ${redelivery.maxReceiveCount} receives span ${redelivery.windowSeconds} s) ...`,
   );
   const pipeline = await startPipeline('orders-chaos-', {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     timeoutOverrides: { ConsumerFunction: options.consumerTimeoutSeconds },
+    environmentOverrides: { ConsumerFunction: { [ENV.REDELIVERY_FIRST_DELAY_SECONDS]: String(redelivery.firstDelaySeconds) } },
     duplicateDeliveryRate: options.duplicateRate,
     faults: {
       throttleRate: options.throttleRate,
@@ -111,6 +142,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
       crashRate: options.crashRate,
       latencyMs: options.latencyMs,
       unprocessedOrderIds: [],
+      throttleStormSeconds: options.throttleStormSeconds,
     },
     seed,
   });
@@ -218,6 +250,7 @@ export const runChaos = async (options: ChaosOptions, log: (line: string) => voi
     const costPerMillion = measuredCostPerMillion(runtime, pipeline.dataDir, accepted.size, stored);
     return {
       options,
+      redelivery,
       seed,
       faultsInjected: {
         throttledCalls: requests[FAULT_COUNTS.throttled] ?? 0,

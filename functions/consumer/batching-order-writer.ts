@@ -39,6 +39,8 @@ interface PendingWrite {
 interface Failure {
   readonly reason: string;
   readonly cause?: unknown;
+  /** The same request can succeed later (see isRetryable): the record is held back rather than spending receives. */
+  readonly retryable: boolean;
 }
 
 // Errors after which the same request can succeed later; anything else fails its records at once.
@@ -50,7 +52,23 @@ const RETRYABLE_ERROR_NAMES = new Set([
   'ServiceUnavailable',
 ]);
 
+/** Throttling, or any answer the SDK marks as DynamoDB's own fault (a 5xx). */
+const isRetryable = (error: unknown): boolean =>
+  error instanceof Error && (RETRYABLE_ERROR_NAMES.has(error.name) || (error as { $fault?: string }).$fault === 'server');
+
 const orderIdOf = (message: OrderMessage): string => message.order.orderId;
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The promise's value, or TIMED_OUT once `deadline` (epoch ms) passes first; the promise itself runs on. */
+const beforeDeadline = async <T>(promise: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> => {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(Math.max(0, deadline - Date.now()), TIMED_OUT, { signal: timer.signal })]);
+  } finally {
+    timer.abort();
+  }
+};
 
 /**
  * Stores the orders of concurrently processed records, first write wins (see docs/design.md, "Consumer: exactly once"):
@@ -111,7 +129,9 @@ export class BatchingOrderWriter {
       for (const message of messages) {
         for (const [copy, waiter] of (waiters.get(orderIdOf(message)) ?? []).entries()) {
           if (typeof outcome === 'object') {
-            waiter.reject(new OrderNotWrittenError(orderIdOf(message), outcome.reason, { cause: outcome.cause }));
+            waiter.reject(
+              new OrderNotWrittenError(orderIdOf(message), outcome.reason, { cause: outcome.cause, retryable: outcome.retryable }),
+            );
           } else waiter.resolve(copy === 0 ? outcome : 'alreadyStored');
         }
       }
@@ -179,19 +199,28 @@ export class BatchingOrderWriter {
     attempt: (batch: OrderMessage[]) => Promise<OrderMessage[]>,
   ): Promise<{ remaining: OrderMessage[]; failure?: Failure }> {
     let remaining = messages;
+    // One call can outlast the margin (the SDK retries a throttled call itself, for seconds): it is not awaited past
+    // the budget, so the handler keeps the time to hold its records back. A write that lands later is found by the
+    // lookup when the record comes back (first write wins).
+    const budgetEndsAt = Date.now() + this.options.remainingTimeMs() - this.safetyMarginMs;
     for (let tries = 1; ; tries += 1) {
       let failure: Failure;
       try {
-        remaining = await attempt(remaining);
+        const answer = await beforeDeadline(attempt(remaining), budgetEndsAt);
+        if (answer === TIMED_OUT) {
+          return { remaining, failure: { reason: `${call.operation} did not answer before the time budget ran out`, retryable: true } };
+        }
+        remaining = answer;
         if (remaining.length === 0) return { remaining };
-        failure = { reason: `DynamoDB returned it in ${call.leftover} until the time budget ran out` };
+        failure = { reason: `DynamoDB returned it in ${call.leftover} until the time budget ran out`, retryable: true };
       } catch (error) {
         const name = error instanceof Error ? error.name : 'UnknownError';
-        failure = { reason: `${call.operation} failed with ${name}`, cause: error };
-        if (!RETRYABLE_ERROR_NAMES.has(name)) return { remaining, failure };
+        failure = { reason: `${call.operation} failed with ${name}`, cause: error, retryable: isRetryable(error) };
+        if (!failure.retryable) return { remaining, failure };
       }
       const delayMs = fullJitterDelayMs(tries, this.backoff, this.random);
-      if (this.options.remainingTimeMs() - delayMs < this.safetyMarginMs) return { remaining, failure };
+      const outOfTime = this.options.remainingTimeMs() - delayMs < this.safetyMarginMs || Date.now() + delayMs >= budgetEndsAt;
+      if (outOfTime) return { remaining, failure };
       this.stats.unprocessedRetries += remaining.length;
       await sleep(delayMs);
     }

@@ -6,7 +6,9 @@ import {
   EventType,
   MetricUnit,
   type OrderMessage,
+  type OrderNotWrittenError,
   SqsDeadLetterQueue,
+  SqsRedeliveryQueue,
   assertStorable,
   correlationIdOf,
   createDynamoDbDocumentClient,
@@ -17,13 +19,18 @@ import {
   parseOrderMessage,
   processPartialResponse,
   requireEnv,
+  requirePositiveNumberEnv,
 } from '@orders-pipeline/shared';
 import { BatchJournal } from './batch-journal';
 import { BatchingOrderWriter } from './batching-order-writer';
 import { deadLetterRecord } from './dead-letter-record';
+import { holdBack } from './hold-back';
 
+const sqs = createSqsClient();
 const store = new DynamoDbOrderStore(createDynamoDbDocumentClient(), requireEnv(ENV.ORDERS_TABLE_NAME));
-const deadLetters = new SqsDeadLetterQueue(createSqsClient(), requireEnv(ENV.DEAD_LETTER_QUEUE_URL));
+const deadLetters = new SqsDeadLetterQueue(sqs, requireEnv(ENV.DEAD_LETTER_QUEUE_URL));
+const redeliveries = new SqsRedeliveryQueue(sqs, requireEnv(ENV.QUEUE_URL));
+const redeliveryBackoff = { firstDelaySeconds: requirePositiveNumberEnv(ENV.REDELIVERY_FIRST_DELAY_SECONDS) };
 const processor = new BatchProcessor(EventType.SQS);
 
 const oldestRecordAgeMs = (records: readonly SQSRecord[], now: number): number =>
@@ -35,6 +42,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const writer = new BatchingOrderWriter(store, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
   const journal = new BatchJournal();
   let sentToDlq = 0;
+  const toHoldBack: SQSRecord[] = [];
 
   const storeRecord = async (record: SQSRecord): Promise<void> => {
     const correlationId = correlationIdOf(record);
@@ -59,6 +67,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     } catch (error) {
       journal.note(record, orderId, 'notStored', (error as Error).message);
       logger.warn('record not stored; SQS will redeliver it', { messageId: record.messageId, orderId, correlationId, error });
+      if (isErrorNamed(error, 'OrderNotWrittenError') && (error as OrderNotWrittenError).retryable) toHoldBack.push(record);
       throw error;
     }
   };
@@ -70,6 +79,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       context,
       throwOnFullBatchFailure: false,
     });
+    const unsetDelays = await holdBack(redeliveries, toHoldBack, redeliveryBackoff);
+    if (unsetDelays.length > 0) {
+      logger.warn('redelivery delay not set; those records come back after the queue visibility timeout', { unsetDelays });
+    }
     const { stats } = writer;
     metrics.addMetric('ordersStored', MetricUnit.Count, stats.ordersStored);
     metrics.addMetric('duplicatesSkipped', MetricUnit.Count, stats.duplicatesSkipped);
@@ -78,6 +91,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     metrics.addMetric('unprocessedRetries', MetricUnit.Count, stats.unprocessedRetries);
     metrics.addMetric('recordsFailed', MetricUnit.Count, response.batchItemFailures.length);
     metrics.addMetric('sentToDlq', MetricUnit.Count, sentToDlq);
+    metrics.addMetric('recordsHeldBack', MetricUnit.Count, toHoldBack.length - unsetDelays.length);
     metrics.addMetric('oldestRecordAgeMs', MetricUnit.Milliseconds, oldestRecordAgeMs(event.Records, Date.now()));
     metrics.addMetadata('correlationIds', journal.correlationIds.join(','));
     logger.info('batch processed', {
@@ -85,6 +99,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       ...stats,
       sentToDlq,
       failed: response.batchItemFailures.length,
+      heldBack: toHoldBack.length - unsetDelays.length,
       orders: journal.entries,
     });
     return response;

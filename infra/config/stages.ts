@@ -27,6 +27,11 @@ export interface StageConfig {
     readonly maxBatchingWindow: Duration;
     /** Upper bound of concurrent consumer invocations (2..1000). */
     readonly maxConcurrency: number;
+    /**
+     * How long DynamoDB may throttle (or answer 5xx) before a valid order reaches the DLQ: the stack sizes the
+     * consumer's redelivery backoff so that maxReceiveCount receives span at least this (docs/design.md, "Throttle storms").
+     */
+    readonly throttleStormToOutlast: Duration;
   };
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
@@ -68,6 +73,7 @@ const stages = {
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(1),
       maxConcurrency: 2,
+      throttleStormToOutlast: Duration.minutes(10),
     },
     maxReceiveCount: 3,
     logRetention: RetentionDays.ONE_WEEK,
@@ -94,6 +100,7 @@ const stages = {
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(2),
       maxConcurrency: 5,
+      throttleStormToOutlast: Duration.minutes(10),
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.ONE_MONTH,
@@ -120,6 +127,8 @@ const stages = {
       batchSize: 200,
       maxBatchingWindow: Duration.seconds(5),
       maxConcurrency: 20,
+      // A regional DynamoDB event or a table far over its on-demand peak can last this long; orders wait, none is lost.
+      throttleStormToOutlast: Duration.hours(1),
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.THREE_MONTHS,

@@ -29,6 +29,7 @@ export const EMF_METRICS: Readonly<Record<string, readonly EmfMetric[]>> = {
     count('duplicatesSkipped'),
     count('sentToDlq'),
     count('recordsFailed'),
+    count('recordsHeldBack'),
     count('unprocessedRetries'),
     count('batchGetCalls'),
     count('batchWriteCalls'),

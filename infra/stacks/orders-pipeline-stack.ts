@@ -10,6 +10,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/env/variables';
+import { redeliveryBackoffFor } from '../../shared-layer/src/retry/redelivery-backoff';
 import type { ApiAuth, StageConfig } from '../config/stages';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -127,6 +128,11 @@ export class OrdersPipelineStack extends Stack {
       environment: {
         [ENV.ORDERS_TABLE_NAME]: ordersTable.tableName,
         [ENV.DEAD_LETTER_QUEUE_URL]: orderQueues.deadLetterQueue.queueUrl,
+        // Failed records are held back on their own queue (ChangeMessageVisibility, granted with the event source).
+        [ENV.QUEUE_URL]: orderQueues.queue.queueUrl,
+        [ENV.REDELIVERY_FIRST_DELAY_SECONDS]: String(
+          redeliveryBackoffFor(config.consumer.throttleStormToOutlast.toSeconds(), config.maxReceiveCount).firstDelaySeconds,
+        ),
       },
     });
     consumerFunction.addToRolePolicy(new PolicyStatement({ actions: CONSUMER_TABLE_ACTIONS, resources: [ordersTable.tableArn] }));

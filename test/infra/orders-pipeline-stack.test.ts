@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV } from '@orders-pipeline/shared';
+import { ENV, redeliveryDelaySeconds, redeliveryWindowSeconds } from '@orders-pipeline/shared';
 import { OrdersPipelineStack } from '../../infra/stacks/orders-pipeline-stack';
 import { STAGE_NAMES, getStageConfig } from '../../infra/config/stages';
 import { addStage } from '../../infra/stage-app';
@@ -17,7 +17,7 @@ const orderStatusFunction = (stage: (typeof STAGE_NAMES)[number]) =>
 
 const apiFunction = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ [ENV.QUEUE_URL]: Match.anyValue() }) },
+    Environment: { Variables: Match.objectLike({ [ENV.IDEMPOTENCY_TABLE_NAME]: Match.anyValue() }) },
   });
 const mainQueue = (stage: (typeof STAGE_NAMES)[number]) =>
   onlyResource(synthStage(stage).template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
@@ -101,6 +101,23 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
       expect(propertiesOf(fn).TracingConfig).toEqual({ Mode: 'Active' });
       expect(roleActions(stage, logicalId)).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
     }
+  });
+
+  it('sizes the consumer redelivery backoff so that maxReceiveCount receives outlast the stage throttle storm, within message retention', () => {
+    const variables = (consumerFunction(stage).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const backoff = { firstDelaySeconds: Number(variables[ENV.REDELIVERY_FIRST_DELAY_SECONDS]) };
+    const window = redeliveryWindowSeconds(config.maxReceiveCount, backoff);
+    expect(window).toBeGreaterThanOrEqual(config.consumer.throttleStormToOutlast.toSeconds());
+    // The shortest such schedule: one second less and the storm would outlast the receives.
+    expect(redeliveryWindowSeconds(config.maxReceiveCount, { firstDelaySeconds: backoff.firstDelaySeconds - 1 })).toBeLessThan(
+      config.consumer.throttleStormToOutlast.toSeconds(),
+    );
+    // Held-back messages still expire at the queue's retention (SQS default, 4 days, when the template sets none).
+    const retention = (mainQueue(stage).Properties.MessageRetentionPeriod as number | undefined) ?? 4 * 86_400;
+    expect(window + redeliveryDelaySeconds(config.maxReceiveCount, backoff)).toBeLessThan(retention);
+    // It holds records back on the queue they came from, with the action the event source mapping grants.
+    expect(variables[ENV.QUEUE_URL]).toEqual({ Ref: mainQueue(stage).logicalId });
+    expect(grantedActions(stage, consumerFunction(stage).logicalId)).toContain('sqs:ChangeMessageVisibility');
   });
 
   it('gives the consumer the stage timeout and memory, and Powertools its env names', () => {

@@ -3,7 +3,14 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, type Order, type OrderRequest, buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
+import {
+  DEAD_LETTER_ATTRIBUTES,
+  ENV,
+  type Order,
+  type OrderRequest,
+  buildOrderMessage,
+  serializeOrderMessage,
+} from '@orders-pipeline/shared';
 import { inspectDeadLetters } from '../../ops/dlq/inspect';
 import { MAX_RECEIVES_REASON } from '../../ops/dlq/dead-letter-view';
 import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';
@@ -67,6 +74,8 @@ describe('DLQ of a pipeline whose DynamoDB never takes some orders', () => {
   const failing = new RuntimeHarness({
     visibilityTimeoutSeconds: 4,
     timeoutOverrides: { ConsumerFunction: 3 },
+    // The redelivery backoff shortened from the stage's 10-minute storm to 1 s, 2 s, 4 s as well.
+    environmentOverrides: { ConsumerFunction: { [ENV.REDELIVERY_FIRST_DELAY_SECONDS]: '1' } },
     faults: { ...NO_FAULTS, unprocessedOrderIds: orderIds },
   });
   // The same data directory, faults off: what an operator redrives into once the cause is fixed.

@@ -5,7 +5,7 @@ import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/share
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 
-/** A DynamoDB that accepts connections and never answers: the consumer hangs until its timeout. */
+/** An endpoint that accepts connections and never answers. */
 const startHungEndpoint = async (): Promise<{ url: string; server: Server; sockets: Set<Socket> }> => {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => sockets.add(socket));
@@ -19,10 +19,12 @@ describe('local runtime: a consumer invocation that times out', () => {
 
   beforeAll(async () => {
     hung = await startHungEndpoint();
+    // DynamoDB and SQS both hang: the writer gives up on DynamoDB at its time budget, then the call that would hold the
+    // records back (ChangeMessageVisibilityBatch) hangs until the invocation times out.
     harness = new RuntimeHarness({
       visibilityTimeoutSeconds: 3,
       timeoutOverrides: { ConsumerFunction: 2 },
-      environmentOverrides: { ConsumerFunction: { AWS_ENDPOINT_URL_DYNAMODB: hung.url } },
+      environmentOverrides: { ConsumerFunction: { AWS_ENDPOINT_URL_DYNAMODB: hung.url, AWS_ENDPOINT_URL_SQS: hung.url } },
     });
     await harness.start();
   }, 60_000);

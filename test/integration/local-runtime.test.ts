@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
+import { ENV, buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { getStageConfig } from '../../infra/config/stages';
 import { sampleOrder } from '../support/fixtures';
 import { NO_FAULTS } from '../../infra/local';
@@ -18,6 +18,8 @@ describe('local runtime (dev stage)', () => {
   const harness = runtimeForSuite({
     visibilityTimeoutSeconds: 4,
     timeoutOverrides: { ConsumerFunction: 3 },
+    // The redelivery backoff shortened from the stage's 10-minute storm to 1 s, 2 s, 4 s as well.
+    environmentOverrides: { ConsumerFunction: { [ENV.REDELIVERY_FIRST_DELAY_SECONDS]: '1' } },
     faults: { ...NO_FAULTS, unprocessedOrderIds: STUCK },
   });
 

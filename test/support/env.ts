@@ -14,3 +14,4 @@ process.env[ENV.POWERTOOLS_METRICS_NAMESPACE] ??= 'OrdersPipelineTest';
 // Keep test output readable: Powertools logs only problems and does not print EMF blobs.
 process.env[ENV.POWERTOOLS_LOG_LEVEL] ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env[ENV.REDELIVERY_FIRST_DELAY_SECONDS] ??= '30';

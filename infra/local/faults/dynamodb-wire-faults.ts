@@ -68,11 +68,14 @@ const throttled = (operation: string): WireResponse =>
  */
 export class DynamoDbWireFaults {
   private readonly stuck: ReadonlySet<string>;
+  /** When the throttle storm ends: set by the first faulted call, so the storm meets the traffic whenever it starts. */
+  private stormEndsAt: number | undefined;
 
   constructor(
     private readonly config: FaultConfig,
     private readonly draws: FaultDraws,
     private readonly count: (key: string) => void,
+    private readonly now: () => number = Date.now,
   ) {
     this.stuck = new Set(config.unprocessedOrderIds);
   }
@@ -84,6 +87,10 @@ export class DynamoDbWireFaults {
 
   async handle(operation: string, body: Buffer, forward: (body: Buffer) => Promise<WireResponse>): Promise<WireOutcome> {
     if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
+    if (this.inStorm()) {
+      this.count(FAULT_COUNTS.throttled);
+      return { response: throttled(operation), crashCaller: false };
+    }
     if (this.draws.throttle() < this.config.throttleRate) {
       this.count(FAULT_COUNTS.throttled);
       return { response: throttled(operation), crashCaller: false };
@@ -105,6 +112,12 @@ export class DynamoDbWireFaults {
     const crashCaller = response.status === 200 && this.draws.crash() < this.config.crashRate;
     if (crashCaller) this.count(FAULT_COUNTS.crashes);
     return { response, crashCaller };
+  }
+
+  private inStorm(): boolean {
+    if (this.config.throttleStormSeconds <= 0) return false;
+    this.stormEndsAt ??= this.now() + this.config.throttleStormSeconds * 1000;
+    return this.now() < this.stormEndsAt;
   }
 
   private splitWrites(requestItems: RequestsByTable): { toWrite: RequestsByTable; withheld: RequestsByTable } {

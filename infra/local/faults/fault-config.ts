@@ -18,16 +18,28 @@ export interface FaultConfig {
   readonly latencyMs: number;
   /** Orders that BatchWriteItem always returns as UnprocessedItems (a hot partition): they fail every time. */
   readonly unprocessedOrderIds: readonly string[];
+  /**
+   * A throttle storm: from the first BatchWriteItem or BatchGetItem call, every such call is throttled for this many
+   * seconds (0: none). What a table far over its capacity does for minutes on end.
+   */
+  readonly throttleStormSeconds: number;
 }
 
-export const NO_FAULTS: FaultConfig = { throttleRate: 0, unprocessedRate: 0, crashRate: 0, latencyMs: 0, unprocessedOrderIds: [] };
+export const NO_FAULTS: FaultConfig = {
+  throttleRate: 0,
+  unprocessedRate: 0,
+  crashRate: 0,
+  latencyMs: 0,
+  unprocessedOrderIds: [],
+  throttleStormSeconds: 0,
+};
 
 export class InvalidFaultConfigError extends Error {
   override readonly name = 'InvalidFaultConfigError';
 }
 
 const RATES = ['throttleRate', 'unprocessedRate', 'crashRate'] as const;
-const KNOWN_KEYS = new Set<string>([...RATES, 'latencyMs', 'unprocessedOrderIds']);
+const KNOWN_KEYS = new Set<string>([...RATES, 'latencyMs', 'unprocessedOrderIds', 'throttleStormSeconds']);
 
 /** Checks a partial configuration and fills the rest with no faults; says what to fix when it is wrong. */
 export const faultConfig = (partial: Readonly<Record<string, unknown>>, source = 'the fault configuration'): FaultConfig => {
@@ -43,6 +55,9 @@ export const faultConfig = (partial: Readonly<Record<string, unknown>>, source =
   }
   if (typeof config.latencyMs !== 'number' || !(config.latencyMs >= 0)) {
     throw new InvalidFaultConfigError(`${source}: latencyMs must be a non-negative number`);
+  }
+  if (typeof config.throttleStormSeconds !== 'number' || !(config.throttleStormSeconds >= 0)) {
+    throw new InvalidFaultConfigError(`${source}: throttleStormSeconds must be a non-negative number of seconds`);
   }
   if (!Array.isArray(config.unprocessedOrderIds) || config.unprocessedOrderIds.some((id) => typeof id !== 'string')) {
     throw new InvalidFaultConfigError(`${source}: unprocessedOrderIds must be a list of order ids`);

@@ -28,13 +28,24 @@ export class InvalidOrderMessageError extends Error {
 /** DynamoDB left the order unwritten when the invocation's time budget ran out; SQS will redeliver it. */
 export class OrderNotWrittenError extends Error {
   override readonly name = 'OrderNotWrittenError';
+  /**
+   * DynamoDB may take it later (throttling, a 5xx, items it left unprocessed): the consumer holds the record back by
+   * its receive count instead of letting it spend its receives. False for an error no wait can fix.
+   */
+  readonly retryable: boolean;
   constructor(
     readonly orderId: string,
     reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
-    super(`Order ${orderId} was not written: ${reason}`, options);
+    super(`Order ${orderId} was not written: ${reason}`, { cause: options?.cause });
+    this.retryable = options?.retryable ?? false;
   }
+}
+
+/** A variable the stack sets holds a value the function cannot use. */
+export class InvalidEnvironmentError extends Error {
+  override readonly name = 'InvalidEnvironmentError';
 }
 
 export const isErrorNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;

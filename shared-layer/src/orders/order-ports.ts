@@ -34,3 +34,21 @@ export interface OrderStore {
   writeBatch(messages: readonly OrderMessage[]): Promise<BatchWriteOutcome>;
   findStored(orderIds: readonly string[]): Promise<LookupOutcome>;
 }
+
+/** A received message to hold back: its receipt handle and how long SQS is to keep it invisible. */
+export interface DelayedRedelivery {
+  readonly receiptHandle: string;
+  readonly delaySeconds: number;
+}
+
+/** A delay the queue did not set, and why: the message comes back after the queue's own visibility timeout. */
+export interface UnsetDelay {
+  readonly redelivery: DelayedRedelivery;
+  readonly reason: string;
+}
+
+/** Holds failed messages back before their next delivery (SQS: ChangeMessageVisibility). Adapters live in ../clients. */
+export interface RedeliveryQueue {
+  /** Resolves with the delays it could not set; never rejects, since a delay not set only brings a message back sooner. */
+  delay(redeliveries: readonly DelayedRedelivery[]): Promise<readonly UnsetDelay[]>;
+}

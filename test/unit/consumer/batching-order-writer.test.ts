@@ -1,4 +1,4 @@
-import { type OrderMessage, isErrorNamed } from '@orders-pipeline/shared';
+import { type OrderMessage, type OrderStore, isErrorNamed } from '@orders-pipeline/shared';
 import { BatchingOrderWriter } from '../../../functions/consumer/batching-order-writer';
 import { orderMessage } from '../../support/fixtures';
 import { ScriptedOrderStore, type WriteScript, namedError } from '../../support/scripted-order-store';
@@ -127,6 +127,40 @@ describe('BatchingOrderWriter', () => {
 
     expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
     expect(store.calls).toHaveLength(3);
+  });
+
+  it('marks throttling and server faults as retryable, and an error no retry can fix as not', async () => {
+    const throttledStore = new ScriptedOrderStore(() => namedError('ProvisionedThroughputExceededException'));
+    const serverFault = new ScriptedOrderStore(() => Object.assign(namedError('SomeNewServerError'), { $fault: 'server' }));
+    const invalid = new ScriptedOrderStore(() => namedError('ValidationException'));
+    const outOfTime = { remainingTimeMs: () => 1_100, backoff: noDelay };
+
+    const reasons = await Promise.all(
+      [throttledStore, serverFault, invalid].map(async (store) => {
+        const [result] = await writeAll(new BatchingOrderWriter(store, outOfTime), messages(1));
+        return ((result as PromiseRejectedResult).reason as { retryable: boolean }).retryable;
+      }),
+    );
+
+    expect(reasons).toEqual([true, true, false]);
+  });
+
+  it('stops waiting for a call that outlasts the time budget, and fails its records as retryable', async () => {
+    const hung: OrderStore = {
+      maxBatchSize: 25,
+      maxLookupSize: 100,
+      writeBatch: () => new Promise(() => {}),
+      findStored: async () => ({ stored: new Set(), unprocessed: [] }),
+    };
+    const writer = new BatchingOrderWriter(hung, { remainingTimeMs: () => 1_200, safetyMarginMs: 1_000, backoff: noDelay });
+
+    const started = Date.now();
+    const [result] = await writeAll(writer, messages(1));
+
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const failure = (result as PromiseRejectedResult).reason as Error & { retryable: boolean };
+    expect(failure.message).toMatch(/BatchWriteItem did not answer before the time budget ran out/);
+    expect(failure.retryable).toBe(true);
   });
 
   it('fails the chunk at once on an error no retry can fix, leaving other chunks written', async () => {

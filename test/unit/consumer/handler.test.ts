@@ -1,4 +1,4 @@
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
@@ -24,7 +24,16 @@ describe('consumer handler', () => {
     sqs.reset();
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
   });
+
+  const heldBack = () =>
+    sqs
+      .commandCalls(ChangeMessageVisibilityBatchCommand)
+      .flatMap((call) =>
+        (call.args[0].input.Entries ?? []).map((entry) => [call.args[0].input.QueueUrl, entry.ReceiptHandle, entry.VisibilityTimeout]),
+      );
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
   it('stores a batch of 30 orders in two BatchWriteItem calls and reports no failures', async () => {
     dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
@@ -57,6 +66,50 @@ describe('consumer handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ord-1' }, { itemIdentifier: 'msg-ord-2' }]);
   });
 
+  it('holds throttled records back on their queue by receive count (the test stage: 30 s doubling), still reporting them as failures', async () => {
+    dynamo.on(BatchWriteCommand).rejects(throttled());
+    const event = eventOf(['ord-1', 'ord-2']);
+    event.Records[1].attributes.ApproximateReceiveCount = '3';
+
+    const response = await handler(event, fakeContext('orders-consumer', 1_200));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ord-1' }, { itemIdentifier: 'msg-ord-2' }]);
+    const queue = process.env[ENV.QUEUE_URL];
+    expect(heldBack()).toEqual([
+      [queue, 'handle-msg-ord-1', 30],
+      [queue, 'handle-msg-ord-2', 120],
+    ]);
+  });
+
+  it('holds back records DynamoDB keeps returning as UnprocessedItems, and only those', async () => {
+    dynamo.on(BatchWriteCommand).callsFake((input) => {
+      const stuck = putRequestsOf(input).filter((request) => request.PutRequest.Item.orderId === 'ord-2');
+      return { UnprocessedItems: stuck.length ? { [TABLE]: stuck } : {} };
+    });
+
+    await handler(eventOf(['ord-1', 'ord-2']), fakeContext('orders-consumer', 1_200));
+
+    expect(heldBack()).toEqual([[process.env[ENV.QUEUE_URL], 'handle-msg-ord-2', 30]]);
+  });
+
+  it('leaves a record that failed with an error no wait can fix to the queue visibility timeout', async () => {
+    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('bad item'), { name: 'ValidationException' }));
+
+    const response = await handler(eventOf(['ord-1']), fakeContext('orders-consumer'));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ord-1' }]);
+    expect(heldBack()).toEqual([]);
+  });
+
+  it('still reports the failed records when SQS does not set their delay', async () => {
+    dynamo.on(BatchWriteCommand).rejects(throttled());
+    sqs.on(ChangeMessageVisibilityBatchCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+
+    const response = await handler(eventOf(['ord-1']), fakeContext('orders-consumer', 1_200));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-ord-1' }]);
+  });
+
   it('sends a malformed record to the DLQ at once with the reason, and stores the rest', async () => {
     dynamo.on(BatchWriteCommand).resolves({});
     const event = eventOf(['ord-1']);
@@ -66,6 +119,7 @@ describe('consumer handler', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(1);
+    expect(heldBack()).toEqual([]);
     const [deadLetter] = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
     expect(deadLetter.QueueUrl).toBe(process.env[ENV.DEAD_LETTER_QUEUE_URL]);
     expect(deadLetter.MessageBody).toBe('{"version":2,"order":{}}');

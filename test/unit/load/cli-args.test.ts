@@ -32,11 +32,12 @@ describe('bench arguments', () => {
 describe('chaos arguments', () => {
   it('starts from the defaults and reads rates as fractions and counts as whole numbers', () => {
     expect(parseChaosArgs(['--seed', '7'])).toEqual({ ...DEFAULT_CHAOS, seed: 7 });
-    expect(parseChaosArgs(['--orders', '200', '--throttle', '0.2', '--latency-ms', '5', '--seed', '7'])).toEqual({
+    expect(parseChaosArgs(['--orders', '200', '--throttle', '0.2', '--latency-ms', '5', '--storm', '90', '--seed', '7'])).toEqual({
       ...DEFAULT_CHAOS,
       orders: 200,
       throttleRate: 0.2,
       latencyMs: 5,
+      throttleStormSeconds: 90,
       seed: 7,
     });
   });

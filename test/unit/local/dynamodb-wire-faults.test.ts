@@ -28,11 +28,14 @@ const dynamoDb = () => {
   return { sent, forward };
 };
 
-const faultsWith = (config: Partial<FaultConfig>, random: () => number) => {
+const faultsWith = (config: Partial<FaultConfig>, random: () => number, now: () => number = Date.now) => {
   const counts: string[] = [];
   return {
-    faults: new DynamoDbWireFaults({ ...NO_FAULTS, ...config }, { throttle: random, unprocessed: random, crash: random }, (key) =>
-      counts.push(key),
+    faults: new DynamoDbWireFaults(
+      { ...NO_FAULTS, ...config },
+      { throttle: random, unprocessed: random, crash: random },
+      (key) => counts.push(key),
+      now,
     ),
     counts,
   };
@@ -101,6 +104,24 @@ describe('DynamoDbWireFaults', () => {
     expect(counts).toEqual([]);
   });
 
+  it('throttles every batch call from the first one until the storm has lasted its seconds, then forwards again', async () => {
+    const upstream = dynamoDb();
+    let clock = 1_000_000;
+    const { faults, counts } = faultsWith({ throttleStormSeconds: 60 }, never, () => clock);
+
+    clock += 30_000; // the storm starts with the first call, not with the runtime
+    const first = await faults.handle('BatchGetItem', Buffer.from('{}'), upstream.forward);
+    clock += 59_999;
+    const last = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), upstream.forward);
+    clock += 1;
+    const after = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), upstream.forward);
+
+    expect([first, last, after].map(({ response }) => response.status)).toEqual([400, 400, 200]);
+    expect(JSON.parse(last.response.body.toString()).__type).toMatch(/#ProvisionedThroughputExceededException$/);
+    expect(upstream.sent).toHaveLength(1);
+    expect(counts).toEqual([FAULT_COUNTS.throttled, FAULT_COUNTS.throttled]);
+  });
+
   it('crashes the caller only after a write went through', async () => {
     const { faults, counts } = faultsWith({ crashRate: 1 }, always);
     const written = await faults.handle('BatchWriteItem', batchWriteBody(['o1']), dynamoDb().forward);
@@ -133,6 +154,7 @@ describe('readFaultConfig', () => {
     ['a rate above 1', '{"crashRate":5}', /crashRate must be a number from 0 to 1/],
     ['a rate that is not a number', '{"crashRate":"0.1"}', /crashRate must be a number from 0 to 1/],
     ['a negative latency', '{"latencyMs":-1}', /latencyMs/],
+    ['a negative storm', '{"throttleStormSeconds":-5}', /throttleStormSeconds must be a non-negative number/],
     ['stuck ids that are not a list', '{"unprocessedOrderIds":"a"}', /unprocessedOrderIds/],
   ])('refuses %s with a message saying what to fix', (_case, raw, message) => {
     expect(() => readFaultConfig(raw)).toThrow(message);
