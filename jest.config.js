@@ -9,6 +9,11 @@ const shared = {
 };
 
 module.exports = {
+  // Jest's default is one worker fewer than the cores: on 2 cores, one file at a time. Most integration files wait
+  // (on runtimes starting, batch windows, visibility timeouts) rather than compute, so three at a time keep 2 cores
+  // busy; docs/testing.md has the measurement. `--maxWorkers` on the command line still wins.
+  maxWorkers: 3,
+  testSequencer: '<rootDir>/test/support/slow-first-sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     // Property-based runs of the API handler (10,000 bodies by default, FUZZ_RUNS for more): a project of its own so
