@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { LocalBuild } from '../constructs/local-build';
-import { addStage, cdkJsonContext } from '../stage-app';
 
 export interface CfnResource {
   readonly Type: string;
@@ -45,6 +44,9 @@ const localBuilds = (stack: Stack): Record<string, LocalBuild> => {
 export const synthesizeStage = (stageName: string, outdir: string): StageAssembly => {
   // The template checks CDK runs on every synth (a WebAssembly rule engine) cost seconds of CPU per start
   // and change nothing in the template; `npm run synth` and `cdk synth` still run them.
+  // Required here, not imported: the stage's constructs take seconds to load, and most importers of this module
+  // (the runtime reading a template, tests reading a synthesized assembly back) never synthesize.
+  const { addStage, cdkJsonContext } = require('../stage-app') as typeof import('../stage-app');
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: cdkJsonContext() });
   const { stack } = addStage(app, stageName);
   return synthesizeStack(app, stack);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createEphemeralDir, type EphemeralDir, type LocalRuntime, startLocalRuntime } from '../../infra/local';
 import { eventually } from '../support/local-runtime-harness';
+import { cachedSynthesis } from '../support/synth-cache';
 import { synthesizeProbe } from './probe-stack';
 
 /** What the probe reports of one invocation (test/conformance/probe/index.js). */
@@ -36,7 +37,7 @@ export class ProbeRuntime {
         dataDir: data.path,
         ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
         visibilityTimeoutSeconds: 3,
-        synthesize: synthesizeProbe,
+        synthesize: cachedSynthesis('conformance-probe', synthesizeProbe) ?? synthesizeProbe,
       });
       return new ProbeRuntime(runtime, data);
     } catch (error) {

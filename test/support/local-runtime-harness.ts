@@ -10,6 +10,7 @@ import {
   createEphemeralDir,
   startPipelineIn,
 } from '../../infra/local';
+import { cachedSynthesis } from './synth-cache';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */
 export class RuntimeHarness {
@@ -34,7 +35,7 @@ export class RuntimeHarness {
   }
 
   async start(): Promise<this> {
-    this.pipeline = await startPipelineIn(this.dataDir, this.overrides);
+    this.pipeline = await startPipelineIn(this.dataDir, { synthesize: cachedSynthesis('dev'), ...this.overrides });
     return this;
   }
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +91,19 @@ const freePort = (): Promise<number> =>
   });
 
 const MISSING_MODULE = /No module named '([^']+)'/;
+
+/**
+ * Why moto's server cannot run here (the same one-line reasons startMotoServer's MotoUnavailableError gives), or
+ * undefined when python3 imports it; for callers that must decide before starting anything (a test's visible skip).
+ */
+export const motoUnavailableReason = (): string | undefined => {
+  const probe = spawnSync('python3', ['-c', 'import moto.server'], { encoding: 'utf8', timeout: 30_000 });
+  if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return `python3 not found on PATH: install Python 3, then ${INSTALL_HINT}`;
+  }
+  const missing = MISSING_MODULE.exec(probe.stderr ?? '')?.[1];
+  return missing ? `python3 has no moto server (no module ${missing}): ${INSTALL_HINT}` : undefined;
+};
 
 const startOnce = async (port: number, log: (line: string) => void): Promise<MotoServer> => {
   // Own process group: a terminal's Ctrl-C is for the validate run, which stops the server itself.

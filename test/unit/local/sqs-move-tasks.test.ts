@@ -204,7 +204,8 @@ describe('MessageMoveTasks', () => {
       message: 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
     });
     sqs.advance(5_000);
-    expect(() => tasks.start({ SourceArn: dlq.arn })).not.toThrow();
+    const { TaskHandle } = tasks.start({ SourceArn: dlq.arn });
+    expect(decodeTaskHandle(TaskHandle)).toEqual({ taskId: 'task-2', sourceArn: dlq.arn });
   });
 
   it('cancels a running task: nothing more moves, what moved stays moved, CANCELLING then CANCELLED', () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateLoad, type LoadGeneratorOptions } from '../../../load/lib/load-generator';
-import type { RequestAuth } from '../../../load/lib/request-auth';
+import { generateLoad, type LoadGeneratorOptions } from '../../load/lib/load-generator';
+import type { RequestAuth } from '../../load/lib/request-auth';
 
 /** A stand-in intake API: accepts every order but those whose id ends in 7, records each request's authorization. */
 class FakeIntake {
