@@ -30,13 +30,16 @@ describe('npm run trace (local runtime)', () => {
       body: JSON.stringify(order),
     });
   const steps = (journey: Journey) => journey.steps.map((step) => `${step.step}: ${step.detail}`);
+  // The consumer writes the table first and logs its batch line after: a journey is complete once both show.
+  const storedAndLogged = async (orderId: string): Promise<Journey> =>
+    eventually(`${orderId} stored and its delivery logged`, async () => {
+      const traced = await trace(orderId);
+      return traced.status === 'STORED' && traced.steps.some((step) => step.step === 'received') ? traced : undefined;
+    });
 
   it('traces a stored order: accepted with its correlation id, delivered once, stored', async () => {
     await post(sampleOrder({ orderId: 'trace-stored' }), { 'x-correlation-id': 'trace-req-1' });
-    const journey = await eventually('the order stored', async () => {
-      const traced = await trace('trace-stored');
-      return traced.status === 'STORED' ? traced : undefined;
-    });
+    const journey = await storedAndLogged('trace-stored');
 
     expect(steps(journey)).toEqual([
       expect.stringMatching(/^accepted: POST \/orders, correlation id trace-req-1, invocation \S+$/),
@@ -102,10 +105,7 @@ describe('npm run trace (local runtime)', () => {
       queueUrl: harness.outputs.QueueUrl,
       filter: (letter) => letter.orderId === 'trace-redriven',
     });
-    const journey = await eventually('the redriven order stored', async () => {
-      const traced = await trace('trace-redriven');
-      return traced.status === 'STORED' ? traced : undefined;
-    });
+    const journey = await storedAndLogged('trace-redriven');
 
     expect(steps(journey)).toEqual([
       expect.stringMatching(/^redriven: back on the order queue from DLQ message \S+$/),
