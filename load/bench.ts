@@ -472,8 +472,10 @@ export const runBench = async (
     );
     report.floors = { sendMessage, sendMessageBatch, batchWriteItem };
 
-    // Each intake phase is bounded in time, so a slow front cannot stretch the run.
-    const intakeSeconds = Math.max(5, Math.round(30 * scale));
+    // Each intake phase is bounded in time, so a stuck front cannot stretch the run. The bound is far above what a
+    // phase takes (100 orders in well under a second on an idle 2-core machine): a loaded machine (a full test run
+    // beside other work) took over 5 s, and a phase cut short would report fewer orders than it was given.
+    const intakeSeconds = Math.max(20, Math.round(30 * scale));
     // Functions run in-process below; their environment, as the runtime would give it.
     process.env[ENV.QUEUE_URL] = floorQueue;
     process.env[ENV.IDEMPOTENCY_TABLE_NAME] = 'bench-unused-without-idempotency-key';
