@@ -174,7 +174,7 @@ const acceptToStored = async (
   signal?: AbortSignal,
 ): Promise<AcceptToStored> => {
   const firstBatch = pipeline.batches.length;
-  await generateLoad(
+  const { accepted } = await generateLoad(
     {
       url: pipeline.runtime.apiUrl,
       runId,
@@ -188,11 +188,19 @@ const acceptToStored = async (
     },
     { signal },
   );
+  const storedSamples = () =>
+    pipeline.batches
+      .slice(firstBatch)
+      .filter((batch) => batch.functionName.includes('Consumer'))
+      .flatMap((batch) => batch.sentToDoneMs);
+  // The event source reports a batch after it has deleted the batch's records, so the queue can look empty and
+  // quiet before the last report: wait for a sample per accepted order first (bounded like the drain).
+  const deadline = Date.now() + 3 * 60_000;
+  while (storedSamples().length < accepted.length && Date.now() < deadline && !signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await drain(pipeline, signal);
-  const samples = pipeline.batches
-    .slice(firstBatch)
-    .filter((batch) => batch.functionName.includes('Consumer'))
-    .flatMap((batch) => batch.sentToDoneMs);
+  const samples = storedSamples();
   const { p50, p99 } = summarizeLatencies(samples);
   return {
     ordersPerSecond: LATENCY_SETTING.ordersPerSecond,

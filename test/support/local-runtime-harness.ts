@@ -35,7 +35,8 @@ export class RuntimeHarness {
   }
 
   async start(): Promise<this> {
-    this.pipeline = await startPipelineIn(this.dataDir, { synthesize: cachedSynthesis('dev'), ...this.overrides });
+    const stage = this.overrides.stage ?? 'dev';
+    this.pipeline = await startPipelineIn(this.dataDir, { synthesize: cachedSynthesis(stage), ...this.overrides });
     return this;
   }
 
