@@ -14,8 +14,25 @@ export interface FunctionSettings {
   readonly timeout: Duration;
 }
 
+/**
+ * The load a stage is built for and what it promises under it. `npm run plan` models the stage against it and
+ * `npm run validate` fails a stage whose settings cannot hold it (see docs/capacity.md).
+ */
+export interface DesignLoad {
+  /** Orders a second on an ordinary busy day. */
+  readonly ordersPerSecond: number;
+  /** A spike: this many times the rate, for this long. */
+  readonly spikeFactor: number;
+  readonly spikeMinutes: number;
+  /** Accept → stored, 99th percentile, through the spike and its drain. */
+  readonly acceptedToStoredP99Seconds: number;
+  /** Orders per request the design assumes (1: POST /orders; more: POST /orders/batch). */
+  readonly ordersPerRequest: number;
+}
+
 export interface StageConfig {
   readonly stageName: string;
+  readonly designLoad: DesignLoad;
   readonly api: FunctionSettings & {
     readonly auth: ApiAuth;
     readonly throttlingRateLimit: number;
@@ -61,6 +78,7 @@ export interface StageConfig {
 const stages = {
   dev: {
     stageName: 'dev',
+    designLoad: { ordersPerSecond: 2, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     consumer: {
       memorySizeMb: 512,
@@ -87,6 +105,7 @@ const stages = {
   },
   staging: {
     stageName: 'staging',
+    designLoad: { ordersPerSecond: 10, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 200, throttlingBurstLimit: 400 },
     consumer: {
       memorySizeMb: 512,
@@ -113,6 +132,7 @@ const stages = {
   },
   prod: {
     stageName: 'prod',
+    designLoad: { ordersPerSecond: 50, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
     api: { memorySizeMb: 512, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 1000, throttlingBurstLimit: 2000 },
     consumer: {
       memorySizeMb: 1024,
