@@ -27,10 +27,12 @@ const PROVISIONED_BLOG =
   'AWS News Blog, "AWS Lambda enhances event processing with provisioned mode for SQS event-source mapping" (GA 2025-11-14), aws.amazon.com/blogs/aws/aws-lambda-enhances-sqs-processing-with-new-provisioned-mode-3x-faster-scaling-16x-higher-capacity';
 const DDB_ON_DEMAND =
   'Amazon DynamoDB Developer Guide, "DynamoDB on-demand capacity mode" (Initial throughput and scaling properties), docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html';
-const DDB_QUOTAS = 'Amazon DynamoDB Developer Guide, "Quotas in Amazon DynamoDB", docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html';
+const DDB_QUOTAS =
+  'Amazon DynamoDB Developer Guide, "Quotas in Amazon DynamoDB", docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html';
 const APIGW_QUOTAS =
   'Amazon API Gateway Developer Guide, "Amazon API Gateway quotas", docs.aws.amazon.com/apigateway/latest/developerguide/limits.html';
-const SQS_QUOTAS = 'Amazon SQS Developer Guide, "Amazon SQS standard queue quotas", docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html';
+const SQS_QUOTAS =
+  'Amazon SQS Developer Guide, "Amazon SQS standard queue quotas", docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html';
 
 export const AWS_MODEL = {
   lambdaScalingPer10Seconds: {
@@ -62,7 +64,8 @@ export const AWS_MODEL = {
     value: 100,
     unit: 'concurrent executions',
     rule: 'Lambda keeps this much of the account concurrency unreserved; reserved concurrency can take the rest.',
-    source: 'AWS Lambda Developer Guide, "Configuring reserved concurrency", docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html',
+    source:
+      'AWS Lambda Developer Guide, "Configuring reserved concurrency", docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html',
     checked: CHECKED,
     confirmed: true,
   },
@@ -79,7 +82,8 @@ export const AWS_MODEL = {
     value: 1769,
     unit: 'MB of memory per vCPU',
     rule: 'Lambda gives CPU in proportion to memory; at 1,769 MB a function has the equivalent of one vCPU.',
-    source: 'AWS Lambda Developer Guide, "Configure Lambda function memory", docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html',
+    source:
+      'AWS Lambda Developer Guide, "Configure Lambda function memory", docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html',
     checked: CHECKED,
     confirmed: true,
   },

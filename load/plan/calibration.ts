@@ -53,19 +53,28 @@ const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 
  */
 export const measureWork = async (
   run: CalibrationRun,
-  commit: string,
+  root: string,
   log: (line: string) => void,
-): Promise<{ work: MeasuredWork; devTemplate: Readonly<Record<string, unknown>> }> => {
-  log(`calibration: starting the local pipeline (dev stage settings) ...`);
+): Promise<{ work: MeasuredWork; devTemplate: Readonly<Record<string, unknown>>; file: string }> => {
+  const commit = currentCommit(root);
+  log('calibration: starting the local pipeline (dev stage settings) ...');
   const pipeline = await startPipeline('orders-plan-');
   try {
-    return { work: await measureOn(pipeline, run, commit, log), devTemplate: pipeline.runtime.assembly.template as never };
+    const work = await measureOn(pipeline, run, commit, log);
+    const file = calibrationFile(root, commit);
+    writeCachedWork(file, work);
+    return { work, devTemplate: pipeline.runtime.assembly.template as never, file };
   } finally {
     await pipeline.stop();
   }
 };
 
-const measureOn = async (pipeline: LocalPipeline, run: CalibrationRun, commit: string, log: (line: string) => void): Promise<MeasuredWork> => {
+const measureOn = async (
+  pipeline: LocalPipeline,
+  run: CalibrationRun,
+  commit: string,
+  log: (line: string) => void,
+): Promise<MeasuredWork> => {
   const { runtime } = pipeline;
   const sender = new SteadyOrders(runtime.apiUrl, `plan-${run.seed}`, run.ordersPerSecond, run.seed);
   log(`calibration: sending ${run.orders} orders at ${run.ordersPerSecond} orders/s (seed ${run.seed}) ...`);
@@ -175,6 +184,11 @@ export const checkCalibration = (work: MeasuredWork, devTemplate: Readonly<Recor
       round((result.consumerInvocations * 1000) / Math.max(1, result.accepted), 1),
       CALIBRATION_TOLERANCE.invocations,
     ),
-    compareFigure('accept→stored p50 (ms)', work.observed.acceptedToStoredP50Ms, Math.round(result.acceptedToStoredMs.p50), CALIBRATION_TOLERANCE.p50),
+    compareFigure(
+      'accept→stored p50 (ms)',
+      work.observed.acceptedToStoredP50Ms,
+      Math.round(result.acceptedToStoredMs.p50),
+      CALIBRATION_TOLERANCE.p50,
+    ),
   ];
 };

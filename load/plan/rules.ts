@@ -69,9 +69,32 @@ export const onDemandWriteCeiling = (
 export const inFlightConcurrencyCeiling = (recordsInEachBatch: number, model: AwsModel = AWS_MODEL): number =>
   Math.floor(model.sqsInFlightMessages.value / Math.max(1, recordsInEachBatch));
 
-/** Execution environments a function can have `seconds` after it started scaling from `from`. */
-export const lambdaEnvironmentsAfter = (seconds: number, from: number, model: AwsModel = AWS_MODEL): number =>
-  Math.floor(from + (model.lambdaScalingPer10Seconds.value * Math.max(0, seconds)) / 10);
+/**
+ * New execution environments a function may add: a bucket of 1,000 refilled at 1,000 per 10 s (AWS refills it
+ * continuously and keeps no unused budget beyond the 1,000).
+ */
+export class LambdaScalingBudget {
+  private tokens: number;
+  private readonly capacity: number;
+  private readonly perSecond: number;
+
+  constructor(model: AwsModel = AWS_MODEL) {
+    this.capacity = model.lambdaScalingPer10Seconds.value;
+    this.perSecond = this.capacity / 10;
+    this.tokens = this.capacity;
+  }
+
+  refill(seconds: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + this.perSecond * seconds);
+  }
+
+  /** Grows from `environments` toward `wanted` as far as the budget allows; returns the environments after. */
+  grow(environments: number, wanted: number): number {
+    const added = Math.max(0, Math.min(wanted - environments, Math.floor(this.tokens)));
+    this.tokens -= added;
+    return environments + added;
+  }
+}
 
 /**
  * How much slower (> 1) or faster (< 1) a duration measured on one local core runs on Lambda at `memoryMb`: Lambda's

@@ -3,7 +3,7 @@ import { LatencyHistogram, type LatencySummary } from '../lib/percentiles';
 import { AWS_MODEL, type AwsModel } from './aws-model';
 import type { DeployedStage } from './deployed-stage';
 import {
-  lambdaEnvironmentsAfter,
+  LambdaScalingBudget,
   onDemandWriteCeiling,
   inFlightConcurrencyCeiling,
   provisionedPollerConcurrency,
@@ -273,6 +273,8 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     : standardPollerConcurrency(0, stage.consumer.maxConcurrency, model);
   let consumerEnvironments = 0;
   let apiEnvironments = 0;
+  const apiScaling = new LambdaScalingBudget(model);
+  const consumerScaling = new LambdaScalingBudget(model);
   const latencies = new LatencyHistogram();
   const samples: SecondSample[] = [];
   const totals = {
@@ -313,8 +315,11 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     accountBucket.spend(passed);
     const consumerBusy = running.reduce((sum, batch) => sum + batch.invocations, 0);
     const apiConcurrencyNeeded = (passed / step) * work.apiSecondsPerRequest;
+    apiScaling.refill(step);
+    consumerScaling.refill(step);
+    // Environments stay warm once created; the account's concurrency is shared with the consumer.
     apiEnvironments = Math.min(
-      Math.max(apiEnvironments, Math.min(apiConcurrencyNeeded, lambdaEnvironmentsAfter(step, apiEnvironments, model))),
+      apiScaling.grow(apiEnvironments, Math.ceil(apiConcurrencyNeeded)),
       Math.max(0, accountConcurrency - consumerBusy),
     );
     const apiServed = apiConcurrencyNeeded <= apiEnvironments ? passed : Math.floor((passed * apiEnvironments) / apiConcurrencyNeeded);
@@ -424,15 +429,8 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
       for (const fragments of ready) for (const fragment of fragments) fragment.receives += 1;
       const records = ready.map(countOf);
       totals.sqsRequests += records.reduce((sum, n) => sum + Math.ceil(n / model.sqsMessagesPerReceive.value), 0);
-      const canRun = Math.max(
-        0,
-        Math.min(
-          lambdaEnvironmentsAfter(step, consumerEnvironments, model),
-          consumerReserved,
-          accountConcurrency - Math.ceil(apiEnvironments),
-        ) - busy,
-      );
-      consumerEnvironments = Math.max(consumerEnvironments, busy + Math.min(canRun, ready.length));
+      consumerEnvironments = consumerScaling.grow(consumerEnvironments, busy + ready.length);
+      const canRun = Math.max(0, Math.min(consumerEnvironments, consumerReserved, accountConcurrency - Math.ceil(apiEnvironments)) - busy);
       ready.forEach((fragments, index) => {
         if (index >= canRun) {
           // Throttled: the batch goes back to the queue after the visibility timeout, one receive nearer the DLQ.
@@ -494,7 +492,11 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     peakOldestAgeSeconds: Math.max(0, ...samples.map((s) => s.oldestAgeSeconds)),
     peakConcurrency: Math.max(0, ...samples.map((s) => s.consumerConcurrency)),
     drainSeconds: drainedAt === undefined ? undefined : Math.max(0, drainedAt - profile.endSecond),
-    alarms: stage.alarms.map((alarm) => ({ logicalId: alarm.logicalId, watches: alarm.watches, firstFiredAt: firstFiring(alarm, samples) })),
+    alarms: stage.alarms.map((alarm) => ({
+      logicalId: alarm.logicalId,
+      watches: alarm.watches,
+      firstFiredAt: firstFiring(alarm, samples),
+    })),
     usage: {
       apiRequests: totals.apiRequests,
       apiDurationMs: totals.apiDurationMs,

@@ -90,7 +90,8 @@ export const steadyState = (
       name: 'SQS in-flight messages (about 120,000 per queue)',
       ordersPerSecond: (inFlightConcurrencyCeiling(batch, model) * batch) / batchSeconds,
       kind: 'quota',
-      toReach: (target) => `ask AWS to raise the queue's in-flight limit to ${whole(target * batchSeconds)} messages, or shorten the consumer's time per batch`,
+      toReach: (target) =>
+        `ask AWS to raise the queue's in-flight limit to ${whole(target * batchSeconds)} messages, or shorten the consumer's time per batch`,
     },
     {
       name: ordersTable.warmWriteUnits

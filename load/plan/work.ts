@@ -51,7 +51,8 @@ export const stageWork = (measured: MeasuredWork, stage: DeployedStage, { local 
   return {
     apiSecondsPerRequest: (measured.api.msPerRequest * api) / 1000,
     consumerSeconds: (records) =>
-      ((measured.consumer.fixedMs + measured.consumer.perRecordMs * records) * consumer + (local ? measured.consumer.localInvokeOverheadMs : 0)) /
+      ((measured.consumer.fixedMs + measured.consumer.perRecordMs * records) * consumer +
+        (local ? measured.consumer.localInvokeOverheadMs : 0)) /
       1000,
     writeUnitsPerOrder: measured.writeUnitsPerOrder,
     recordEventBytes: measured.recordEventBytes,
