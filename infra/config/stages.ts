@@ -42,8 +42,15 @@ export interface StageConfig {
     /** Records per invocation; above 10, AWS requires a batching window. */
     readonly batchSize: number;
     readonly maxBatchingWindow: Duration;
-    /** Upper bound of concurrent consumer invocations (2..1000). */
+    /** Upper bound of concurrent consumer invocations (2..1000); standard mode only. */
     readonly maxConcurrency: number;
+    /**
+     * Provisioned mode for the SQS mapping (GA 2025-11-14): this many event pollers ready (10 concurrent invokes each),
+     * scaling up by 1,000 concurrent executions a minute. AWS refuses it together with MaximumConcurrency, so the
+     * mapping then deploys without maxConcurrency. Choose it where `npm run plan` shows the standard ramp (5 invokes,
+     * +300 a minute) too slow for the declared spike; minimum pollers are billed whether busy or not.
+     */
+    readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   };
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { type LocalPipeline, startPipeline } from '../../infra/local';
 import { logBytesOf } from '../lib/cost-model';
 import { summarizeLatencies } from '../lib/percentiles';
@@ -93,6 +94,7 @@ const measureOn = async (
   });
   if (!drained) throw new Error('Calibration: the local queue did not drain within 60 s; the machine may be overloaded, try again.');
   const usage = runtime.usage();
+  const receiveMs = await medianReceiveMs(pipeline);
   const batches = pipeline.batches.filter((batch) => batch.records > 0);
   // A cold start's INIT is billed and modelled apart; its first invoke would bend the line.
   const warm = batches.filter((batch) => !batch.coldStart);
@@ -122,6 +124,7 @@ const measureOn = async (
       perRecordMs: round(line.slope, 4),
       batches: invocations,
       localInvokeOverheadMs: round(overheads[Math.floor(overheads.length / 2)] ?? 0),
+      localReceiveMs: round(receiveMs),
       logBytesPerInvocation: round(logBytesOf(pipeline.dataDir, consumerId) / Math.max(1, consumer?.invocations ?? 0), 1),
     },
     api: {
@@ -138,6 +141,22 @@ const measureOn = async (
       acceptedToStoredP99Ms: latencies.p99,
     },
   };
+};
+
+/**
+ * The local SQS's time for one ReceiveMessage (median of 15 on the drained DLQ). The local poller spends one before its
+ * batching window starts and about one after it ends: its gather takes the window plus two of these.
+ */
+const medianReceiveMs = async (pipeline: LocalPipeline): Promise<number> => {
+  const times: number[] = [];
+  for (let i = 0; i < 15; i += 1) {
+    const started = performance.now();
+    await pipeline.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pipeline.runtime.outputs.DeadLetterQueueUrl, WaitTimeSeconds: 0, MaxNumberOfMessages: 10 }),
+    );
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 };
 
 /** How far the model is from the measurement, for one figure. */

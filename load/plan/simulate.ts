@@ -412,7 +412,7 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
         collecting = rest;
       }
       held -= full * batchCap;
-      const windowOver = now - collectingSince >= stage.consumer.batchingWindowSeconds - 1e-9;
+      const windowOver = now - collectingSince >= stage.consumer.batchingWindowSeconds + work.gatherOverheadSeconds - 1e-9;
       if (held > 0 && windowOver && free > full) {
         const batches = Math.min(free - full, held, options.gatherers ?? Number.POSITIVE_INFINITY);
         const perBatch = Math.ceil(held / batches);

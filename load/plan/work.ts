@@ -15,6 +15,8 @@ export interface MeasuredWork {
     readonly batches: number;
     /** Local runtime only (median): from the handler's end to the batch counted done; the model adds it in local mode. */
     readonly localInvokeOverheadMs: number;
+    /** Local runtime only (median): one ReceiveMessage on the local SQS; its poller's gather is the window plus two. */
+    readonly localReceiveMs: number;
     readonly logBytesPerInvocation: number;
   };
   readonly api: { readonly msPerRequest: number; readonly logBytesPerRequest: number };
@@ -37,6 +39,8 @@ export interface StageWork {
   readonly consumerSeconds: (records: number) => number;
   readonly writeUnitsPerOrder: number;
   readonly recordEventBytes: number;
+  /** Time a poller's gather takes beyond the batching window (the local poller's receives; 0 on AWS, not published). */
+  readonly gatherOverheadSeconds: number;
   /** The factors applied to the local durations (1: none). */
   readonly cpuFactors: { readonly api: number; readonly consumer: number };
 }
@@ -56,6 +60,7 @@ export const stageWork = (measured: MeasuredWork, stage: DeployedStage, { local 
       1000,
     writeUnitsPerOrder: measured.writeUnitsPerOrder,
     recordEventBytes: measured.recordEventBytes,
+    gatherOverheadSeconds: local ? (2 * (measured.consumer.localReceiveMs ?? 0)) / 1000 : 0,
     cpuFactors: { api, consumer },
   };
 };

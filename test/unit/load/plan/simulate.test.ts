@@ -13,6 +13,7 @@ const WORK: StageWork = {
   consumerSeconds: (records) => (50 + 2 * records) / 1000,
   writeUnitsPerOrder: 1,
   recordEventBytes: 1500,
+  gatherOverheadSeconds: 0,
   cpuFactors: { api: 1, consumer: 1 },
 };
 
