@@ -80,7 +80,11 @@ const measureOn = async (
   const sender = new SteadyOrders(runtime.apiUrl, `plan-${run.seed}`, run.ordersPerSecond, run.seed);
   log(`calibration: sending ${run.orders} orders at ${run.ordersPerSecond} orders/s (seed ${run.seed}) ...`);
   sender.start();
-  await sleep((run.orders / run.ordersPerSecond) * 1000);
+  const sendingMs = (run.orders / run.ordersPerSecond) * 1000;
+  for (let waited = 0; waited < sendingMs; waited += 5000) {
+    await sleep(Math.min(5000, sendingMs - waited));
+    log(`calibration: ${sender.sent.length} orders answered`);
+  }
   const sent = await sender.stop();
   const accepted = sent.filter((order) => order.status === 202);
   if (accepted.length === 0) throw new Error('Calibration: the local API accepted no order; run `npm start` to see why.');
@@ -195,6 +199,8 @@ export const checkCalibration = (work: MeasuredWork, devTemplate: Readonly<Recor
     accountConcurrency: Number.POSITIVE_INFINITY,
     drainLimitSeconds: 120,
     gatherers: 1,
+    // SteadyOrders sends on a timer: evenly spaced.
+    arrivals: 'steady',
   });
   return [
     compareFigure(

@@ -65,6 +65,8 @@ export interface SimulationOptions {
    * poller and invokes up to MaximumConcurrency batches: --calibrate models it with 1.
    */
   readonly gatherers?: number;
+  /** `poisson` (default): clients independent of each other; `steady`: evenly spaced, as the calibration's sender sends. */
+  readonly arrivals?: 'poisson' | 'steady';
   readonly model?: AwsModel;
 }
 
@@ -296,6 +298,8 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
   let drainedAt: number | undefined;
   const drainLimit = profile.endSecond + (options.drainLimitSeconds ?? 7200);
   const stepsPerSecond = Math.round(1 / step);
+  // Steady arrivals: the fraction of an order carried to the next step.
+  let owed = 0;
 
   const returnFailed = (fragments: Fragment[], now: number) => {
     for (const fragment of fragments) {
@@ -306,7 +310,13 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
   for (let tick = 0; ; tick += 1) {
     const now = tick * step;
     // 1. Arrivals through the API.
-    const offeredOrders = poisson(rateAt(profile, now) * step, random);
+    const expected = rateAt(profile, now) * step;
+    let offeredOrders: number;
+    if (options.arrivals === 'steady') {
+      owed += expected;
+      offeredOrders = Math.floor(owed);
+      owed -= offeredOrders;
+    } else offeredOrders = poisson(expected, random);
     const offeredRequests = Math.ceil(offeredOrders / options.ordersPerRequest);
     stageBucket.refill(step);
     accountBucket.refill(step);
