@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { CALIBRATION_TOLERANCE, checkCalibration, compareFigure } from '../../../../load/plan/calibration';
-import type { MeasuredWork } from '../../../../load/plan/work';
+import reference from '../../../../load/plan/reference-work.json';
 import { fitLine } from '../../../../load/plan/work';
+import { stageSnapshot } from '../../../support/validate-check';
 
-const devTemplate = JSON.parse(readFileSync(path.join(__dirname, '../../../../infra/validate/snapshots/dev.template.json'), 'utf8'));
-const reference = JSON.parse(readFileSync(path.join(__dirname, '../../../../load/plan/reference-work.json'), 'utf8')) as MeasuredWork;
+const devTemplate = stageSnapshot('dev');
 
 describe('load/plan/calibration', () => {
   it('holds a figure within its tolerance and says by how much it misses one outside', () => {

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { type DeployedStage, deployedStageOf } from '../../../../load/plan/deployed-stage';
 import { failedRecordVisibleAfterSeconds, simulate, spikeProfile } from '../../../../load/plan/simulate';
 import type { StageWork } from '../../../../load/plan/work';
-
-const snapshot = (stage: string) =>
-  JSON.parse(readFileSync(path.join(__dirname, '../../../../infra/validate/snapshots', `${stage}.template.json`), 'utf8'));
+import { stageSnapshot } from '../../../support/validate-check';
 
 /** Hand-set work: 50 ms + 2 ms a record per batch, 100 ms per API request, 1 write unit per order. */
 const WORK: StageWork = {
@@ -24,7 +20,7 @@ const steady = (ordersPerSecond: number, seconds: number) => ({
 });
 
 describe('load/plan/simulate', () => {
-  const prod = deployedStageOf('prod', snapshot('prod'));
+  const prod = deployedStageOf('prod', stageSnapshot('prod'));
 
   it('reads the settings the planner needs from the prod template', () => {
     expect(prod.consumer).toMatchObject({
@@ -92,5 +88,25 @@ describe('load/plan/simulate', () => {
     const ageAlarm = result.alarms.find((alarm) => alarm.watches === 'oldest-message-age');
     expect(ageAlarm?.firstFiredAt).toBeGreaterThan(60);
     expect(result.drainSeconds).toBeGreaterThan(0);
+  });
+
+  it('drains a sudden spike sooner in provisioned mode than on the standard ramp', () => {
+    // 20,000 orders/s of 200-record batches at 450 ms each need about 45 invokes, and a table warm enough for them.
+    const unbounded: DeployedStage = {
+      ...prod,
+      api: { ...prod.api, throttleRate: 50_000, throttleBurst: 50_000 },
+      consumer: { ...prod.consumer, maxConcurrency: undefined, batchingWindowSeconds: 1 },
+      tables: [{ ...prod.tables[0], warmWriteUnits: 40_000 }],
+    };
+    const provisioned: DeployedStage = {
+      ...unbounded,
+      consumer: { ...unbounded.consumer, provisionedPollers: { minimum: 10, maximum: 200 } },
+    };
+    const profile = { description: 'a wall', segments: [{ atSecond: 0, ordersPerSecond: 20_000 }], endSecond: 60 };
+    const options = { work: WORK, profile, ordersPerRequest: 1, seed: 9, accountConcurrency: 5000, stepSeconds: 0.2 };
+    const standard = simulate({ ...options, stage: unbounded });
+    const fast = simulate({ ...options, stage: provisioned });
+    expect(fast.peakQueued).toBeLessThan(standard.peakQueued);
+    expect(fast.acceptedToStoredMs.p99).toBeLessThan(standard.acceptedToStoredMs.p99);
   });
 });
