@@ -17,6 +17,7 @@ import {
   seedLine,
   seedOption,
   wholeNumber,
+  writeStdout,
 } from '../ops/cli-kit';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { formatRows } from './lib/report-format';
@@ -135,7 +136,7 @@ const calibrate = async (options: PlanCliOptions, log: (line: string) => void): 
   const { work, devTemplate, file } = await measureWork({ ...DEFAULT_CALIBRATION, seed: options.seed }, ROOT, log);
   const checks = checkCalibration(work, devTemplate, options.seed);
   const failed = checks.filter((check) => !check.holds);
-  if (options.json) process.stdout.write(`${JSON.stringify({ work, checks }, null, 2)}\n`);
+  if (options.json) await writeStdout(`${JSON.stringify({ work, checks }, null, 2)}\n`);
   else {
     process.stdout.write(
       `\nCalibration (local runtime, dev stage settings, ${work.orders} orders at ${work.ordersPerSecond} orders/s)\n${seedLine(options.seed)}\nCached: ${path.relative(ROOT, file)}\n${formatRows(
@@ -191,7 +192,9 @@ const main = async () => {
   writeFileSync(out, renderPlanReport(result, { date: new Date(), seed: options.seed }));
   if (options.json) {
     const { scaled, ...rest } = result;
-    process.stdout.write(`${JSON.stringify({ ...rest, workOrigin: origin, report: out, seed: options.seed }, null, 2)}\n`);
+    await writeStdout(
+      `${JSON.stringify({ summary: planSummary(result), ...rest, workOrigin: origin, report: out, seed: options.seed }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(`\nCapacity plan: ${stage}\n${seedLine(options.seed)}\n${planSummary(result).join('\n')}\n`);
     for (const target of result.targets) {
