@@ -3,6 +3,11 @@
  * checked. Prices live in one home, load/lib/cost-model.ts (US_EAST_1_PRICES); the tiers the monthly cost adds on top
  * are here because only the planner uses them. `confirmed: false` marks a figure no AWS page confirmed: the planner
  * still uses it (there is nothing better) and the report says so next to it.
+ *
+ * Read in the AWS pages themselves on 2026-12-07: Lambda's scaling rate, MaximumConcurrency's range, the standard SQS
+ * mapping's 5 / +300 a minute / 1,250, provisioned mode's 1,000 a minute and 20,000, a new on-demand table's 4,000
+ * writes and 2× previous peak, API Gateway's account throttle, SQS's in-flight limit and 1,769 MB per vCPU. The others
+ * come from the team's compiled notes of the same date, with the sources they name.
  */
 export interface Sourced {
   readonly value: number;

@@ -410,7 +410,13 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     const free = Math.max(0, pollers - busy);
     const ready: Fragment[][] = [];
     if (free > 0) {
-      const wantedRecords = free * batchCap - countOf(collecting);
+      // Every received and undeleted message is in flight, those waiting out a visibility timeout too; at the queue's
+      // limit receives return nothing.
+      const inFlightNow =
+        countOf(collecting) +
+        running.reduce((sum, batch) => sum + batch.records, 0) +
+        waitingOut.reduce((sum, w) => sum + countOf(w.fragments), 0);
+      const wantedRecords = Math.min(free * batchCap - countOf(collecting), model.sqsInFlightMessages.value - inFlightNow);
       if (collecting.length === 0 && visible.total > 0) collectingSince = now;
       collecting.push(...visible.take(Math.max(0, wantedRecords)));
       let held = countOf(collecting);
