@@ -83,6 +83,12 @@ const planProgram = () =>
     .addOption(
       new Option('--batch-share <fraction>', 'share of the monthly orders sent through POST /orders/batch').argParser(fraction).default(0),
     )
+    .addOption(
+      new Option(
+        '--table-outage <minutes>',
+        'the orders table throttles every write for this long, from the end of the first minute',
+      ).argParser(wholeNumber()),
+    )
     .option('--calibrate', 'measure this commit on the local runtime and check the model against it (about a minute)', false)
     .option('--json', 'print the result as one JSON object instead of the summary', false)
     .option('--out <file>', 'HTML report (default: .local/reports/plan-<stage>-<time>.html)')
@@ -102,6 +108,7 @@ export interface PlanCliOptions {
   readonly profile?: TrafficProfile;
   readonly months?: number;
   readonly batchShare: number;
+  readonly tableOutage?: number;
   readonly calibrate: boolean;
   readonly json: boolean;
   readonly out?: string;
@@ -117,6 +124,7 @@ export const parsePlanArgs = (args: string[]): PlanCliOptions | HelpShown =>
       profile?: string;
       months?: number;
       batchShare: number;
+      tableOutage?: number;
       calibrate: boolean;
       json: boolean;
       out?: string;
@@ -186,6 +194,7 @@ const main = async () => {
       batchShare: options.batchShare,
     },
     seed: options.seed,
+    tableOutageMinutes: options.tableOutage,
   });
   const out = options.out ?? path.join('.local', 'reports', `plan-${stage}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
   mkdirSync(path.dirname(out), { recursive: true });

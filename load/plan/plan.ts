@@ -56,6 +56,8 @@ export interface PlanOptions {
   readonly profile?: TrafficProfile;
   readonly volume: MonthlyVolume;
   readonly seed: number;
+  /** Minutes the orders table throttles every write, from the end of the first minute (a throttle storm). */
+  readonly tableOutageMinutes?: number;
 }
 
 /** What the simulation counted, in the cost model's units. */
@@ -170,7 +172,13 @@ export const plan = (options: PlanOptions): PlanResult => {
   const steady = { single: steadyState(stage, scaled, 1), batch: steadyState(stage, scaled, options.batchIntake) };
   const intake = design.ordersPerRequest > 1 ? steady.batch : steady.single;
   const rate = options.rate ?? design.ordersPerSecond;
-  const profile = options.profile ?? spikeProfile(rate, design.spikeFactor, design.spikeMinutes);
+  const traffic = options.profile ?? spikeProfile(rate, design.spikeFactor, design.spikeMinutes);
+  const profile = options.tableOutageMinutes
+    ? {
+        ...traffic,
+        description: `${traffic.description}; the orders table throttles every write for ${options.tableOutageMinutes} min from 60 s`,
+      }
+    : traffic;
   const spike = simulate({
     stage,
     work: scaled,
@@ -179,6 +187,7 @@ export const plan = (options: PlanOptions): PlanResult => {
     seed: options.seed,
     // The table has carried the design rate before the spike (its previous peak).
     previousPeakWriteUnits: rate * work.writeUnitsPerOrder,
+    tableOutage: options.tableOutageMinutes ? { fromSecond: 60, toSecond: 60 + options.tableOutageMinutes * 60 } : undefined,
   });
   const perMillion = {
     single: steadyCostPerMillion(stage, scaled, work, rate, 1, options.seed),

@@ -65,6 +65,8 @@ export interface SimulationOptions {
    * poller and invokes up to MaximumConcurrency batches: --calibrate models it with 1.
    */
   readonly gatherers?: number;
+  /** The orders table throttles every write in this window (a throttle storm), seconds since the start. */
+  readonly tableOutage?: { readonly fromSecond: number; readonly toSecond: number };
   /** `poisson` (default): clients independent of each other; `steady`: evenly spaced, as the calibration's sender sends. */
   readonly arrivals?: 'poisson' | 'steady';
   readonly model?: AwsModel;
@@ -363,7 +365,8 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
       Math.min(batch.writeRemaining, ((batch.records * work.writeUnitsPerOrder) / Math.max(step, batch.computeSeconds)) * step),
     );
     const wanted = demand.reduce((sum, units) => sum + units, 0);
-    const granted = Math.min(1, wanted === 0 ? 1 : (writeCeiling * step) / wanted);
+    const outage = options.tableOutage && now >= options.tableOutage.fromSecond && now < options.tableOutage.toSecond;
+    const granted = outage ? 0 : Math.min(1, wanted === 0 ? 1 : (writeCeiling * step) / wanted);
     if (granted < 1) {
       const throttledItems = ((wanted * (1 - granted)) / work.writeUnitsPerOrder) | 0;
       totals.writeThrottles += throttledItems;

@@ -109,4 +109,20 @@ describe('load/plan/simulate', () => {
     expect(fast.peakQueued).toBeLessThan(standard.peakQueued);
     expect(fast.acceptedToStoredMs.p99).toBeLessThan(standard.acceptedToStoredMs.p99);
   });
+
+  it('keeps every order out of the DLQ through a 10-minute throttle storm on prod and fires the table-throttle alarm', () => {
+    const result = simulate({
+      stage: prod,
+      work: WORK,
+      profile: spikeProfile(20, 1, 10),
+      ordersPerRequest: 1,
+      seed: 4,
+      tableOutage: { fromSecond: 60, toSecond: 660 },
+    });
+    expect(result.deadLettered).toBe(0);
+    expect(result.stored).toBe(result.accepted);
+    expect(result.alarms.find((alarm) => alarm.watches === 'table-throttles')?.firstFiredAt).toBe(600);
+    // Nothing is stored while the table refuses every write.
+    expect(result.samples.slice(70, 650).every((second) => second.stored === 0)).toBe(true);
+  });
 });
