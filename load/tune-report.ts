@@ -1,6 +1,5 @@
+import { escapeHtml, reportPage } from './lib/html-report';
 import type { TuneResult } from './tune';
-
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
 const label = (result: TuneResult) => `${result.batchSize}/${result.maxBatchingWindowSeconds}s/${result.maxConcurrency}`;
 
@@ -52,18 +51,15 @@ export const renderTuneReport = (
   const verdict = recommended
     ? `Recommended for p99 ≤ ${context.p99TargetMs} ms: batch size ${recommended.batchSize}, window ${recommended.maxBatchingWindowSeconds} s, max concurrency ${recommended.maxConcurrency} ($${recommended.cost.total.toFixed(3)} per million orders, p99 ${recommended.acceptedToStoredMs.p99} ms).`
     : `No setting met p99 ≤ ${context.p99TargetMs} ms.`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>orders-pipeline batch tuning</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}tr.best{background:#fde0dd;font-weight:bold}</style>
-</head><body>
-<h1>Consumer batch settings: latency against cost</h1>
+  return reportPage(
+    'orders-pipeline batch tuning',
+    `<h1>Consumer batch settings: latency against cost</h1>
 <p>${escapeHtml(context.description)} Run ${escapeHtml(context.date.toISOString())} on the local emulators; costs at us-east-1 list prices from the counted usage (see load/README.md).${seeds.length > 0 ? ` Orders from seed ${seeds.join(', ')}.` : ''}</p>
 <p><strong>${escapeHtml(verdict)}</strong></p>
 ${chart(results, recommended)}
 <table><thead><tr><th>batch size</th><th>window (s)</th><th>max concurrency</th><th>invocations / 1,000</th><th>DynamoDB req / 1,000</th><th>SQS req / 1,000</th><th>accept→stored p50 (ms)</th><th>p99 (ms)</th><th>$ / million orders</th><th>naive design $ / million</th><th>verification</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
-</body></html>
-`;
+</tbody></table>`,
+  );
 };

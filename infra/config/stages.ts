@@ -14,8 +14,25 @@ export interface FunctionSettings {
   readonly timeout: Duration;
 }
 
+/**
+ * The load a stage is built for and what it promises under it. `npm run plan` models the stage against it and
+ * `npm run validate` fails a stage whose settings cannot hold it (see docs/capacity.md).
+ */
+export interface DesignLoad {
+  /** Orders a second on an ordinary busy day. */
+  readonly ordersPerSecond: number;
+  /** A spike: this many times the rate, for this long. */
+  readonly spikeFactor: number;
+  readonly spikeMinutes: number;
+  /** Accept → stored, 99th percentile, through the spike and its drain. */
+  readonly acceptedToStoredP99Seconds: number;
+  /** Orders per request the design assumes (1: POST /orders; more: POST /orders/batch). */
+  readonly ordersPerRequest: number;
+}
+
 export interface StageConfig {
   readonly stageName: string;
+  readonly designLoad: DesignLoad;
   readonly api: FunctionSettings & {
     readonly auth: ApiAuth;
     readonly throttlingRateLimit: number;
@@ -25,13 +42,20 @@ export interface StageConfig {
     /** Records per invocation; above 10, AWS requires a batching window. */
     readonly batchSize: number;
     readonly maxBatchingWindow: Duration;
-    /** Upper bound of concurrent consumer invocations (2..1000). */
+    /** Upper bound of concurrent consumer invocations (2..1000); standard mode only. */
     readonly maxConcurrency: number;
     /**
      * How long DynamoDB may throttle (or answer 5xx) before a valid order reaches the DLQ: the stack sizes the
      * consumer's redelivery backoff so that maxReceiveCount receives span at least this (docs/design.md, "Throttle storms").
      */
     readonly throttleStormToOutlast: Duration;
+    /**
+     * Provisioned mode for the SQS mapping (GA 2025-11-14): this many event pollers ready (10 concurrent invokes each),
+     * scaling up by 1,000 concurrent executions a minute. AWS refuses it together with MaximumConcurrency, so the
+     * mapping then deploys without maxConcurrency. Choose it where `npm run plan` shows the standard ramp (5 invokes,
+     * +300 a minute) too slow for the declared spike; minimum pollers are billed whether busy or not.
+     */
+    readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   };
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
@@ -66,6 +90,7 @@ export interface StageConfig {
 const stages = {
   dev: {
     stageName: 'dev',
+    designLoad: { ordersPerSecond: 2, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     consumer: {
       memorySizeMb: 512,
@@ -93,6 +118,7 @@ const stages = {
   },
   staging: {
     stageName: 'staging',
+    designLoad: { ordersPerSecond: 10, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 200, throttlingBurstLimit: 400 },
     consumer: {
       memorySizeMb: 512,
@@ -120,7 +146,16 @@ const stages = {
   },
   prod: {
     stageName: 'prod',
-    api: { memorySizeMb: 512, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 1000, throttlingBurstLimit: 2000 },
+    designLoad: { ordersPerSecond: 200, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
+    api: {
+      memorySizeMb: 512,
+      timeout: Duration.seconds(10),
+      auth: { type: 'iam' },
+      // npm run plan: at 1,000 requests/s the design spike (10 × 200 orders/s) refused half its orders. 2,500 holds it
+      // with 25 % headroom; the burst stays within the account's 5,000 that every API of the account shares.
+      throttlingRateLimit: 2500,
+      throttlingBurstLimit: 5000,
+    },
     consumer: {
       memorySizeMb: 1024,
       timeout: Duration.seconds(60),

@@ -113,6 +113,17 @@ interface RunningEventSource {
  * event-source mappings and routes. `apply` brings it to a template, first from nothing at start and then from the
  * running one on a stack change in watch mode; `replaceCode` swaps rebuilt bundles in.
  */
+/**
+ * Concurrent invokes a mapping runs locally: its MaximumConcurrency; in provisioned mode its maximum pollers × 10 (each
+ * event poller runs up to 10 concurrent invokes; AWS's default maximum is 200 pollers); else AWS's 1,000.
+ */
+export const mappingConcurrency = (props: {
+  ScalingConfig?: { MaximumConcurrency?: number };
+  ProvisionedPollerConfig?: { MaximumPollers?: number };
+}): number =>
+  props.ScalingConfig?.MaximumConcurrency ??
+  (props.ProvisionedPollerConfig ? Number(props.ProvisionedPollerConfig.MaximumPollers ?? 200) * 10 : 1000);
+
 export class RunningStack {
   readonly functions = new Map<string, LocalFunction>();
   private readonly eventSources = new Map<string, RunningEventSource>();
@@ -336,7 +347,7 @@ export class RunningStack {
       queueArn: queue.attributes.Arn,
       batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
       maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
-      maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? props.ScalingConfig?.MaximumConcurrency ?? 1000,
+      maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? mappingConcurrency(props),
       reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
       duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
       random: derivedRandom(options.seed, `duplicates:${logicalId}`),

@@ -143,7 +143,14 @@ export class OrdersPipelineStack extends Stack {
     const orderEvents = new SqsEventSource(orderQueues.queue, {
       batchSize: config.consumer.batchSize,
       maxBatchingWindow: config.consumer.maxBatchingWindow,
-      maxConcurrency: config.consumer.maxConcurrency,
+      ...(config.consumer.provisionedPollers
+        ? {
+            provisionedPollerConfig: {
+              minimumPollers: config.consumer.provisionedPollers.minimum,
+              maximumPollers: config.consumer.provisionedPollers.maximum,
+            },
+          }
+        : { maxConcurrency: config.consumer.maxConcurrency }),
       reportBatchItemFailures: true,
       // Polled, invoked, deleted and dropped messages as metrics (the dashboard's event source row).
       metricsConfig: { metrics: [MetricType.EVENT_COUNT] },

@@ -68,3 +68,10 @@ export const confirmByTyping = async (question: string, expected: string): Promi
     prompt.close();
   }
 };
+
+/**
+ * Writes to stdout and resolves once the text is handed to the OS: runMain exits the process right after main, and a
+ * pipe (`| jq`) takes a large write in pieces, so an unawaited write of more than 64 KB would be cut short.
+ */
+export const writeStdout = (text: string): Promise<void> =>
+  new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));

@@ -398,6 +398,19 @@ describe('OrdersPipelineStack with a JWT issuer in the stage config', () => {
   });
 });
 
+describe('OrdersPipelineStack with provisioned pollers in the stage config', () => {
+  it('runs the SQS mapping in provisioned mode, without MaximumConcurrency (AWS refuses both)', () => {
+    const app = new App();
+    const base = getStageConfig('prod');
+    const stack = new OrdersPipelineStack(app, 'OrdersPipeline-provisioned', {
+      config: { ...base, consumer: { ...base.consumer, provisionedPollers: { minimum: 5, maximum: 100 } } },
+    });
+    const mapping = onlyResource(Template.fromStack(stack), 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties.ProvisionedPollerConfig).toEqual({ MinimumPollers: 5, MaximumPollers: 100 });
+    expect(mapping.Properties.ScalingConfig).toBeUndefined();
+  });
+});
+
 describe('OrdersPipelineStack with a notification e-mail in the stage config', () => {
   it('subscribes that address to the alarm topic', () => {
     const app = new App();

@@ -98,7 +98,12 @@ export const smokeFindings = (config: StageConfig, described: DescribedStack): S
     compare('consumer code (bytes)', described.consumerAssetBytes, consumer.codeSizeBytes),
     compare('event source batch size', config.consumer.batchSize, esm.batchSize),
     compare('event source batching window (s)', config.consumer.maxBatchingWindow.toSeconds(), esm.maximumBatchingWindowInSeconds),
-    compare('event source max concurrency', config.consumer.maxConcurrency, esm.maximumConcurrency),
+    // In provisioned mode the mapping has no MaximumConcurrency (AWS refuses both).
+    compare(
+      'event source max concurrency',
+      config.consumer.provisionedPollers ? undefined : config.consumer.maxConcurrency,
+      esm.maximumConcurrency,
+    ),
   ];
 };
 

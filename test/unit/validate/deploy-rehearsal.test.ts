@@ -181,6 +181,17 @@ describe('smokeFindings', () => {
     ]);
   });
 
+  it('expects no MaximumConcurrency on a mapping in provisioned mode', () => {
+    const provisioned = { ...dev, consumer: { ...dev.consumer, provisionedPollers: { minimum: 2, maximum: 20 } } };
+    const described = devAsConfigured();
+    const findings = smokeFindings(provisioned, {
+      ...described,
+      eventSourceMapping: { ...described.eventSourceMapping, maximumConcurrency: undefined },
+    });
+
+    expect(findings.find((finding) => finding.name === 'event source max concurrency')).toMatchObject({ status: 'ok' });
+  });
+
   it('reports a queue without a redrive policy as differing, not as passing', () => {
     const findings = smokeFindings(dev, { ...devAsConfigured(), queue: { visibilityTimeoutSeconds: 181 } });
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { CheckContext } from '../../../infra/validate/check';
 import {
   ASSET_HASH_PLACEHOLDER,
   normaliseTemplate,
@@ -9,6 +8,7 @@ import {
   snapshotFileFor,
   templateDiffCheck,
 } from '../../../infra/validate/template-diff';
+import { checkContextFor } from '../../support/validate-check';
 
 const HASH = 'f32f7b37adfd79e32fab988912d15db3be60f05e1d1204e9456a786fa2da5ec0';
 
@@ -27,15 +27,6 @@ const functionTemplate = (hash: string, memorySize: number) => ({
       },
     },
   },
-});
-
-const contextFor = (stage: string, template: Record<string, unknown>): CheckContext => ({
-  stage,
-  template,
-  templateFile: `${stage}.template.json`,
-  assemblyDir: '.',
-  stackName: `OrdersPipeline-${stage}`,
-  log: () => undefined,
 });
 
 describe('normaliseTemplate', () => {
@@ -67,13 +58,15 @@ describe('templateDiffCheck', () => {
 
   it('passes when only asset hashes differ from the snapshot', async () => {
     writeSnapshot('dev', functionTemplate(HASH, 256));
-    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(contextFor('dev', functionTemplate('a'.repeat(64), 256)));
+    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(
+      checkContextFor('dev', functionTemplate('a'.repeat(64), 256)),
+    );
     expect(outcome.status).toBe('pass');
   });
 
   it('fails on a changed resource property and prints the cloudformation-diff of it', async () => {
     writeSnapshot('dev', functionTemplate(HASH, 256));
-    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(contextFor('dev', functionTemplate(HASH, 512)));
+    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(checkContextFor('dev', functionTemplate(HASH, 512)));
     expect(outcome.status).toBe('fail');
     expect(outcome.detail).toMatch(/^1 change from .*dev\.template\.json: review them, then run npm run validate -- --update/);
     expect(outcome.detail).toMatch(/\[~\] AWS::Lambda::Function ApiFunction[\s\S]*MemorySize[\s\S]*256[\s\S]*512/);
@@ -88,19 +81,19 @@ describe('templateDiffCheck', () => {
     const mapping = Object.values(changed.Resources).find((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
     if (!mapping) throw new Error('the dev snapshot has no event source mapping');
     mapping.Properties.BatchSize = 7;
-    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(contextFor('dev', changed));
+    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(checkContextFor('dev', changed));
     expect(outcome.status).toBe('fail');
     expect(outcome.detail).toMatch(/AWS::Lambda::EventSourceMapping[\s\S]*BatchSize[\s\S]*\[\+\] 7/);
   });
 
   it('fails when the stage has no snapshot and says how to write one', async () => {
-    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(contextFor('prod', functionTemplate(HASH, 256)));
+    const outcome = await templateDiffCheck({ update: false, snapshotDir }).run(checkContextFor('prod', functionTemplate(HASH, 256)));
     expect(outcome).toEqual({ status: 'fail', detail: expect.stringMatching(/no snapshot .*prod\.template\.json.*--update/) });
   });
 
   it('rewrites the snapshot with --update and says it changed', async () => {
     writeSnapshot('dev', functionTemplate(HASH, 256));
-    const outcome = await templateDiffCheck({ update: true, snapshotDir }).run(contextFor('dev', functionTemplate(HASH, 512)));
+    const outcome = await templateDiffCheck({ update: true, snapshotDir }).run(checkContextFor('dev', functionTemplate(HASH, 512)));
     expect(outcome.status).toBe('pass');
     expect(outcome.detail).toMatch(/^snapshot rewritten: .*dev\.template\.json \(1 change\)/);
     expect(JSON.parse(readFileSync(snapshotFileFor('dev', snapshotDir), 'utf8'))).toEqual(functionTemplate(ASSET_HASH_PLACEHOLDER, 512));

@@ -1,0 +1,13 @@
+import { mappingConcurrency } from '../../../infra/local/running-stack';
+
+describe('infra/local/running-stack mappingConcurrency', () => {
+  it('runs a standard mapping up to its MaximumConcurrency, or AWS default of 1,000 without one', () => {
+    expect(mappingConcurrency({ ScalingConfig: { MaximumConcurrency: 20 } })).toBe(20);
+    expect(mappingConcurrency({})).toBe(1000);
+  });
+
+  it('runs a provisioned mapping up to 10 invokes per maximum poller, 200 pollers when the template leaves it out', () => {
+    expect(mappingConcurrency({ ProvisionedPollerConfig: { MaximumPollers: 30 } })).toBe(300);
+    expect(mappingConcurrency({ ProvisionedPollerConfig: {} })).toBe(2000);
+  });
+});
