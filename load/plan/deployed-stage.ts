@@ -3,6 +3,9 @@
  * infra/config/stages.ts but the design load, so that a setting a construct changes (a visibility timeout derived from
  * the function timeout, a default) is the one the model sees.
  */
+import { ENV } from '../../shared-layer/src/env/variables';
+import type { RedeliveryBackoff } from '../../shared-layer/src/retry/redelivery-backoff';
+
 type Properties = Readonly<Record<string, unknown>>;
 type Resources = Readonly<Record<string, { readonly Type: string; readonly Properties?: Properties }>>;
 
@@ -43,6 +46,8 @@ export interface DeployedStage {
     readonly maxConcurrency?: number;
     /** ProvisionedPollerConfig, when the mapping runs in provisioned mode. */
     readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
+    /** The consumer's redelivery backoff (its REDELIVERY_FIRST_DELAY_SECONDS), when it holds failed records back. */
+    readonly redeliveryBackoff?: RedeliveryBackoff;
   };
   readonly queue: { readonly visibilityTimeoutSeconds: number; readonly maxReceiveCount: number };
   readonly tables: readonly {
@@ -90,6 +95,12 @@ const functionLimits = (logicalId: string, properties: Properties): FunctionLimi
   timeoutSeconds: num(properties.Timeout, 3),
   reservedConcurrency: optionalNum(properties.ReservedConcurrentExecutions),
 });
+
+const redeliveryBackoffOf = (properties: Properties): RedeliveryBackoff | undefined => {
+  const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  const firstDelaySeconds = optionalNum(variables[ENV.REDELIVERY_FIRST_DELAY_SECONDS]);
+  return firstDelaySeconds === undefined ? undefined : { firstDelaySeconds };
+};
 
 const referencedId = (value: unknown): string | undefined => {
   const ref = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
@@ -152,6 +163,7 @@ export const deployedStageOf = (stage: string, template: Readonly<Record<string,
       maxConcurrency: optionalNum(scaling?.MaximumConcurrency),
       // AWS's defaults for the pollers a provisioned mapping leaves out (services-sqs-parameters: 2 and 200).
       provisionedPollers: pollers ? { minimum: num(pollers.MinimumPollers, 2), maximum: num(pollers.MaximumPollers, 200) } : undefined,
+      redeliveryBackoff: redeliveryBackoffOf(consumer.properties),
     },
     // SQS's default visibility timeout is 30 s.
     queue: { visibilityTimeoutSeconds: num(queue.properties.VisibilityTimeout, 30), maxReceiveCount: num(redrive.maxReceiveCount) },

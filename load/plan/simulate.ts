@@ -1,4 +1,5 @@
 import { seededRandom } from '../../infra/local';
+import { redeliveryDelaySeconds } from '../../shared-layer/src/retry/redelivery-backoff';
 import { LatencyHistogram, type LatencySummary } from '../lib/percentiles';
 import { AWS_MODEL, type AwsModel } from './aws-model';
 import type { DeployedStage } from './deployed-stage';
@@ -146,12 +147,14 @@ interface RunningBatches {
 }
 
 /**
- * When a record the consumer reported as failed can be received again. Today the consumer leaves it to SQS: the
- * record becomes visible after the queue's visibility timeout, whatever its receive count. Swap this function for the
- * consumer's backoff schedule (ChangeMessageVisibility by receive count) once the consumer has one.
+ * When a record the consumer reported as failed (DynamoDB throttled or left it unprocessed) can be received again:
+ * the consumer holds it back by its receive count with the schedule that ships (docs/design.md, "Throttle storms");
+ * a consumer without one leaves it to SQS, and the record comes back after the queue's visibility timeout.
  */
-export const failedRecordVisibleAfterSeconds = (stage: DeployedStage, _receiveCount: number): number =>
-  stage.queue.visibilityTimeoutSeconds;
+export const failedRecordVisibleAfterSeconds = (stage: DeployedStage, receiveCount: number): number =>
+  stage.consumer.redeliveryBackoff
+    ? redeliveryDelaySeconds(receiveCount, stage.consumer.redeliveryBackoff)
+    : stage.queue.visibilityTimeoutSeconds;
 
 /** A FIFO of fragments (a standard queue has no order; FIFO by acceptance keeps the oldest message's age honest). */
 class FragmentQueue {

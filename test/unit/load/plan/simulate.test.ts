@@ -51,11 +51,11 @@ describe('load/plan/simulate', () => {
     expect(result.throttled).toBe(0);
   });
 
-  it('moves valid orders to the DLQ when the table throttles longer than maxReceiveCount × the visibility timeout', () => {
+  it('moves valid orders to the DLQ when a consumer without a hold-back schedule is throttled longer than maxReceiveCount × the visibility timeout', () => {
     // A table capped at 5 write units a second under 50 orders/s for a minute: most batches time out unwritten.
     const throttled: DeployedStage = {
       ...prod,
-      consumer: { ...prod.consumer, timeoutSeconds: 5 },
+      consumer: { ...prod.consumer, timeoutSeconds: 5, redeliveryBackoff: undefined },
       queue: { visibilityTimeoutSeconds: 10, maxReceiveCount: 2 },
       tables: [{ ...prod.tables[0], maxWriteUnits: 5 }],
     };
@@ -74,9 +74,17 @@ describe('load/plan/simulate', () => {
     expect(dlqAlarm?.firstFiredAt).toBeDefined();
   });
 
-  it('makes a failed record visible again after the visibility timeout (today: whatever its receive count)', () => {
-    expect(failedRecordVisibleAfterSeconds(prod, 1)).toBe(365);
-    expect(failedRecordVisibleAfterSeconds(prod, 4)).toBe(365);
+  it("makes a failed record visible again after the consumer's hold-back for its receive count, read from the template", () => {
+    // prod outlasts a 1 h storm with 5 receives: 240, 480, 960, 1,920 s (docs/design.md, "Throttle storms").
+    expect(prod.consumer.redeliveryBackoff).toEqual({ firstDelaySeconds: 240 });
+    expect(failedRecordVisibleAfterSeconds(prod, 1)).toBe(240);
+    expect(failedRecordVisibleAfterSeconds(prod, 4)).toBe(1_920);
+  });
+
+  it('makes a failed record visible again after the visibility timeout when the consumer has no hold-back schedule', () => {
+    const withoutHoldBack: DeployedStage = { ...prod, consumer: { ...prod.consumer, redeliveryBackoff: undefined } };
+    expect(failedRecordVisibleAfterSeconds(withoutHoldBack, 1)).toBe(365);
+    expect(failedRecordVisibleAfterSeconds(withoutHoldBack, 4)).toBe(365);
   });
 
   it('queues a spike beyond the consumer and fires the oldest-message alarm', () => {
