@@ -15,9 +15,17 @@ export const batchResponse = (
   acceptances: readonly BatchAcceptance[],
 ): APIGatewayProxyStructuredResultV2 => {
   const invalid = entries.flatMap((entry) => (entry.valid ? [] : [entry]));
-  if (invalid.length === entries.length) return problemResponse(problems.invalidOrder(invalid.flatMap((entry) => entry.errors)));
+  if (invalid.length === entries.length) {
+    const total = invalid.reduce((sum, entry) => sum + entry.errorCount, 0);
+    return problemResponse(
+      problems.invalidOrder(
+        invalid.flatMap((entry) => entry.errors),
+        total,
+      ),
+    );
+  }
   const results = [
-    ...invalid.map(({ index, errors }) => ({ index, status: 'REJECTED', errors })),
+    ...invalid.map(({ index, errors, errorCount }) => ({ index, status: 'REJECTED', errors, errorCount })),
     ...acceptances.map(({ index, order, enqueued }) =>
       enqueued
         ? { index, status: 'ACCEPTED', orderId: order.orderId }

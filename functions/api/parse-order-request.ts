@@ -7,7 +7,8 @@ import {
   validateOrderRequest,
   validateSchema,
 } from '@orders-pipeline/shared';
-import { duplicateKeyPointers } from './duplicate-keys';
+import { boundErrors } from './error-budget';
+import { type Findings, scanJsonText } from './json-text-scan';
 import { problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -28,6 +29,63 @@ const isJsonMediaType = (contentType: string | undefined): boolean => {
 const headerValue = (event: APIGatewayProxyEventV2, name: string): string | undefined =>
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
+const INEXACT_NUMBER =
+  'this number has more precision than a JSON number can carry exactly (it would be stored rounded); send the exact integer, e.g. 1999';
+
+const fieldErrors = (findings: Findings, detail: string): FieldError[] => findings.pointers.map((pointer) => ({ pointer, detail }));
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as text, or where its UTF-8 breaks. A base64 body holds the bytes as sent, so invalid UTF-8 is found
+ * exactly; a text body was already decoded by API Gateway, invalid bytes replaced by U+FFFD, which the schema
+ * refuses in text fields instead (see docs/api.md, "Strict UTF-8").
+ */
+const decodeUtf8 = (body: Buffer, wasBase64: boolean): string | { byteOffset: number } => {
+  if (!wasBase64) return body.toString('utf8');
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return { byteOffset: firstInvalidUtf8Offset(body) };
+  }
+};
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+const firstInvalidUtf8Offset = (bytes: Buffer): number => {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const length = wellFormedSequenceLength(bytes, offset);
+    if (length === 0) return offset;
+    offset += length;
+  }
+  return bytes.length;
+};
+
+const isContinuation = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
+
+// RFC 3629 section 4 (the well-formed byte sequences): second-byte ranges exclude overlongs and surrogates.
+const wellFormedSequenceLength = (bytes: Buffer, at: number): number => {
+  const first = bytes[at];
+  const second = bytes[at + 1];
+  if (first <= 0x7f) return 1;
+  if (first >= 0xc2 && first <= 0xdf) return isContinuation(second) ? 2 : 0;
+  const secondOk =
+    first === 0xe0
+      ? second >= 0xa0 && second <= 0xbf
+      : first === 0xed
+        ? second >= 0x80 && second <= 0x9f
+        : first === 0xf0
+          ? second >= 0x90 && second <= 0xbf
+          : first === 0xf4
+            ? second >= 0x80 && second <= 0x8f
+            : (first >= 0xe1 && first <= 0xef) || (first >= 0xf1 && first <= 0xf3)
+              ? isContinuation(second)
+              : false;
+  if (!secondOk) return 0;
+  if (first <= 0xef) return isContinuation(bytes[at + 2]) ? 3 : 0;
+  return isContinuation(bytes[at + 2]) && isContinuation(bytes[at + 3]) ? 4 : 0;
+};
+
 /** Content type, size and JSON syntax: the checks every POST shares. */
 const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<object> => {
   const contentType = headerValue(event, 'content-type');
@@ -38,21 +96,21 @@ const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<ob
   }
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   if (body.byteLength > MAX_BODY_BYTES) return { ok: false, problem: problems.payloadTooLarge(body.byteLength, MAX_BODY_BYTES) };
-  const text = body.toString('utf8');
+  const text = decodeUtf8(body, event.isBase64Encoded === true);
+  if (typeof text !== 'string') return { ok: false, problem: problems.invalidUtf8(text.byteOffset) };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, problem: problems.malformedJson(error instanceof Error ? error.message : 'unparseable') };
   }
-  const duplicates = duplicateKeyPointers(text);
-  if (duplicates.length > 0) {
-    return {
-      ok: false,
-      problem: problems.invalidOrder(
-        duplicates.map((pointer) => ({ pointer, detail: 'this field appears more than once in its object; send it once' })),
-      ),
-    };
+  const { duplicateKeys, inexactNumbers } = scanJsonText(text);
+  if (duplicateKeys.count + inexactNumbers.count > 0) {
+    const errors = [
+      ...fieldErrors(duplicateKeys, 'this field appears more than once in its object; send it once'),
+      ...fieldErrors(inexactNumbers, INEXACT_NUMBER),
+    ];
+    return { ok: false, problem: problems.invalidOrder(errors, duplicateKeys.count + inexactNumbers.count) };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, problem: problems.invalidOrder([{ pointer: '', detail: `the body must be a JSON object describing ${what}` }]) };
@@ -70,7 +128,7 @@ export const parseOrderRequest = (event: APIGatewayProxyEventV2): Parsed<OrderRe
 
 export type BatchEntry =
   | { readonly index: number; readonly valid: true; readonly order: OrderRequest }
-  | { readonly index: number; readonly valid: false; readonly errors: readonly FieldError[] };
+  | { readonly index: number; readonly valid: false; readonly errors: readonly FieldError[]; readonly errorCount: number };
 
 /**
  * POST /orders/batch: every order validated on its own (pointers start with /orders/<index>), and a
@@ -87,7 +145,7 @@ export const parseOrderBatchRequest = (event: APIGatewayProxyEventV2): Parsed<Ba
     value: batch.value.orders.map((candidate, index): BatchEntry => {
       const validation = validateOrderRequest(candidate);
       if (!validation.ok) {
-        return { index, valid: false, errors: validation.errors.map((e) => ({ ...e, pointer: `/orders/${index}${e.pointer}` })) };
+        return { index, valid: false, ...boundErrors(validation.errors.map((e) => ({ ...e, pointer: `/orders/${index}${e.pointer}` }))) };
       }
       const { orderId } = validation.value;
       if (orderId !== undefined) {
@@ -97,6 +155,7 @@ export const parseOrderBatchRequest = (event: APIGatewayProxyEventV2): Parsed<Ba
             index,
             valid: false,
             errors: [{ pointer: `/orders/${index}/orderId`, detail: `orderId repeats /orders/${first}/orderId` }],
+            errorCount: 1,
           };
         }
         firstUse.set(orderId, index);

@@ -82,6 +82,7 @@ describe('POST /orders/batch', () => {
       index: 1,
       status: 'REJECTED',
       errors: [{ pointer: '/orders/1/orderId', detail: 'orderId repeats /orders/0/orderId' }],
+      errorCount: 1,
     });
     expect(sentOrderIds()).toEqual([sampleOrder().orderId]);
   });
