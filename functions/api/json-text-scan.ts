@@ -10,7 +10,11 @@ export interface Findings {
 export interface JsonTextScan {
   /** Members whose name repeats an earlier one in the same object (JSON.parse keeps the last silently). */
   readonly duplicateKeys: Findings;
-  /** Numbers whose text is not exactly the value JSON.parse reads (1999.00000000000000000001 reads as 1999). */
+  /**
+   * Numbers JSON.parse reads as an integer that their text is not (1999.00000000000000000001 reads as 1999,
+   * 9007199254740993 as 9007199254740992). Other inexact numbers (0.1) read as non-integers, which every numeric field
+   * of the contract refuses by itself, with a clearer message.
+   */
   readonly inexactNumbers: Findings;
 }
 
@@ -58,7 +62,7 @@ export const scanJsonText = (text: string): JsonTextScan => {
     } else if (character === '-' || (character >= '0' && character <= '9')) {
       NUMBER_TOKEN.lastIndex = position;
       const token = NUMBER_TOKEN.exec(text)?.[0] ?? character;
-      if (!isExactNumber(token)) inexactNumbers.add(stack);
+      if (Number.isInteger(Number(token)) && !isExactNumber(token)) inexactNumbers.add(stack);
       position += token.length - 1;
     } else if (character === '{') {
       stack.push({ kind: 'object', keys: new Set(), expectingKey: true });

@@ -30,7 +30,7 @@ const headerValue = (event: APIGatewayProxyEventV2, name: string): string | unde
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
 const INEXACT_NUMBER =
-  'this number has more precision than a JSON number can carry exactly (it would be stored rounded); send the exact integer, e.g. 1999';
+  'this number is not exactly an integer, but a JSON parser would read it as one (rounded); send the exact integer, e.g. 1999';
 
 const fieldErrors = (findings: Findings, detail: string): FieldError[] => findings.pointers.map((pointer) => ({ pointer, detail }));
 
@@ -86,8 +86,14 @@ const wellFormedSequenceLength = (bytes: Buffer, at: number): number => {
   return isContinuation(bytes[at + 2]) && isContinuation(bytes[at + 3]) ? 4 : 0;
 };
 
-/** Content type, size and JSON syntax: the checks every POST shares. */
-const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<object> => {
+/** What the text shows that JSON.parse hides: repeated fields and rounded numbers (their first pointers, and a count). */
+interface TextErrors {
+  readonly errors: readonly FieldError[];
+  readonly count: number;
+}
+
+/** Content type, size, UTF-8 and JSON syntax: the checks every POST shares. */
+const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<{ json: object; textErrors: TextErrors }> => {
   const contentType = headerValue(event, 'content-type');
   if (!isJsonMediaType(contentType)) return { ok: false, problem: problems.unsupportedMediaType(contentType) };
   const contentEncoding = headerValue(event, 'content-encoding');
@@ -105,25 +111,29 @@ const parseJsonObject = (event: APIGatewayProxyEventV2, what: string): Parsed<ob
     return { ok: false, problem: problems.malformedJson(error instanceof Error ? error.message : 'unparseable') };
   }
   const { duplicateKeys, inexactNumbers } = scanJsonText(text);
-  if (duplicateKeys.count + inexactNumbers.count > 0) {
-    const errors = [
+  const textErrors = {
+    errors: [
       ...fieldErrors(duplicateKeys, 'this field appears more than once in its object; send it once'),
       ...fieldErrors(inexactNumbers, INEXACT_NUMBER),
-    ];
-    return { ok: false, problem: problems.invalidOrder(errors, duplicateKeys.count + inexactNumbers.count) };
-  }
+    ],
+    count: duplicateKeys.count + inexactNumbers.count,
+  };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, problem: problems.invalidOrder([{ pointer: '', detail: `the body must be a JSON object describing ${what}` }]) };
+    const notAnObject = { pointer: '', detail: `the body must be a JSON object describing ${what}` };
+    return { ok: false, problem: problems.invalidOrder([notAnObject, ...textErrors.errors], 1 + textErrors.count) };
   }
-  return { ok: true, value: json };
+  return { ok: true, value: { json, textErrors } };
 };
 
-/** POST /orders: one validated order request, or the problem to answer. */
+/** POST /orders: one validated order request, or the problem to answer (every fault the text and schema show). */
 export const parseOrderRequest = (event: APIGatewayProxyEventV2): Parsed<OrderRequest> => {
-  const json = parseJsonObject(event, 'one order');
-  if (!json.ok) return json;
-  const validation = validateOrderRequest(json.value);
-  return validation.ok ? { ok: true, value: validation.value } : { ok: false, problem: problems.invalidOrder(validation.errors) };
+  const parsed = parseJsonObject(event, 'one order');
+  if (!parsed.ok) return parsed;
+  const { json, textErrors } = parsed.value;
+  const validation = validateOrderRequest(json);
+  if (validation.ok && textErrors.count === 0) return { ok: true, value: validation.value };
+  const schemaErrors = validation.ok ? [] : validation.errors;
+  return { ok: false, problem: problems.invalidOrder([...textErrors.errors, ...schemaErrors], textErrors.count + schemaErrors.length) };
 };
 
 export type BatchEntry =
@@ -135,9 +145,12 @@ export type BatchEntry =
  * client orderId repeated within the batch rejected after its first use.
  */
 export const parseOrderBatchRequest = (event: APIGatewayProxyEventV2): Parsed<BatchEntry[]> => {
-  const json = parseJsonObject(event, '{"orders": [...]}');
-  if (!json.ok) return json;
-  const batch = validateSchema(orderBatchSchema, json.value);
+  const parsed = parseJsonObject(event, '{"orders": [...]}');
+  if (!parsed.ok) return parsed;
+  const { json, textErrors } = parsed.value;
+  // The scan names only the first findings, so they cannot be traced to every order they touch: the whole batch goes back.
+  if (textErrors.count > 0) return { ok: false, problem: problems.invalidOrder(textErrors.errors, textErrors.count) };
+  const batch = validateSchema(orderBatchSchema, json);
   if (!batch.ok) return { ok: false, problem: problems.invalidOrder(batch.errors) };
   const firstUse = new Map<string, number>();
   return {

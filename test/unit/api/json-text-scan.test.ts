@@ -22,8 +22,8 @@ describe('scanJsonText', () => {
     expect(scanJsonText(text).inexactNumbers.count).toBe(0);
   });
 
-  it('names numbers that JSON.parse would round, in objects and arrays', () => {
-    const text = '{"items":[{"unitPrice":1999.00000000000000000001,"quantity":1}],"n":[1,9007199254740993]}';
+  it('names numbers that JSON.parse rounds to an integer, in objects and arrays, and leaves other fractions to the schema', () => {
+    const text = '{"items":[{"unitPrice":1999.00000000000000000001,"quantity":1}],"n":[1,9007199254740993,0.1]}';
 
     expect(scanJsonText(text).inexactNumbers).toEqual({ pointers: ['/items/0/unitPrice', '/n/1'], count: 2 });
   });
