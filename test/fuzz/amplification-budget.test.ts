@@ -125,7 +125,8 @@ describe('API amplification budget', () => {
         const ms = performance.now() - started;
         const answerBytes = Buffer.byteLength(response.body ?? '');
 
-        const seen = (figures[shape] ??= { requests: 0, tooLarge: 0, maxRequestBytes: 0, maxAnswerBytes: 0, maxLogBytes: 0, maxMs: 0 });
+        figures[shape] ??= { requests: 0, tooLarge: 0, maxRequestBytes: 0, maxAnswerBytes: 0, maxLogBytes: 0, maxMs: 0 };
+        const seen = figures[shape];
         seen.requests += 1;
         seen.maxRequestBytes = Math.max(seen.maxRequestBytes, requestBytes);
         seen.maxAnswerBytes = Math.max(seen.maxAnswerBytes, answerBytes);
