@@ -3,7 +3,7 @@
  * harness (a fresh pipeline on free ports with SDK clients on its emulators); `startLocalRuntime` is
  * the runtime itself, as `npm start` runs it. The rest is for the benchmarks that measure the runtime.
  */
-export type { LocalPipeline } from './pipeline';
+export type { LocalPipeline, PipelineOptions } from './pipeline';
 export { startPipeline, startPipelineIn } from './pipeline';
 export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
 export { startLocalRuntime } from './local-runtime';

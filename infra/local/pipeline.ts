@@ -17,16 +17,15 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
+export type PipelineOptions = Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> & { readonly stage?: string };
+
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
- * Starts the dev stage on free ports in a new temporary data directory, removed again by `stop`,
+ * Starts a stage (dev by default) on free ports in a new temporary data directory, removed again by `stop`,
  * and on any exit of this process (see createEphemeralDir).
  */
-export const startPipeline = async (
-  dataDirPrefix: string,
-  options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
-): Promise<LocalPipeline> => {
+export const startPipeline = async (dataDirPrefix: string, options: PipelineOptions = {}): Promise<LocalPipeline> => {
   const dataDir = createEphemeralDir(dataDirPrefix);
   let pipeline: LocalPipeline;
   try {
@@ -47,11 +46,11 @@ export const startPipeline = async (
   };
 };
 
-/** Starts the dev stage on free ports on the data in `dataDir`, which `stop` leaves in place (to restart on it). */
-export const startPipelineIn = async (
-  dataDir: string,
-  options: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
-): Promise<LocalPipeline> => {
+/**
+ * Starts a stage (dev unless `options.stage` names another) on free ports on the data in `dataDir`, which `stop`
+ * leaves in place (to restart on it).
+ */
+export const startPipelineIn = async (dataDir: string, options: PipelineOptions = {}): Promise<LocalPipeline> => {
   const runtime = await startLocalRuntime({ stage: 'dev', dataDir, ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 }, ...options });
   const batches: BatchSummary[] = [];
   let lastBatchAt = Date.now();

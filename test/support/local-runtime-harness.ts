@@ -6,7 +6,7 @@ import {
   type EphemeralDir,
   type LocalPipeline,
   type LocalRuntime,
-  type LocalRuntimeOptions,
+  type PipelineOptions,
   createEphemeralDir,
   startPipelineIn,
 } from '../../infra/local';
@@ -18,7 +18,7 @@ export class RuntimeHarness {
   private readonly data: EphemeralDir;
 
   constructor(
-    private readonly overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {},
+    private readonly overrides: PipelineOptions = {},
     data?: EphemeralDir,
   ) {
     this.data = data ?? createEphemeralDir('orders-local-');
@@ -29,7 +29,7 @@ export class RuntimeHarness {
   }
 
   /** A harness on the same data (to restart on it), with other overrides. */
-  onSameData(overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {}): RuntimeHarness {
+  onSameData(overrides: PipelineOptions = {}): RuntimeHarness {
     return new RuntimeHarness(overrides, this.data);
   }
 
@@ -103,7 +103,7 @@ export const eventually = async <T>(what: string, probe: () => Promise<T> | T, t
 };
 
 /** A harness for the enclosing describe block: started before its tests, stopped and its data removed after them. */
-export const runtimeForSuite = (overrides: Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> = {}): RuntimeHarness => {
+export const runtimeForSuite = (overrides: PipelineOptions = {}): RuntimeHarness => {
   const harness = new RuntimeHarness(overrides);
   beforeAll(() => harness.start(), 60_000);
   afterAll(async () => {
