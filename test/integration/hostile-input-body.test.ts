@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/intrinsics';
 import { signRequest } from '../../load/lib/sigv4';
@@ -16,12 +17,11 @@ const MAX_LOG_BYTES_PER_REQUEST = 32 * 1024;
 
 const order = (orderId: string, customerId = 'c', unitPrice = '1') =>
   `{"orderId":"${orderId}","customerId":"${customerId}","currency":"USD","items":[{"sku":"S","quantity":1,"unitPrice":${unitPrice}}]}`;
-const withBytes = (orderId: string, bytes: number[]): Buffer =>
-  Buffer.concat([
-    Buffer.from(`{"orderId":"${orderId}","customerId":"c`),
-    Buffer.from(bytes),
-    Buffer.from('","currency":"USD","items":[]}'),
-  ]);
+/** A valid order but for `bytes` inside its customerId: the bytes are the only fault. */
+const withBytes = (orderId: string, bytes: number[]): Buffer => {
+  const [before, after] = order(orderId, '\u0000').split('\u0000');
+  return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+};
 
 interface HostileCase {
   readonly name: string;
@@ -153,6 +153,16 @@ describe.each([
     expect(valid.status).toBe(202);
 
     await eventually('the valid order to be stored', () => harness.storedOrder(`ok-${stage}`));
+    // Everything ever enqueued has been consumed, so a hostile order let through would be in the table by now.
+    await eventually('the queue to be empty', async () => {
+      const { Attributes = {} } = await harness.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: harness.outputs.QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) === 0;
+    });
     const { Items = [] } = await harness.documents.send(
       new ScanCommand({ TableName: harness.outputs.OrdersTableName, ConsistentRead: true }),
     );
