@@ -19,7 +19,14 @@ export interface JsonTextScan {
 }
 
 type Frame =
-  | { readonly kind: 'object'; readonly keys: Set<string>; expectingKey: boolean; key?: string }
+  | {
+      readonly kind: 'object';
+      readonly keys: Set<string>;
+      /** Keys already named as repeated here: a key repeated 5,000 times is named once and counted 5,000 times. */
+      readonly named: Set<string>;
+      expectingKey: boolean;
+      key?: string;
+    }
   | { readonly kind: 'array'; index: number };
 
 class FindingList {
@@ -27,9 +34,9 @@ class FindingList {
   count = 0;
 
   /** Builds the pointer (O(depth)) only for the first few, so a body of many findings stays linear to scan. */
-  add(stack: readonly Frame[]): void {
+  add(stack: readonly Frame[], name = true): void {
     this.count += 1;
-    if (this.pointers.length < MAX_REPORTED_ERRORS) {
+    if (name && this.pointers.length < MAX_REPORTED_ERRORS) {
       this.pointers.push(toPointer(stack.map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : frame.index))));
     }
   }
@@ -55,7 +62,10 @@ export const scanJsonText = (text: string): JsonTextScan => {
         const key = JSON.parse(text.slice(position, end + 1)) as string;
         top.key = key;
         top.expectingKey = false;
-        if (top.keys.has(key)) duplicateKeys.add(stack);
+        if (top.keys.has(key)) {
+          duplicateKeys.add(stack, !top.named.has(key));
+          top.named.add(key);
+        }
         top.keys.add(key);
       }
       position = end;
@@ -65,7 +75,7 @@ export const scanJsonText = (text: string): JsonTextScan => {
       if (Number.isInteger(Number(token)) && !isExactNumber(token)) inexactNumbers.add(stack);
       position += token.length - 1;
     } else if (character === '{') {
-      stack.push({ kind: 'object', keys: new Set(), expectingKey: true });
+      stack.push({ kind: 'object', keys: new Set(), named: new Set(), expectingKey: true });
     } else if (character === '[') {
       stack.push({ kind: 'array', index: 0 });
     } else if (character === '}' || character === ']') {
