@@ -27,6 +27,8 @@ interface HostileCase {
   readonly name: string;
   readonly body: string | Buffer;
   readonly contentType?: string;
+  /** POST /orders unless given. */
+  readonly path?: string;
   readonly status: number;
   /** The pointer the answer must name, when the fault is in one field. */
   readonly pointer?: string;
@@ -87,6 +89,21 @@ const CASES: readonly HostileCase[] = [
   { name: 'unitPrice 1e400', body: order('h-inf', 'c', '1e400'), status: 400, pointer: '/items/0/unitPrice' },
   { name: 'a 1 MB body', body: order('h-huge', 'x'.repeat(1024 * 1024)), status: 413 },
   { name: 'JSON cut short', body: order('h-cut').slice(0, 40), status: 400 },
+  {
+    name: 'a batch of 25 orders with 80 unknown fields each',
+    path: '/orders/batch',
+    body: `{"orders":[${Array.from({ length: 25 }, (_, o) =>
+      order(`h-batch-${o}`).replace('{', `{${Array.from({ length: 80 }, (_, i) => `"f${i}":1,`).join('')}`),
+    ).join(',')}]}`,
+    status: 400,
+  },
+  {
+    name: 'a batch whose valid order sits beside a rounded unitPrice',
+    path: '/orders/batch',
+    body: `{"orders":[${order('h-batch-valid')},${order('h-batch-price', 'c', '1999.00000000000000000001')}]}`,
+    status: 400,
+    pointer: '/orders/1/items/0/unitPrice',
+  },
 ];
 
 const VALID_CUSTOMER = 'cust-ünïcødé-😀';
@@ -101,11 +118,11 @@ const apiLogBytes = (harness: RuntimeHarness): number => {
 describe.each([
   { stage: 'dev', signed: false },
   { stage: 'staging', signed: true },
-])('hostile bodies on POST /orders ($stage)', ({ stage, signed }) => {
+])('hostile bodies on POST /orders and /orders/batch ($stage)', ({ stage, signed }) => {
   const harness = runtimeForSuite({ stage });
 
-  const post = async (body: string | Buffer, contentType = 'application/json') => {
-    const url = new URL(`${harness.runtime.apiUrl}/orders`);
+  const post = async (body: string | Buffer, contentType = 'application/json', target = '/orders') => {
+    const url = new URL(`${harness.runtime.apiUrl}${target}`);
     const headers: Record<string, string> = { 'content-type': contentType };
     const sent = signed
       ? signRequest(
@@ -127,7 +144,7 @@ describe.each([
     const logBefore = apiLogBytes(harness);
     const timings: Record<string, number> = {};
     for (const hostile of CASES) {
-      const answer = await post(hostile.body, hostile.contentType);
+      const answer = await post(hostile.body, hostile.contentType, hostile.path);
       timings[hostile.name] = answer.ms;
 
       expect({ name: hostile.name, status: answer.status }).toEqual({ name: hostile.name, status: hostile.status });
