@@ -9,6 +9,7 @@ import {
 } from '@orders-pipeline/shared';
 import { boundErrors } from './error-budget';
 import { type Findings, scanJsonText } from './json-text-scan';
+import { decodeUtf8 } from './utf8';
 import { problems } from './problem';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -33,58 +34,6 @@ const INEXACT_NUMBER =
   'this number is not exactly an integer, but a JSON parser would read it as one (rounded); send the exact integer, e.g. 1999';
 
 const fieldErrors = (findings: Findings, detail: string): FieldError[] => findings.pointers.map((pointer) => ({ pointer, detail }));
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * The body as text, or where its UTF-8 breaks. A base64 body holds the bytes as sent, so invalid UTF-8 is found
- * exactly; a text body was already decoded by API Gateway, invalid bytes replaced by U+FFFD, which the schema
- * refuses in text fields instead (see docs/api.md, "Strict UTF-8").
- */
-const decodeUtf8 = (body: Buffer, wasBase64: boolean): string | { byteOffset: number } => {
-  if (!wasBase64) return body.toString('utf8');
-  try {
-    return strictUtf8.decode(body);
-  } catch {
-    return { byteOffset: firstInvalidUtf8Offset(body) };
-  }
-};
-
-/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
-const firstInvalidUtf8Offset = (bytes: Buffer): number => {
-  let offset = 0;
-  while (offset < bytes.length) {
-    const length = wellFormedSequenceLength(bytes, offset);
-    if (length === 0) return offset;
-    offset += length;
-  }
-  return bytes.length;
-};
-
-const isContinuation = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
-
-// RFC 3629 section 4 (the well-formed byte sequences): second-byte ranges exclude overlongs and surrogates.
-const wellFormedSequenceLength = (bytes: Buffer, at: number): number => {
-  const first = bytes[at];
-  const second = bytes[at + 1];
-  if (first <= 0x7f) return 1;
-  if (first >= 0xc2 && first <= 0xdf) return isContinuation(second) ? 2 : 0;
-  const secondOk =
-    first === 0xe0
-      ? second >= 0xa0 && second <= 0xbf
-      : first === 0xed
-        ? second >= 0x80 && second <= 0x9f
-        : first === 0xf0
-          ? second >= 0x90 && second <= 0xbf
-          : first === 0xf4
-            ? second >= 0x80 && second <= 0x8f
-            : (first >= 0xe1 && first <= 0xef) || (first >= 0xf1 && first <= 0xf3)
-              ? isContinuation(second)
-              : false;
-  if (!secondOk) return 0;
-  if (first <= 0xef) return isContinuation(bytes[at + 2]) ? 3 : 0;
-  return isContinuation(bytes[at + 2]) && isContinuation(bytes[at + 3]) ? 4 : 0;
-};
 
 /** What the text shows that JSON.parse hides: repeated fields and rounded numbers (their first pointers, and a count). */
 interface TextErrors {
