@@ -1,8 +1,22 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { BatchAcceptance } from './accept-order';
 import type { BatchEntry } from './parse-order-request';
-import { jsonResponse, problemResponse } from '@orders-pipeline/shared';
+import { type FieldError, jsonResponse, problemResponse } from '@orders-pipeline/shared';
+import { MAX_REPORTED_ERRORS } from './error-budget';
 import { problems } from './problem';
+
+/**
+ * The amplification budget across a batch answer: MAX_REPORTED_ERRORS field errors in all, handed out in index order,
+ * but every rejected order lists at least its first error (so at most 25 more). errorCount keeps each order's total.
+ */
+const withinErrorBudget = <T extends { readonly errors: readonly FieldError[] }>(invalid: readonly T[]): T[] => {
+  let remaining = MAX_REPORTED_ERRORS;
+  return invalid.map((entry) => {
+    const listed = Math.max(1, Math.min(remaining, entry.errors.length));
+    remaining = Math.max(0, remaining - listed);
+    return { ...entry, errors: entry.errors.slice(0, listed) };
+  });
+};
 
 /**
  * One result per submitted order, by index: ACCEPTED (queued), REJECTED (invalid, with its field
@@ -15,9 +29,17 @@ export const batchResponse = (
   acceptances: readonly BatchAcceptance[],
 ): APIGatewayProxyStructuredResultV2 => {
   const invalid = entries.flatMap((entry) => (entry.valid ? [] : [entry]));
-  if (invalid.length === entries.length) return problemResponse(problems.invalidOrder(invalid.flatMap((entry) => entry.errors)));
+  if (invalid.length === entries.length) {
+    const total = invalid.reduce((sum, entry) => sum + entry.errorCount, 0);
+    return problemResponse(
+      problems.invalidOrder(
+        invalid.flatMap((entry) => entry.errors),
+        total,
+      ),
+    );
+  }
   const results = [
-    ...invalid.map(({ index, errors }) => ({ index, status: 'REJECTED', errors })),
+    ...withinErrorBudget(invalid).map(({ index, errors, errorCount }) => ({ index, status: 'REJECTED', errors, errorCount })),
     ...acceptances.map(({ index, order, enqueued }) =>
       enqueued
         ? { index, status: 'ACCEPTED', orderId: order.orderId }

@@ -13,6 +13,7 @@ import {
   logger,
   metrics,
   orderLocation,
+  type Problem,
   problemResponse,
   requireEnv,
 } from '@orders-pipeline/shared';
@@ -36,11 +37,14 @@ const traceOf = (event: APIGatewayProxyEventV2): MessageTrace => {
   return trace;
 };
 
+/** What a rejection log line says: the problem's bounded fields, never the body (see docs/api.md, "Amplification budget"). */
+const rejection = ({ status, type, errors, errorCount }: Problem) => ({ status, type, errors, errorCount });
+
 const createOrder = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = parseOrderRequest(event);
   if (!request.ok) {
     metrics.addMetric('ordersRejected', MetricUnit.Count, 1);
-    logger.info('order rejected', { status: request.problem.status, errors: request.problem.errors });
+    logger.info('order rejected', rejection(request.problem));
     return problemResponse(request.problem);
   }
   const order = await acceptOrder(request.value, queue, traceOf(event));
@@ -57,7 +61,7 @@ const createOrders = async (event: APIGatewayProxyEventV2): Promise<APIGatewayPr
   const request = parseOrderBatchRequest(event);
   if (!request.ok) {
     metrics.addMetric('batchesRejected', MetricUnit.Count, 1);
-    logger.info('batch rejected', { status: request.problem.status, errors: request.problem.errors });
+    logger.info('batch rejected', rejection(request.problem));
     return problemResponse(request.problem);
   }
   const valid = request.value.flatMap((entry) => (entry.valid ? [entry] : []));

@@ -1,4 +1,9 @@
 import { type FieldError, type Problem, problemType } from '@orders-pipeline/shared';
+import { boundErrors, MAX_DETAIL_CHARS } from './error-budget';
+
+/** What the client sent, quoted in a detail: never longer than the budget allows. */
+const quoted = (received: string): string =>
+  JSON.stringify(received.length <= MAX_DETAIL_CHARS / 2 ? received : `${received.slice(0, MAX_DETAIL_CHARS / 2)}…`);
 
 /** The intake API's problems (the response helpers are in the layer, shared with the order-status function). */
 
@@ -7,13 +12,13 @@ export const problems = {
     type: problemType('unsupported-media-type'),
     title: 'Unsupported Media Type',
     status: 415,
-    detail: `Send the order as UTF-8 JSON with "content-type: application/json" (received ${received ? `"${received}"` : 'no content-type'}).`,
+    detail: `Send the order as UTF-8 JSON with "content-type: application/json" (received ${received ? quoted(received) : 'no content-type'}).`,
   }),
   unsupportedContentEncoding: (received: string): Problem => ({
     type: problemType('unsupported-media-type'),
     title: 'Unsupported Media Type',
     status: 415,
-    detail: `Send the body uncompressed, without a content-encoding header (received "content-encoding: ${received}").`,
+    detail: `Send the body uncompressed, without a content-encoding header (received content-encoding ${quoted(received)}).`,
   }),
   payloadTooLarge: (bytes: number, limit: number): Problem => ({
     type: problemType('payload-too-large'),
@@ -25,15 +30,26 @@ export const problems = {
     type: problemType('malformed-json'),
     title: 'Malformed JSON',
     status: 400,
-    detail: `The body is not valid JSON (${reason}). Send one JSON object.`,
+    detail: `The body is not valid JSON (${reason.slice(0, MAX_DETAIL_CHARS)}). Send one JSON object.`,
   }),
-  invalidOrder: (errors: readonly FieldError[]): Problem => ({
-    type: problemType('invalid-order'),
-    title: 'Invalid Order',
+  invalidUtf8: (byteOffset: number): Problem => ({
+    type: problemType('invalid-utf8'),
+    title: 'Invalid UTF-8',
     status: 400,
-    detail: `The order has ${errors.length} invalid field(s); see "errors". Nothing was enqueued.`,
-    errors,
+    detail: `The body is not valid UTF-8 (the first invalid byte sequence starts at byte ${byteOffset}). Send the order as UTF-8 JSON; nothing was enqueued.`,
   }),
+  /** `total` counts errors found beyond those built (a scan names only the first few). */
+  invalidOrder: (errors: readonly FieldError[], total: number = errors.length): Problem => {
+    const bounded = boundErrors(errors, total);
+    const shown = bounded.errorCount > bounded.errors.length ? ` (the first ${bounded.errors.length} are listed)` : '';
+    return {
+      type: problemType('invalid-order'),
+      title: 'Invalid Order',
+      status: 400,
+      detail: `The order has ${bounded.errorCount} invalid field(s); see "errors"${shown}. Nothing was enqueued.`,
+      ...bounded,
+    };
+  },
   enqueueUnavailable: (): Problem => ({
     type: problemType('enqueue-unavailable'),
     title: 'Service Unavailable',

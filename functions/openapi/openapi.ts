@@ -11,12 +11,22 @@ const problemSchema = {
     detail: { type: 'string' },
     errors: {
       type: 'array',
+      description: 'The first 20 field errors at most (see errorCount)',
+      maxItems: 20,
       items: {
         type: 'object',
         required: ['pointer', 'detail'],
-        properties: { pointer: { type: 'string', description: 'RFC 6901 JSON pointer into the request body' }, detail: { type: 'string' } },
+        properties: {
+          pointer: {
+            type: 'string',
+            maxLength: 256,
+            description: 'RFC 6901 JSON pointer into the request body; a longer one is cut to an ancestor that fits',
+          },
+          detail: { type: 'string', maxLength: 240 },
+        },
       },
     },
+    errorCount: { type: 'integer', description: 'How many field errors there were in all' },
   },
 };
 
@@ -51,7 +61,9 @@ const correlationIdHeader = {
 };
 
 const commonProblems = {
-  '400': problem('Malformed JSON or invalid order; `errors` names every offending field'),
+  '400': problem(
+    'Malformed JSON, invalid UTF-8 or an invalid order; `errors` names the first 20 offending fields, `errorCount` counts them all',
+  ),
   '409': problem('A request with the same Idempotency-Key is still in progress; retry after Retry-After'),
   '413': problem('Body over 64 KiB'),
   '415': problem('Content type is not application/json'),
@@ -172,6 +184,7 @@ export const buildOpenApiDocument = (): Record<string, unknown> => ({
                 status: { enum: ['ACCEPTED', 'REJECTED', 'NOT_ENQUEUED'] },
                 orderId: { type: 'string' },
                 errors: { $ref: '#/components/schemas/Problem/properties/errors' },
+                errorCount: { $ref: '#/components/schemas/Problem/properties/errorCount' },
                 detail: { type: 'string' },
               },
             },

@@ -17,6 +17,8 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
+export type PipelineOptions = Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> & { readonly stage?: string };
+
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
@@ -43,9 +45,6 @@ export const startPipeline = async (dataDirPrefix: string, options: PipelineOpti
     },
   };
 };
-
-/** A pipeline's options: the runtime's, on free ports, for the dev stage unless `stage` names another. */
-export type PipelineOptions = Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> & { readonly stage?: string };
 
 /** Starts a stage (dev by default) on free ports on the data in `dataDir`, which `stop` leaves in place (to restart on it). */
 export const startPipelineIn = async (dataDir: string, options: PipelineOptions = {}): Promise<LocalPipeline> => {

@@ -8,6 +8,8 @@ export interface Problem {
   readonly status: number;
   readonly detail: string;
   readonly errors?: readonly FieldError[];
+  /** How many field errors there were in all: `errors` lists at most the first 20 (the API's amplification budget). */
+  readonly errorCount?: number;
 }
 
 /** Problem types are URNs under one namespace, so clients can switch on them. */

@@ -15,6 +15,9 @@ const SQS_FORBIDDEN_CHARACTER =
 /** True if SQS can carry the string: no lone surrogate, no control character but tab, CR and LF, no U+FFFE/U+FFFF. */
 export const isCarriableText = (text: string): boolean => !SQS_FORBIDDEN_CHARACTER.test(text);
 
+/** U+FFFD, what a UTF-8 decoder puts in place of invalid bytes (see docs/api.md, "Strict UTF-8"). */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
 const boundedString = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
@@ -23,6 +26,9 @@ const boundedString = (field: string) =>
     .refine((text) => text.trim().length > 0, { error: `${field} must not be blank`, abort: true })
     .refine(isCarriableText, {
       error: `${field} must not contain control characters (other than tab, CR and LF), U+FFFE, U+FFFF or unpaired surrogates`,
+    })
+    .refine((text) => !text.includes(REPLACEMENT_CHARACTER), {
+      error: `${field} must not contain U+FFFD: API Gateway puts it where the body had bytes that are not valid UTF-8, so the value sent cannot be known; send valid UTF-8`,
     });
 
 export const orderLineSchema = z.strictObject({

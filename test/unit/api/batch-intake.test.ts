@@ -58,6 +58,21 @@ describe('POST /orders/batch', () => {
     expect(sentOrderIds().sort()).toEqual([first.orderId, second.orderId].sort());
   });
 
+  it('lists 20 field errors in all across a batch answer, but every rejected order at least its first, each with its count', async () => {
+    const unknownFields = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, 1]));
+    const batch = [
+      sampleOrder({ orderId: 'ok-1' }),
+      ...Array.from({ length: 24 }, (_, i) => ({ ...sampleOrder({ orderId: `bad-${i}` }), ...unknownFields(30) })),
+    ];
+
+    const response = await postBatch({ orders: batch });
+
+    expect(response.statusCode).toBe(207);
+    const rejected = bodyOf(response).results.filter((result: { status: string }) => result.status === 'REJECTED');
+    expect(rejected.map((result: { errors: unknown[] }) => result.errors.length)).toEqual([20, ...Array(23).fill(1)]);
+    expect(rejected.every((result: { errorCount: number }) => result.errorCount === 30)).toBe(true);
+  });
+
   it('answers 207 for mixed results: valid orders are enqueued, invalid ones rejected with pointers under /orders/<index>', async () => {
     const [good, bad, alsoGood] = orders(3);
     const response = await postBatch({ orders: [good, { ...bad, currency: 'usd', extra: true }, alsoGood] });
@@ -82,6 +97,7 @@ describe('POST /orders/batch', () => {
       index: 1,
       status: 'REJECTED',
       errors: [{ pointer: '/orders/1/orderId', detail: 'orderId repeats /orders/0/orderId' }],
+      errorCount: 1,
     });
     expect(sentOrderIds()).toEqual([sampleOrder().orderId]);
   });

@@ -114,6 +114,66 @@ describe('api handler', () => {
     ]);
   });
 
+  it('lists the first 20 errors of an order with thousands, with their total count', async () => {
+    const fields = Array.from({ length: 3000 }, (_, i) => `"f${i}":1`).join(',');
+    const response = await post(`{"customerId":"c","currency":"USD","items":[{"sku":"S","quantity":1,"unitPrice":1}],${fields}}`);
+
+    expect(response.statusCode).toBe(400);
+    const problem = bodyOf(response);
+    expect(problem.errorCount).toBe(3000);
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.errors[0]).toEqual({ pointer: '/f0', detail: 'f0 is not a field of this object; remove it' });
+    expect(problem.detail).toContain('3000 invalid field(s)');
+  });
+
+  it('shortens a pointer over 256 characters to its deepest ancestor that fits, and says the fault is further in', async () => {
+    const depth = 400;
+    const response = await post(`{"x":${'{"a":'.repeat(depth)}{"b":1,"b":2}${'}'.repeat(depth)}}`);
+
+    const [error] = bodyOf(response).errors;
+    expect(error.pointer.length).toBeLessThanOrEqual(256);
+    expect(error.pointer).toMatch(/^\/x(\/a)+$/);
+    expect(error.detail).toBe('inside this member, nested deeper: this field appears more than once in its object; send it once');
+  });
+
+  it('refuses an integer field whose number only rounds to an integer, instead of storing the rounded value', async () => {
+    const response = await post(
+      '{"customerId":"c","currency":"USD","items":[{"sku":"S","quantity":1,"unitPrice":1999.00000000000000000001}]}',
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).errors).toEqual([{ pointer: '/items/0/unitPrice', detail: expect.stringContaining('not exactly an integer') }]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('refuses U+FFFD in a text field: API Gateway puts it where the body had bytes that are not UTF-8', async () => {
+    const response = await post({ ...sampleOrder(), customerId: 'c\ufffd\ufffd' });
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).errors).toEqual([{ pointer: '/customerId', detail: expect.stringContaining('U+FFFD') }]);
+  });
+
+  it.each([
+    ['FF FE', [0xff, 0xfe]],
+    ['an overlong "/" (C0 AF)', [0xc0, 0xaf]],
+    ['a UTF-16 surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['a truncated sequence (E2 82)', [0xe2, 0x82]],
+  ])('answers 400 naming the byte offset when a base64 body holds invalid UTF-8: %s', async (_name, bytes) => {
+    const prefix = Buffer.from('{"orderId":"u1","customerId":"c');
+    const body = Buffer.concat([prefix, Buffer.from(bytes), Buffer.from('","currency":"USD","items":[]}')]);
+    const response = (await handler(
+      { ...postOrderEvent(body.toString('base64')), isBase64Encoded: true },
+      fakeContext('orders-api'),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toMatchObject({
+      type: 'urn:orders-pipeline:problem:invalid-utf8',
+      detail: expect.stringContaining(`starts at byte ${prefix.length}`),
+    });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
   it('answers 503 with Retry-After, never 202, when the queue refuses the message', async () => {
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
 
