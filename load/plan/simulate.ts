@@ -275,6 +275,7 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
   const running: RunningBatches[] = [];
   let collecting: Fragment[] = [];
   let collectingSince = 0;
+  let pollerFreeSince = 0;
   let mappingLimit = stage.consumer.provisionedPollers
     ? provisionedPollerConcurrency(0, stage.consumer.provisionedPollers, model)
     : standardPollerConcurrency(0, stage.consumer.maxConcurrency, model);
@@ -423,7 +424,9 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
         running.reduce((sum, batch) => sum + batch.records, 0) +
         waitingOut.reduce((sum, w) => sum + countOf(w.fragments), 0);
       const wantedRecords = Math.min(free * batchCap - countOf(collecting), model.sqsInFlightMessages.value - inFlightNow);
-      if (collecting.length === 0 && visible.total > 0) collectingSince = now;
+      // A poller free since its last batch takes the first message that arrives: messages visible now arrived during
+      // the step that ends now, so the window started at the step's start, or when the poller came free if later.
+      if (collecting.length === 0 && visible.total > 0) collectingSince = Math.max(pollerFreeSince, now - step);
       collecting.push(...visible.take(Math.max(0, wantedRecords)));
       let held = countOf(collecting);
       // A poller with a full batch invokes at once; the others invoke with what they hold when the window ends.
@@ -434,7 +437,8 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
         collecting = rest;
       }
       held -= full * batchCap;
-      const windowOver = now - collectingSince >= stage.consumer.batchingWindowSeconds + work.gatherOverheadSeconds - 1e-9;
+      // The window ends at the step nearest its end (the first step after it would add half a step to every batch).
+      const windowOver = now - collectingSince >= stage.consumer.batchingWindowSeconds + work.gatherOverheadSeconds - step / 2;
       if (held > 0 && windowOver && free > full) {
         const batches = Math.min(free - full, held, options.gatherers ?? Number.POSITIVE_INFINITY);
         const perBatch = Math.ceil(held / batches);
@@ -444,7 +448,11 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
           collecting = rest;
         }
       }
-      if (ready.length > 0) collectingSince = now;
+      if (ready.length > 0) {
+        pollerFreeSince = now;
+        // What is still held (more than the free pollers could take) starts a window of its own now.
+        if (collecting.length > 0) collectingSince = now;
+      }
     }
     if (ready.length > 0) {
       // Each received record is one receive more; ReceiveMessage returns 10 at most.
