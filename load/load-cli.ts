@@ -15,7 +15,7 @@ import {
   seedOption,
   wholeNumber,
 } from '../ops/cli-kit';
-import { formatCost } from './lib/cost-model';
+import { formatCost, formatLogBytesPerOrder } from './lib/cost-model';
 import { formatFixedMonthlyCost } from './lib/observability-cost';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { exitWithVerdict, formatRows } from './lib/report-format';
@@ -132,6 +132,10 @@ const formatReport = (report: LoadReport): string => {
         : notOnAStage,
     ],
     ['cost, this pipeline (us-east-1 list)', measured ? formatCost(measured.costPerMillion.pipeline) : notOnAStage],
+    [
+      'log ingestion: bytes per order by line kind',
+      measured ? formatLogBytesPerOrder(measured.costPerMillion.logBytesPerOrder) : notOnAStage,
+    ],
     ['cost, naive PutItem-per-request design', measured ? formatCost(measured.costPerMillion.naive) : notOnAStage],
     ['observability, fixed per stage', measured ? formatFixedMonthlyCost(measured.observabilityPerMonth) : notOnAStage],
   ];

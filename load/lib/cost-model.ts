@@ -1,9 +1,19 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemBytes } from '../../infra/local';
 import type { LocalRuntime } from '../../infra/local';
 import { LOG_LINES_NOT_WRITTEN_LOCALLY, type LogLineEstimates } from './cloudwatch-log-lines';
+import {
+  LOG_LINE_KINDS,
+  LOG_LINE_KIND_LABELS,
+  type LogBytesByKind,
+  type LogLineKind,
+  addLogBytes,
+  logBytesByKind,
+  noLogBytes,
+  totalLogBytes,
+} from './log-line-kinds';
 
 /**
  * AWS list prices, us-east-1, on-demand, without free tiers, as published on the services' pricing
@@ -88,6 +98,24 @@ export const ingestedLogBytes = (usage: PipelineUsage, lines: LogLineEstimates =
   return usage.logBytes + invocations * lines.lambdaPlatformBytesPerInvocation + usage.apiRequests * lines.accessLogBytesPerRequest;
 };
 
+/**
+ * ingestedLogBytes by line kind: `written` is what the functions wrote (usage.logBytes, classified), Lambda's platform
+ * lines and the access log are the estimates ingestedLogBytes adds. The kinds add up to ingestedLogBytes when `written`
+ * adds up to usage.logBytes.
+ */
+export const ingestedLogBytesByKind = (
+  usage: PipelineUsage,
+  written: LogBytesByKind,
+  lines: LogLineEstimates = LOG_LINES_NOT_WRITTEN_LOCALLY,
+): LogBytesByKind => {
+  const invocations = Object.values(usage.functions).reduce((sum, fn) => sum + fn.invocations, 0);
+  return {
+    ...written,
+    lambdaPlatform: written.lambdaPlatform + invocations * lines.lambdaPlatformBytesPerInvocation,
+    accessLog: written.accessLog + usage.apiRequests * lines.accessLogBytesPerRequest,
+  };
+};
+
 /** US dollars per million orders, by service. */
 export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_EAST_1_PRICES): CostBreakdown => {
   const perMillion = (total: number) => (usage.orders === 0 ? 0 : (total * 1e6) / usage.orders);
@@ -138,6 +166,21 @@ export const logBytesOf = (dataDir: string, logicalId: string): number => {
   return existsSync(file) ? statSync(file).size : 0;
 };
 
+/** logBytesOf by line kind. */
+export const logBytesByKindOf = (dataDir: string, logicalId: string): LogBytesByKind => {
+  const file = path.join(dataDir, 'logs', `${logicalId}.log`);
+  return existsSync(file) ? logBytesByKind(readFileSync(file)) : noLogBytes();
+};
+
+/** Bytes per order, rounded to whole bytes, by kind then in total: what the log-ingestion cost pays for. */
+export const formatLogBytesPerOrder = (perOrder: LogBytesByKind): string => {
+  const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
+  const estimated: readonly LogLineKind[] = ['lambdaPlatform', 'accessLog'];
+  return `${bytes(totalLogBytes(perOrder))} B per order = ${LOG_LINE_KINDS.map(
+    (kind) => `${LOG_LINE_KIND_LABELS[kind]} ${bytes(perOrder[kind])}${estimated.includes(kind) ? ' (estimated)' : ''}`,
+  ).join(', ')}`;
+};
+
 /** Write units of putting these items once each, as stored. */
 export const writeUnitsToStore = (items: readonly object[]): number =>
   items.reduce(
@@ -151,7 +194,7 @@ export const measuredCostPerMillion = (
   dataDir: string,
   orders: number,
   storedItems: readonly object[],
-): { pipeline: CostBreakdown; naive: CostBreakdown } => {
+): { pipeline: CostBreakdown; naive: CostBreakdown; logBytesPerOrder: LogBytesByKind } => {
   const usage = runtime.usage();
   const apiFunctionId = Object.keys(usage.functions).find((id) => id.startsWith('ApiFunction')) ?? '';
   const pipelineUsage: PipelineUsage = {
@@ -169,8 +212,16 @@ export const measuredCostPerMillion = (
     dynamoDbWriteUnits: usage.dynamoDbWriteUnits,
     logBytes: Object.keys(usage.functions).reduce((sum, id) => sum + logBytesOf(dataDir, id), 0),
   };
+  const written = Object.keys(usage.functions).reduce<LogBytesByKind>(
+    (sum, id) => addLogBytes(sum, logBytesByKindOf(dataDir, id)),
+    noLogBytes(),
+  );
+  const ingested = ingestedLogBytesByKind(pipelineUsage, written);
   return {
     pipeline: costPerMillionOrders(pipelineUsage),
+    logBytesPerOrder: Object.fromEntries(
+      LOG_LINE_KINDS.map((kind) => [kind, orders === 0 ? 0 : ingested[kind] / orders]),
+    ) as LogBytesByKind,
     naive: costPerMillionOrders(
       naiveUsage(pipelineUsage, apiFunctionId, writeUnitsToStore(storedItems), logBytesOf(dataDir, apiFunctionId)),
     ),

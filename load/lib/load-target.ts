@@ -1,6 +1,7 @@
 import type { OrderRequest } from '../../shared-layer/src';
 import type { CostBreakdown } from './cost-model';
 import type { FixedMonthlyCost } from './observability-cost';
+import type { LogBytesByKind } from './log-line-kinds';
 import type { LatencySummary } from './percentiles';
 import type { RequestAuth } from './request-auth';
 import type { StoredOrderItem, Verification } from './pipeline-checks';
@@ -21,7 +22,8 @@ export interface LocalMeasurements {
   readonly acceptedToStoredMs: LatencySummary;
   readonly consumerInvocations: number;
   readonly requestCounts: Readonly<Record<string, number>>;
-  readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown };
+  /** logBytesPerOrder: the bytes the pipeline's log-ingestion cost pays for, per order, by line kind. */
+  readonly costPerMillion: { readonly pipeline: CostBreakdown; readonly naive: CostBreakdown; readonly logBytesPerOrder: LogBytesByKind };
   /** The stage's dashboard, alarms and metrics a month at list prices: paid whatever the traffic, so apart from the above. */
   readonly observabilityPerMonth: FixedMonthlyCost;
 }

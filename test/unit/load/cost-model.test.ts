@@ -1,6 +1,19 @@
 import { itemBytes, requestUnitsOf } from '../../../infra/local/dynamodb-capacity';
 import { LOG_LINES_NOT_WRITTEN_LOCALLY } from '../../../load/lib/cloudwatch-log-lines';
-import { US_EAST_1_PRICES, costPerMillionOrders, ingestedLogBytes, naiveUsage, writeUnitsToStore } from '../../../load/lib/cost-model';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  US_EAST_1_PRICES,
+  costPerMillionOrders,
+  formatLogBytesPerOrder,
+  ingestedLogBytes,
+  ingestedLogBytesByKind,
+  measuredCostPerMillion,
+  naiveUsage,
+  writeUnitsToStore,
+} from '../../../load/lib/cost-model';
+import { totalLogBytes } from '../../../load/lib/log-line-kinds';
 
 describe('DynamoDB request units from the wire', () => {
   it('sizes items by the DynamoDB rules: names plus values', () => {
@@ -78,6 +91,27 @@ describe('cost per million orders', () => {
     expect(US_EAST_1_PRICES.logsIngestionGb).toBe(0.5);
   });
 
+  it('splits the ingested log bytes by line kind, the kinds adding up to the ingested total', () => {
+    const written = { apiRequest: 500_000, emf: 300_000, consumerBatch: 20_000, lambdaPlatform: 0, accessLog: 0, other: 1_000 };
+    const byKind = ingestedLogBytesByKind({ ...usage, logBytes: totalLogBytes(written) }, written);
+    const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
+
+    expect(totalLogBytes(byKind)).toBe(ingestedLogBytes({ ...usage, logBytes: totalLogBytes(written) }));
+    expect(byKind).toEqual({
+      ...written,
+      lambdaPlatform: 1010 * lines.lambdaPlatformBytesPerInvocation,
+      accessLog: 1000 * lines.accessLogBytesPerRequest,
+    });
+  });
+
+  it('prints bytes per order by kind and their total, marking the kinds estimated rather than measured', () => {
+    expect(
+      formatLogBytesPerOrder({ apiRequest: 500.4, emf: 300, consumerBatch: 20, lambdaPlatform: 600, accessLog: 480.2, other: 0 }),
+    ).toBe(
+      '1,901 B per order = API request 500, EMF 300, consumer batch 20, Lambda platform 600 (estimated), access log 480 (estimated), other 0',
+    );
+  });
+
   it('bills the INIT time of cold starts as GB-s on top of handler time (AWS does since 2025-08-01)', () => {
     const warm = { ...usage, functions: { ApiFunction: { ...usage.functions.ApiFunction, initDurationMs: 0 } } };
     const cold = { ...usage, functions: { ApiFunction: { ...usage.functions.ApiFunction, initDurationMs: 20_000 } } };
@@ -106,5 +140,46 @@ describe('cost per million orders', () => {
 
   it('counts the write units of stored orders by their marshalled size', () => {
     expect(writeUnitsToStore([{ PK: 'a' }, { PK: 'b', blob: 'x'.repeat(2000) }])).toBe(1 + 2);
+  });
+});
+
+describe('measuredCostPerMillion', () => {
+  it("splits the run's log bytes per order by line kind without changing the log-ingestion cost they add up to", () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'orders-cost-model-'));
+    try {
+      const emf = '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"service":"orders-api","ordersAccepted":1}\n';
+      const accepted = '{"level":"INFO","message":"order accepted","service":"orders-api","orderId":"o-1"}\n';
+      const batch = '{"level":"INFO","message":"batch processed","service":"orders-consumer","records":2}\n';
+      const apiLog = `${emf}${accepted}${emf}${accepted}`;
+      const consumerLog = `${batch}${emf}`;
+      const logs = path.join(dataDir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(path.join(logs, 'ApiFunctionAB12CD34.log'), apiLog);
+      writeFileSync(path.join(logs, 'ConsumerFunctionAB12CD34.log'), consumerLog);
+      const runtime = {
+        usage: () => ({
+          functions: {
+            ApiFunctionAB12CD34: { invocations: 2, durationMs: 40, initDurationMs: 0, memorySizeMb: 256 },
+            ConsumerFunctionAB12CD34: { invocations: 1, durationMs: 30, initDurationMs: 0, memorySizeMb: 512 },
+          },
+          sqsRequests: 3,
+          dynamoDbReadUnits: 2,
+          dynamoDbWriteUnits: 2,
+        }),
+      } as unknown as Parameters<typeof measuredCostPerMillion>[0];
+      const orders = 2;
+
+      const { pipeline, logBytesPerOrder } = measuredCostPerMillion(runtime, dataDir, orders, []);
+      const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
+      const ingested = apiLog.length + consumerLog.length + 3 * lines.lambdaPlatformBytesPerInvocation + 2 * lines.accessLogBytesPerRequest;
+
+      expect(totalLogBytes(logBytesPerOrder) * orders).toBeCloseTo(ingested, 6);
+      expect(pipeline.logs).toBeCloseTo(((ingested / 1024 ** 3) * US_EAST_1_PRICES.logsIngestionGb * 1e6) / orders, 9);
+      expect(logBytesPerOrder.emf * orders).toBe(3 * emf.length);
+      expect(logBytesPerOrder.apiRequest * orders).toBe(2 * accepted.length);
+      expect(logBytesPerOrder.consumerBatch * orders).toBe(batch.length);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
