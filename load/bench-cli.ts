@@ -88,6 +88,11 @@ export const formatBench = (r: Partial<BenchReport>): string => {
   if (r.layerBytes !== undefined) rows.push(['layer size', `${Math.round(r.layerBytes / 1024)} KB`]);
   for (const b of r.bundles ?? [])
     rows.push([`${b.function}: bundle / module init`, `${(b.bundleBytes / 1024).toFixed(1)} KB / ${b.initMs} ms`]);
+  for (const m of r.moduleInit ?? [])
+    rows.push([
+      `${m.function}: module init vs floor (${m.floorClients.length > 0 ? m.floorClients.join(' + ') : 'no'} client${m.floorClients.length === 1 ? '' : 's'})`,
+      `${m.initMs} ms (target ≤ ${m.targetMs} ms: ${m.initMs <= m.targetMs ? 'met' : 'missed'}) = ${m.ratio}× the floor's ${m.floorMs} ms (target ≤ ${m.targetRatio}×: ${m.ratio <= m.targetRatio ? 'met' : 'missed'})`,
+    ]);
   if (r.seconds !== undefined) rows.push(['elapsed', `${r.seconds} s`]);
   return rows.length > 0 ? formatRows(rows) : '  (nothing measured yet)';
 };

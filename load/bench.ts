@@ -8,6 +8,7 @@ import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
 import { EnvironmentBudget, LocalFunction, type Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../infra/local';
+import { FLOOR_CLIENTS, INIT_FLOOR_RATIO_TARGET, INIT_TARGETS_MS, type SdkClient, buildInitFloor } from './lib/init-floor';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
 import { type LocalPipeline, startPipeline } from '../infra/local';
@@ -35,6 +36,21 @@ export interface BundleFigures {
   readonly bundleBytes: number;
   /** Median time to require the bundle (with the layer on NODE_PATH), Node start-up excluded. */
   readonly initMs: number;
+}
+
+/** A function's module init beside its floor: a bare handler creating only the SDK clients the function creates. */
+export interface InitVsFloor {
+  readonly function: string;
+  /** The bundle's initMs (BundleFigures). */
+  readonly initMs: number;
+  readonly floorClients: readonly SdkClient[];
+  /** Median time to require the floor's bundle, measured like initMs. */
+  readonly floorMs: number;
+  /** initMs / floorMs, to two decimals. */
+  readonly ratio: number;
+  /** Issue 27's targets, printed beside the figures and never asserted. */
+  readonly targetMs: number;
+  readonly targetRatio: number;
 }
 
 /** Accept → stored (SQS took the message → the consumer batch holding it succeeded) on a paced run. */
@@ -83,6 +99,7 @@ export interface BenchReport {
   readonly warmInvoke: WarmInvoke;
   readonly layerBytes: number;
   readonly bundles: readonly BundleFigures[];
+  readonly moduleInit: readonly InitVsFloor[];
   readonly ratios: {
     readonly singleIntakeVsSendMessage: number;
     readonly singleIntakeVsHandlerCeiling: number;
@@ -379,8 +396,11 @@ const directorySize = (dir: string): number =>
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Bundle size and module init time of each function, from the dev stage's synthesized assets. */
-const bundleFigures = (outdir: string, samples: number): { layerBytes: number; bundles: BundleFigures[] } => {
+/**
+ * Bundle size and module init time of each function, from the dev stage's synthesized assets, and the init time of
+ * each function's floor (load/lib/init-floor.ts), measured the same way in the same rounds.
+ */
+const bundleFigures = (outdir: string, samples: number): { layerBytes: number; bundles: BundleFigures[]; moduleInit: InitVsFloor[] } => {
   const assembly = synthesizeStage('dev', outdir);
   const [, layer] = resourcesOfType(assembly.template, 'AWS::Lambda::LayerVersion')[0];
   const layerDir = assembly.assetDir(layer.Properties?.Content ?? {});
@@ -408,15 +428,43 @@ const bundleFigures = (outdir: string, samples: number): { layerBytes: number; b
         },
       ).toString(),
     );
-  const bundles = resourcesOfType(assembly.template, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
+  const functions = resourcesOfType(assembly.template, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
+    const name = logicalId.replace(/[0-9A-F]{8}$/, '');
     const file = path.join(assembly.assetDir(fn.Properties?.Code ?? {}), 'index.js');
     return {
-      function: logicalId.replace(/[0-9A-F]{8}$/, ''),
-      bundleBytes: statSync(file).size,
-      initMs: Math.round(median(Array.from({ length: samples }, () => requireMs(file))) * 10) / 10,
+      name,
+      file,
+      floorFile: buildInitFloor(path.join(outdir, 'init-floors'), name),
+      initSamples: [] as number[],
+      floorSamples: [] as number[],
     };
   });
-  return { layerBytes: directorySize(layerDir), bundles };
+  // Round after round, each function then its floor, so a change in the machine's load hits both alike.
+  for (let round = 0; round < samples; round++) {
+    for (const fn of functions) {
+      fn.initSamples.push(requireMs(fn.file));
+      fn.floorSamples.push(requireMs(fn.floorFile));
+    }
+  }
+  const bundles = functions.map(({ name, file, initSamples }) => ({
+    function: name,
+    bundleBytes: statSync(file).size,
+    initMs: Math.round(median(initSamples) * 10) / 10,
+  }));
+  const moduleInit = functions.map(({ name, floorSamples }, i): InitVsFloor => {
+    const { initMs } = bundles[i];
+    const floorMs = Math.round(median(floorSamples) * 100) / 100;
+    return {
+      function: name,
+      initMs,
+      floorClients: FLOOR_CLIENTS[name],
+      floorMs,
+      ratio: Math.round((initMs / floorMs) * 100) / 100,
+      targetMs: INIT_TARGETS_MS[name],
+      targetRatio: INIT_FLOOR_RATIO_TARGET,
+    };
+  });
+  return { layerBytes: directorySize(layerDir), bundles, moduleInit };
 };
 
 /**
@@ -563,8 +611,8 @@ export const runBench = async (
     report.consumer = { ours, emulatorCeiling: ceiling, naive };
     report.warmInvoke = await warmInvokeOverhead(n(2000), signal);
 
-    phase('bundles: synthesizing dev and timing module init');
-    const { layerBytes, bundles } = bundleFigures(path.join(pipeline.dataDir, 'bench-cdk.out'), scale < 1 ? 3 : 5);
+    phase('bundles: synthesizing dev and timing module init, each function beside its floor');
+    const { layerBytes, bundles, moduleInit } = bundleFigures(path.join(pipeline.dataDir, 'bench-cdk.out'), scale < 1 ? 3 : 5);
     throwIfInterrupted(signal, () => ({ ...report, seconds: Math.round((Date.now() - started) / 100) / 10 }));
     const { floors, intake: intakeFigures, latency, consumer, warmInvoke } = report as Required<PartialBench>;
     return {
@@ -576,6 +624,7 @@ export const runBench = async (
       warmInvoke,
       layerBytes,
       bundles,
+      moduleInit,
       ratios: {
         singleIntakeVsSendMessage: ratio(intakeFigures.single, floors.sendMessage),
         singleIntakeVsHandlerCeiling: ratio(intakeFigures.single, intakeFigures.handlerCeiling),

@@ -12,9 +12,9 @@ import { SHARED_LAYER_MODULE } from './shared-layer';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 export const METRICS_NAMESPACE = 'OrdersPipeline';
-const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
+export const BUNDLE_TSCONFIG = path.join(PROJECT_ROOT, 'tsconfig.json');
 /** What every function bundle is built with, by NodejsFunction on synth and by watch mode. */
-const BUNDLE = {
+export const FUNCTION_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -90,11 +90,11 @@ export class PipelineFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: BUNDLE.target,
-        minify: BUNDLE.minify,
-        sourceMap: BUNDLE.sourcemap,
-        sourcesContent: BUNDLE.sourcesContent,
-        externalModules: [...BUNDLE.external],
+        target: FUNCTION_BUNDLE.target,
+        minify: FUNCTION_BUNDLE.minify,
+        sourceMap: FUNCTION_BUNDLE.sourcemap,
+        sourcesContent: FUNCTION_BUNDLE.sourcesContent,
+        externalModules: [...FUNCTION_BUNDLE.external],
         tsconfig: BUNDLE_TSCONFIG,
       },
     };
@@ -102,7 +102,13 @@ export class PipelineFunction extends NodejsFunction {
     this.serviceName = props.serviceName;
     // The esbuild command NodejsFunction runs for the bundling above, as build options (a test compares the outputs).
     this.localBuild = {
-      options: { entryPoints: [entry], absWorkingDir: PROJECT_ROOT, tsconfig: BUNDLE_TSCONFIG, ...BUNDLE, external: [...BUNDLE.external] },
+      options: {
+        entryPoints: [entry],
+        absWorkingDir: PROJECT_ROOT,
+        tsconfig: BUNDLE_TSCONFIG,
+        ...FUNCTION_BUNDLE,
+        external: [...FUNCTION_BUNDLE.external],
+      },
       outfile: 'index.js',
     };
   }

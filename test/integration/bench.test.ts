@@ -6,6 +6,7 @@ import {
   WARM_INVOKE_TARGET_P50_MS,
   runBench,
 } from '../../load/bench';
+import { FLOOR_CLIENTS, INIT_TARGETS_MS } from '../../load/lib/init-floor';
 
 /** runBench's smallest scale: every phase does its floor of 100 operations (`--quick` is 0.2, a full run 1). */
 const SCALE = 0.01;
@@ -92,6 +93,17 @@ describe('runBench (smallest scale)', () => {
       expect(bundleBytes).toBeGreaterThan(0);
       expect(bundleBytes).toBeLessThan(report.layerBytes);
       expect(initMs).toBeGreaterThan(0);
+    }
+  });
+
+  it("times every function's module init beside its floor, the ratio being init over floor, with issue 27's targets", () => {
+    expect(report.moduleInit.map((m) => m.function).sort()).toEqual(report.bundles.map((bundle) => bundle.function).sort());
+    for (const m of report.moduleInit) {
+      expect(m.initMs).toBe(report.bundles.find((bundle) => bundle.function === m.function)?.initMs);
+      expect(m.floorClients).toEqual(FLOOR_CLIENTS[m.function]);
+      expect(m.floorMs).toBeGreaterThan(0);
+      expect(m.ratio).toBe(Math.round((m.initMs / m.floorMs) * 100) / 100);
+      expect({ targetMs: m.targetMs, targetRatio: m.targetRatio }).toEqual({ targetMs: INIT_TARGETS_MS[m.function], targetRatio: 2 });
     }
   });
 
