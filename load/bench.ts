@@ -388,6 +388,15 @@ const loadHandler = <Event, Result>(functionDir: 'api' | 'consumer'): ((event: E
   return require(outfile).handler;
 };
 
+/** A variable the stack sets on the consumer function. */
+const consumerVariable = (template: Parameters<typeof resourcesOfType>[0], name: string): string => {
+  const consumer = resourcesOfType(template, 'AWS::Lambda::Function').find(([logicalId]) => logicalId.startsWith('ConsumerFunction'));
+  const value = (consumer?.[1].Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[name];
+  if (typeof value !== 'string')
+    throw new Error(`the stage's ConsumerFunction sets no ${name}: the benchmark needs it to load the consumer; check infra/stacks`);
+  return value;
+};
+
 const directorySize = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce(
     (sum, entry) => sum + (entry.isDirectory() ? directorySize(path.join(dir, entry.name)) : statSync(path.join(dir, entry.name)).size),
@@ -537,6 +546,8 @@ export const runBench = async (
     process.env[ENV.IDEMPOTENCY_TABLE_NAME] = 'bench-unused-without-idempotency-key';
     process.env[ENV.ORDERS_TABLE_NAME] = table;
     process.env[ENV.DEAD_LETTER_QUEUE_URL] = runtime.outputs.DeadLetterQueueUrl;
+    // The consumer reads it at import (the in-process consumer here, its bundle's module init below): the dev stage's value.
+    process.env[ENV.REDELIVERY_FIRST_DELAY_SECONDS] = consumerVariable(runtime.assembly.template, ENV.REDELIVERY_FIRST_DELAY_SECONDS);
     process.env.AWS_ENDPOINT_URL_DYNAMODB = runtime.outputs.DynamoDbEndpoint;
     process.env.AWS_ENDPOINT_URL_SQS = runtime.outputs.SqsEndpoint;
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
