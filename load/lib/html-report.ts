@@ -18,18 +18,33 @@ export interface Series {
   readonly points: readonly (readonly [number, number])[];
 }
 
+/** At most `limit` points: each run of consecutive points becomes the one with the largest y, so peaks stay visible. */
+const thinned = (points: Series['points'], limit: number): Series['points'] => {
+  if (points.length <= limit) return points;
+  const per = Math.ceil(points.length / limit);
+  const kept: [number, number][] = [];
+  for (let start = 0; start < points.length; start += per) {
+    let peak = points[start];
+    for (let i = start + 1; i < Math.min(points.length, start + per); i += 1) if (points[i][1] > peak[1]) peak = points[i];
+    kept.push([peak[0], peak[1]]);
+  }
+  return kept;
+};
+
 /** Lines over a shared x axis (e.g. seconds), the y axis from 0 to the largest value; markers as labelled verticals. */
 export const lineChart = (
-  series: readonly Series[],
+  allSeries: readonly Series[],
   axes: { readonly x: string; readonly y: string },
   markers: readonly { readonly x: number; readonly label: string }[] = [],
 ): string => {
   const width = 720;
   const height = 260;
   const margin = 50;
-  const all = series.flatMap((s) => s.points);
-  const xMax = Math.max(1, ...all.map(([x]) => x));
-  const yMax = Math.max(1e-9, ...all.map(([, y]) => y)) * 1.05;
+  // A day of per-second samples is 86,400 points: reduce instead of spreading them into Math.max (the call stack
+  // limits its arguments), and draw at most a few points per pixel.
+  const xMax = allSeries.reduce((most, s) => s.points.reduce((m, [px]) => Math.max(m, px), most), 1);
+  const yMax = allSeries.reduce((most, s) => s.points.reduce((m, [, py]) => Math.max(m, py), most), 1e-9) * 1.05;
+  const series = allSeries.map((s) => ({ ...s, points: thinned(s.points, 2 * width) }));
   const x = (value: number) => margin + (value / xMax) * (width - 2 * margin);
   const y = (value: number) => height - margin - (value / yMax) * (height - 2 * margin);
   const lines = series
