@@ -65,8 +65,9 @@ const chaosProgram = () =>
     .addOption(
       option(
         '--storm <seconds>',
-        'a throttle storm: every DynamoDB batch call throttled for this long, from the first one',
-        wholeNumber({ min: 0 }),
+        'a throttle storm: every DynamoDB batch call throttled for this long, from the first one (at most 3600)',
+        // A local run: an hour of storm is already longer than any stage declares to outlast but prod.
+        wholeNumber({ min: 0, max: 3600 }),
         DEFAULT_CHAOS.throttleStormSeconds,
       ),
     )
