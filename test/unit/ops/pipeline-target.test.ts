@@ -12,24 +12,28 @@ describe('finding the pipeline', () => {
 
   it('reads the local queues from outputs.json, and says to run npm start when it is missing', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'outputs-'));
-    const file = path.join(dir, 'outputs.json');
-    expect(() => localTarget(file)).toThrow(/start the local pipeline with "npm start" first/);
+    try {
+      const file = path.join(dir, 'outputs.json');
+      expect(() => localTarget(file)).toThrow(/start the local pipeline with "npm start" first/);
 
-    writeFileSync(
-      file,
-      JSON.stringify({
-        'OrdersPipeline-dev': { QueueUrl: 'http://q', DeadLetterQueueUrl: 'http://dlq', SqsEndpoint: 'http://127.0.0.1:4566' },
-      }),
-    );
-    const target = localTarget(file);
-    expect(target).toMatchObject({
-      label: 'local',
-      local: true,
-      production: false,
-      queueUrl: 'http://q',
-      deadLetterQueueUrl: 'http://dlq',
-    });
-    target.sqs.destroy();
+      writeFileSync(
+        file,
+        JSON.stringify({
+          'OrdersPipeline-dev': { QueueUrl: 'http://q', DeadLetterQueueUrl: 'http://dlq', SqsEndpoint: 'http://127.0.0.1:4566' },
+        }),
+      );
+      const target = localTarget(file);
+      expect(target).toMatchObject({
+        label: 'local',
+        local: true,
+        production: false,
+        queueUrl: 'http://q',
+        deadLetterQueueUrl: 'http://dlq',
+      });
+      target.sqs.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a stage from its stack outputs; prod is marked for confirmation', async () => {
