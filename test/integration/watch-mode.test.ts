@@ -1,5 +1,6 @@
 import { scanOrders, verificationProblems, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { SteadyOrders } from '../../load/lib/steady-orders';
+import { eventually } from '../support/local-runtime-harness';
 import { batchLines, type WatchedProject as Project, WatchedProject } from '../../load/lib/watched-project';
 
 // `npm start -- --watch` in a copy of the project, edited while orders flow (docs/local-runtime.md, "Watch mode").
@@ -9,18 +10,6 @@ const HANDLER = 'functions/api/handler.ts';
 const ACCEPTED_RESPONSE = "{ orderId: order.orderId, status: 'ACCEPTED' }";
 const respondingWith = (marker: string) => `{ orderId: order.orderId, status: 'ACCEPTED', servedBy: '${marker}' }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * Waits until `enough()` holds: traffic counts depend on how fast a loaded machine answers, so each phase lasts until
- * it has what the assertions need rather than a fixed time.
- */
-const waitFor = async (what: string, enough: () => boolean, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!enough()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-};
-
 let project: Project;
 
 beforeAll(async () => {
@@ -58,10 +47,15 @@ test('a handler edit reaches the running pipeline without a failed request, and 
   const flow = new SteadyOrders(project.apiUrl, runId, 20);
   const batchesBefore = batchLines(project.lines).length;
   flow.start();
-  await waitFor('20 answers before the edit', () => flow.sent.length >= 20);
+  // Each phase lasts until it has the traffic its assertions need, however fast a loaded machine answers.
+  await eventually('20 answers before the edit', () => flow.sent.length >= 20, 30_000);
   const saved = project.edit(HANDLER, (text) => text.replace(ACCEPTED_RESPONSE, respondingWith('edited')));
   const reload = await project.waitForLine(/reloaded in .*functions\/api\/handler\.ts changed; rebuilt ApiFunction/, saved);
-  await waitFor('20 answers to requests sent after the reload', () => flow.sent.filter((sent) => sent.sentAt > reload.at).length >= 20);
+  await eventually(
+    '20 answers to requests sent after the reload',
+    () => flow.sent.filter((sent) => sent.sentAt > reload.at).length >= 20,
+    30_000,
+  );
   await flow.stop();
 
   expect(failedRequests(flow)).toEqual([]);
@@ -130,7 +124,7 @@ test('a stack edit changing the batch size applies to the next batches, with que
   const saved = project.edit('infra/config/stages.ts', (text) => text.replace(/(dev: \{[\s\S]*?batchSize: )100,/, '$13,'));
   const reload = await project.waitForLine(/reloaded in .*infra\/config\/stages\.ts changed; .*batch size 100 → 3/, saved, 60_000);
   const batchesAfterReload = () => batchLines(project.lines).filter((batch) => batch.at > reload.at + 1_000);
-  await waitFor('four batches more than 1 s after the reload', () => batchesAfterReload().length > 3);
+  await eventually('four batches more than 1 s after the reload', () => batchesAfterReload().length > 3, 30_000);
   await flow.stop();
 
   expect(failedRequests(flow)).toEqual([]);
