@@ -1,6 +1,6 @@
 // npm run bench: throughput, latency and bundle figures, measured in one run on the local emulators (see docs/load-and-cost.md).
 import { type HelpShown, cliProgram, parseCommandLine, parseWith, runMain, seedLine, seedOption } from '../ops/cli-kit';
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import { type BenchReport, type PartialBench, type Throughput, runBench } from './bench';
 import { exitInterrupted, onInterrupt, RunInterrupted } from './lib/interrupt';
 import { formatRows } from './lib/report-format';

@@ -7,11 +7,11 @@ import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, PutCom
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
-import { EnvironmentBudget, LocalFunction, type Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../infra/local';
+import { EnvironmentBudget, LocalFunction, type Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../local-runtime';
 import { FLOOR_CLIENTS, INIT_FLOOR_RATIO_TARGET, INIT_TARGETS_MS, type SdkClient, buildInitFloor } from './lib/init-floor';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad } from './lib/load-generator';
-import { type LocalPipeline, startPipeline } from '../infra/local';
+import { type LocalPipeline, startPipeline } from '../local-runtime';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { summarizeLatencies } from './lib/percentiles';
 import { waitForQuiescence } from './lib/pipeline-checks';

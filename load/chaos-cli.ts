@@ -1,6 +1,6 @@
 // npm run chaos -- [options]: a fresh local pipeline under injected faults; see --help and docs/load-and-cost.md.
 import { Option } from 'commander';
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import {
   type HelpShown,
   cliProgram,

@@ -8,7 +8,7 @@ import {
   redeliveryWindowSeconds,
 } from '../shared-layer/src';
 import { getStageConfig } from '../infra/config/stages';
-import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../infra/local';
+import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../local-runtime';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { type CostBreakdown, measuredCostPerMillion } from './lib/cost-model';
 import { type FixedMonthlyCost, fixedMonthlyObservabilityCost } from './lib/observability-cost';

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { MAX_BATCH_ORDERS } from '../shared-layer/src';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import {
   type HelpShown,
   cliProgram,

@@ -1,4 +1,4 @@
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import { throwIfInterrupted } from './lib/interrupt';
 import { generateLoad, type LoadProgress, type LoadResult, resultMaps } from './lib/load-generator';
 import type { LoadTarget, LocalMeasurements } from './lib/load-target';

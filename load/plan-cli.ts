@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { getStageConfig, STAGE_NAMES, type StageName } from '../infra/config/stages';
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import {
   type HelpShown,
   UsageError,

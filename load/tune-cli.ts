@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Option } from 'commander';
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import {
   type HelpShown,
   UsageError,

@@ -1,4 +1,4 @@
-import { newSeed } from '../infra/local';
+import { newSeed } from '../local-runtime';
 import type { CostBreakdown } from './lib/cost-model';
 import type { LatencySummary } from './lib/percentiles';
 import { RunInterrupted, throwIfInterrupted } from './lib/interrupt';

@@ -1,7 +1,7 @@
 // `npm run test:profile-runtime [-- <starts>]`: where a local runtime's start goes (what every integration file pays
 // once or more): each start-up line with the milliseconds since the start began, then the stop. The first start
 // also pays for loading the runtime's modules; later ones show a warm process.
-import { createEphemeralDir, startPipelineIn } from '../infra/local';
+import { createEphemeralDir, startPipelineIn } from '../local-runtime';
 
 class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { itemBytes } from '../../infra/local';
-import type { LocalRuntime } from '../../infra/local';
+import { itemBytes } from '../../local-runtime';
+import type { LocalRuntime } from '../../local-runtime';
 import { LOG_LINES_NOT_WRITTEN_LOCALLY, type LogLineEstimates } from './cloudwatch-log-lines';
 import {
   LOG_LINE_KINDS,

@@ -5,7 +5,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import type { OrderRequest } from '../../shared-layer/src';
 // Straight to the module, not the runtime's index: this worker is bundled on its own and must not pull in the CDK.
-import { derivedRandom, type Random } from '../../infra/local/seeded-random';
+import { derivedRandom, type Random } from '../../local-runtime/seeded-random';
 import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';
 import { generateOrder } from './order-generator';
 import { LatencyHistogram } from './percentiles';

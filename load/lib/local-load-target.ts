@@ -1,9 +1,9 @@
 import { queueDepth } from '../../ops/pipeline-target';
-import type { LocalRuntimeOptions } from '../../infra/local';
+import type { LocalRuntimeOptions } from '../../local-runtime';
 import { measuredCostPerMillion } from './cost-model';
 import { fixedMonthlyObservabilityCost } from './observability-cost';
 import type { LoadTarget } from './load-target';
-import { startPipeline } from '../../infra/local';
+import { startPipeline } from '../../local-runtime';
 import { summarizeLatencies } from './percentiles';
 import { settleAndVerify } from './pipeline-checks';
 

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { OrderRequest } from '../../shared-layer/src';
-import type { Random } from '../../infra/local';
+import type { Random } from '../../local-runtime';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'];
 

@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrderRequest } from '../../shared-layer/src';
 import { queueDepth } from '../../ops/pipeline-target';
-import type { LocalPipeline } from '../../infra/local';
+import type { LocalPipeline } from '../../local-runtime';
 
 /**
  * Waits until the queue holds nothing (visible or in flight) and no batch has finished for

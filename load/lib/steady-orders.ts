@@ -1,5 +1,5 @@
 import type { OrderRequest } from '../../shared-layer/src';
-import { derivedRandom } from '../../infra/local';
+import { derivedRandom } from '../../local-runtime';
 import { generateOrder } from './order-generator';
 
 export interface SentOrder {

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEphemeralDir, type EphemeralDir } from '../../infra/local';
+import { createEphemeralDir, type EphemeralDir } from '../../local-runtime';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 /** What `npm start` needs from the project; node_modules is linked, not copied. */
@@ -11,6 +11,7 @@ const COPIED = [
   'functions',
   'shared-layer',
   'infra',
+  'local-runtime',
   'ops',
   'test/events',
   'package.json',
@@ -57,7 +58,7 @@ export class WatchedProject {
     symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir.path, 'node_modules'), 'dir');
     mkdirSync(path.join(dir.path, '.local'), { recursive: true });
     const ports = ['--api-port', '0', '--https-port', '0', '--dynamodb-port', '0', '--sqs-port', '0', '--dashboard-port', '0'];
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'infra/local/cli.ts', '--watch', ...ports], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'local-runtime/cli.ts', '--watch', ...ports], {
       cwd: dir.path,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TS_NODE_PROJECT: path.join(dir.path, 'tsconfig.json') },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { type LocalPipeline, startPipeline } from '../../infra/local';
+import { type LocalPipeline, startPipeline } from '../../local-runtime';
 import { logBytesOf } from '../lib/cost-model';
 import { summarizeLatencies } from '../lib/percentiles';
 import { waitForQuiescence } from '../lib/pipeline-checks';

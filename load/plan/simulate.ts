@@ -1,4 +1,4 @@
-import { seededRandom } from '../../infra/local';
+import { seededRandom } from '../../local-runtime';
 import { redeliveryDelaySeconds } from '../../shared-layer/src/retry/redelivery-backoff';
 import { LatencyHistogram, type LatencySummary } from '../lib/percentiles';
 import { AWS_MODEL, type AwsModel } from './aws-model';

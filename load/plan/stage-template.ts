@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { synthesizeStage } from '../../infra/local';
+import { synthesizeStage } from '../../local-runtime';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

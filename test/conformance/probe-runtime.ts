@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createEphemeralDir, type EphemeralDir, type LocalRuntime, startLocalRuntime } from '../../infra/local';
+import { createEphemeralDir, type EphemeralDir, type LocalRuntime, startLocalRuntime } from '../../local-runtime';
 import { eventually } from '../support/local-runtime-harness';
 import { cachedSynthesis } from '../support/synth-cache';
 import { synthesizeProbe } from './probe-stack';

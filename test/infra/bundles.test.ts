@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENV } from '@orders-pipeline/shared';
-import { synthesizeStage } from '../../infra/local/cloud-assembly';
-import { LocalBundler } from '../../infra/local/watch/bundler';
+import { synthesizeStage } from '../../local-runtime/cloud-assembly';
+import { LocalBundler } from '../../local-runtime/watch/bundler';
 import { resourcesOfType, synthStage } from './synth-stage';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');

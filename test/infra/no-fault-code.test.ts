@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { resourcesOfType, synthStage } from './synth-stage';
 
-// Fault injection lives in the local runtime (infra/local/faults), on the wire; what deploys must not
+// Fault injection lives in the local runtime (local-runtime/faults), on the wire; what deploys must not
 // carry any of it. These are the markers any in-process fault code would need.
 const FAULT_MARKERS = [/ORDERS_FAULT_INJECTION/, /FaultInject/i, /injected fault/i, /process\.exit\(/];
 

@@ -11,13 +11,13 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createEphemeralDir } from '../../infra/local';
-import type { CfnTemplate } from '../../infra/local/cloud-assembly';
-import { EmulatorProcess } from '../../infra/local/emulators/emulator-process';
-import { provisionResources } from '../../infra/local/provision';
+import { createEphemeralDir } from '../../local-runtime';
+import type { CfnTemplate } from '../../local-runtime/cloud-assembly';
+import { EmulatorProcess } from '../../local-runtime/emulators/emulator-process';
+import { provisionResources } from '../../local-runtime/provision';
 import { eventually } from '../support/local-runtime-harness';
 
-const EMULATORS = path.join(__dirname, '..', '..', 'infra', 'local', 'emulators');
+const EMULATORS = path.join(__dirname, '..', '..', 'local-runtime', 'emulators');
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const KEY_ARN = /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/;
 const nowSeconds = () => Math.floor(Date.now() / 1000);

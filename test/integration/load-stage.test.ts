@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runLoadOn } from '../../load/load';
-import { type LocalPipeline, startPipeline } from '../../infra/local';
+import { type LocalPipeline, startPipeline } from '../../local-runtime';
 import { stageLoadTarget } from '../../load/lib/stage-load-target';
 import { IamGateway } from '../support/iam-gateway';
 

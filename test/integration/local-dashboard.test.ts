@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Page } from 'playwright-core';
-import { type LocalPipeline, resourcesOfType, startPipeline } from '../../infra/local';
+import { type LocalPipeline, resourcesOfType, startPipeline } from '../../local-runtime';
 import { sampleOrder } from '../support/fixtures';
 import { eventually } from '../support/local-runtime-harness';
 import { type HeadlessChromium, findChromium, launchChromium } from '../support/headless-chromium';

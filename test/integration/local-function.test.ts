@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentBudget } from '../../infra/local/lambda/environment-budget';
-import { type InvokeOutcome, LocalFunction, type LocalFunctionDefinition } from '../../infra/local/lambda/local-function';
+import { EnvironmentBudget } from '../../local-runtime/lambda/environment-budget';
+import { type InvokeOutcome, LocalFunction, type LocalFunctionDefinition } from '../../local-runtime/lambda/local-function';
 
 /** Handlers as plain JS modules, the way a bundle is: each behaviour a test needs, by file name. */
 const HANDLERS: Record<string, string> = {

@@ -3,7 +3,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } fr
 import { ENV, buildOrderMessage, serializeOrderMessage } from '@orders-pipeline/shared';
 import { getStageConfig } from '../../infra/config/stages';
 import { sampleOrder } from '../support/fixtures';
-import { NO_FAULTS } from '../../infra/local';
+import { NO_FAULTS } from '../../local-runtime';
 import { eventually, runtimeForSuite } from '../support/local-runtime-harness';
 
 const dev = getStageConfig('dev');

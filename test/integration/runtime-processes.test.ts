@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { sampleOrder } from '../support/fixtures';
 import { RuntimeHarness, eventually } from '../support/local-runtime-harness';
 import { RuntimeProcess, descendantsOf, isAlive } from '../support/runtime-process';
-import { createEphemeralDir } from '../../infra/local';
+import { createEphemeralDir } from '../../local-runtime';
 
 const post = (apiUrl: string, orderId: string) =>
   fetch(`${apiUrl}/orders`, {

@@ -14,12 +14,12 @@ import {
   SendMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { EmulatorProcess } from '../../infra/local/emulators/emulator-process';
-import { createEphemeralDir } from '../../infra/local';
-import { toRecord } from '../../infra/local/sqs-event-source';
+import { EmulatorProcess } from '../../local-runtime/emulators/emulator-process';
+import { createEphemeralDir } from '../../local-runtime';
+import { toRecord } from '../../local-runtime/sqs-event-source';
 import { eventually } from '../support/local-runtime-harness';
 
-const EMULATORS = path.join(__dirname, '..', '..', 'infra', 'local', 'emulators');
+const EMULATORS = path.join(__dirname, '..', '..', 'local-runtime', 'emulators');
 const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
 
 /**

@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentBudget } from '../../infra/local/lambda/environment-budget';
-import { LocalFunction } from '../../infra/local/lambda/local-function';
+import { EnvironmentBudget } from '../../local-runtime/lambda/environment-budget';
+import { LocalFunction } from '../../local-runtime/lambda/local-function';
 
 const [maxRounds, perRound, wanted] = process.argv.slice(2).map(Number);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SigningCredentials } from '../../load/lib/sigv4';
-import { parseAuthorization, referenceAuthorization } from '../../infra/local/sigv4-verifier';
+import { parseAuthorization, referenceAuthorization } from '../../local-runtime/sigv4-verifier';
 
 const readBody = async (request: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import {
   type PipelineOptions,
   createEphemeralDir,
   startPipelineIn,
-} from '../../infra/local';
+} from '../../local-runtime';
 import { cachedSynthesis } from './synth-cache';
 
 /** A local runtime on free ports and a temporary data dir, with SDK clients and a record of batches. */

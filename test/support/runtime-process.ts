@@ -20,7 +20,7 @@ export class RuntimeProcess {
       [
         '-r',
         'ts-node/register/transpile-only',
-        'infra/local/cli.ts',
+        'local-runtime/cli.ts',
         '--data-dir',
         dataDir,
         '--api-port',

@@ -1,4 +1,4 @@
-import { itemBytes, requestUnitsOf } from '../../../infra/local/dynamodb-capacity';
+import { itemBytes, requestUnitsOf } from '../../../local-runtime/dynamodb-capacity';
 import { LOG_LINES_NOT_WRITTEN_LOCALLY } from '../../../load/lib/cloudwatch-log-lines';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seededRandom } from '../../../infra/local/seeded-random';
+import { seededRandom } from '../../../local-runtime/seeded-random';
 import { forEachConcurrently, generateOrder } from '../../../load/lib/order-generator';
 
 describe('generateOrder', () => {

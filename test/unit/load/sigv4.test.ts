@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RefreshingCredentials, signRequest } from '../../../load/lib/sigv4';
-import { parseAuthorization, referenceAuthorization } from '../../../infra/local/sigv4-verifier';
+import { parseAuthorization, referenceAuthorization } from '../../../local-runtime/sigv4-verifier';
 
 const credentialsArb = fc.record(
   {

@@ -1,4 +1,4 @@
-import { encryptionDescription, kmsKeyArn } from '../../../infra/local/emulators/dynamodb-encryption';
+import { encryptionDescription, kmsKeyArn } from '../../../local-runtime/emulators/dynamodb-encryption';
 
 const LOCATION = { account: '000000000000', region: 'us-east-1' };
 const KEY_ARN = /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/;

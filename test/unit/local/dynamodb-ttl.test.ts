@@ -5,7 +5,7 @@ import {
   oldestExpirableSeconds,
   timeToLiveDescription,
   updateTimeToLive,
-} from '../../../infra/local/emulators/dynamodb-ttl';
+} from '../../../local-runtime/emulators/dynamodb-ttl';
 
 const NOW_MS = Date.UTC(2026, 10, 30, 15, 0, 0);
 const NOW_S = NOW_MS / 1000;

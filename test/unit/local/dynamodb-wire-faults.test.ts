@@ -1,8 +1,8 @@
 import { PT_VERSION } from '@aws-lambda-powertools/commons';
 import { crc32 } from 'node:zlib';
-import { DynamoDbWireFaults, FAULT_COUNTS, type WireResponse } from '../../../infra/local/faults/dynamodb-wire-faults';
-import { type FaultConfig, NO_FAULTS, readFaultConfig } from '../../../infra/local/faults/fault-config';
-import { callerIdFor, callerIdInUserAgent } from '../../../infra/local/lambda/caller-id';
+import { DynamoDbWireFaults, FAULT_COUNTS, type WireResponse } from '../../../local-runtime/faults/dynamodb-wire-faults';
+import { type FaultConfig, NO_FAULTS, readFaultConfig } from '../../../local-runtime/faults/fault-config';
+import { callerIdFor, callerIdInUserAgent } from '../../../local-runtime/lambda/caller-id';
 
 const always = () => 0;
 const never = () => 0.999;

@@ -1,4 +1,4 @@
-import { type BudgetMember, EnvironmentBudget } from '../../../infra/local/lambda/environment-budget';
+import { type BudgetMember, EnvironmentBudget } from '../../../local-runtime/lambda/environment-budget';
 
 /** A function as the budget sees it, with counts the test sets. */
 class FakeMember implements BudgetMember {

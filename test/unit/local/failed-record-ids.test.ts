@@ -1,4 +1,4 @@
-import { failedRecordIds } from '../../../infra/local/sqs-event-source';
+import { failedRecordIds } from '../../../local-runtime/sqs-event-source';
 
 const ids = ['m-1', 'm-2', 'm-3'];
 

@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import { authorizeIamRequest, type SignedRequest } from '../../../infra/local/iam-authorizer';
-import { NodeSha256, type SigningCredentials } from '../../../infra/local/sigv4-verifier';
+import { authorizeIamRequest, type SignedRequest } from '../../../local-runtime/iam-authorizer';
+import { NodeSha256, type SigningCredentials } from '../../../local-runtime/sigv4-verifier';
 
 const credentials: SigningCredentials = { accessKeyId: 'AKIALOCAL', secretAccessKey: 'local-secret' };
 const region = 'eu-west-1';

@@ -1,4 +1,4 @@
-import { type LocalResource, resolveIntrinsics } from '../../../infra/local/intrinsics';
+import { type LocalResource, resolveIntrinsics } from '../../../local-runtime/intrinsics';
 
 const resources = new Map<string, LocalResource>([
   ['Queue', { ref: 'http://127.0.0.1:4566/000000000000/q', attributes: { Arn: 'arn:aws:sqs:us-east-1:000000000000:q' } }],

@@ -1,6 +1,6 @@
-import { mappingConcurrency } from '../../../infra/local/running-stack';
+import { mappingConcurrency } from '../../../local-runtime/running-stack';
 
-describe('infra/local/running-stack mappingConcurrency', () => {
+describe('local-runtime/running-stack mappingConcurrency', () => {
   it('runs a standard mapping up to its MaximumConcurrency, or AWS default of 1,000 without one', () => {
     expect(mappingConcurrency({ ScalingConfig: { MaximumConcurrency: 20 } })).toBe(20);
     expect(mappingConcurrency({})).toBe(1000);

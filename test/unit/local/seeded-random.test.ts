@@ -1,4 +1,4 @@
-import { derivedRandom, seededRandom } from '../../../infra/local/seeded-random';
+import { derivedRandom, seededRandom } from '../../../local-runtime/seeded-random';
 
 const draw = (random: () => number, count: number): number[] => Array.from({ length: count }, random);
 

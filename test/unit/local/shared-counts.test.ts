@@ -1,4 +1,4 @@
-import { SharedCounts } from '../../../infra/local/shared-counts';
+import { SharedCounts } from '../../../local-runtime/shared-counts';
 
 describe('SharedCounts', () => {
   it('shows a reader on the same buffers every count and billing unit the writer recorded', () => {

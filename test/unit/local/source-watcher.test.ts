@@ -1,4 +1,4 @@
-import { isWatchedPath } from '../../../infra/local/watch/source-watcher';
+import { isWatchedPath } from '../../../local-runtime/watch/source-watcher';
 
 describe('watch mode: which saved paths count as changes', () => {
   it.each(['functions/api/handler.ts', 'shared-layer/src/orders/order-schema.ts', 'infra/config/stages.ts', 'cdk.json'])(

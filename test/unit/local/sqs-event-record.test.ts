@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { toRecord } from '../../../infra/local/sqs-event-source';
+import { toRecord } from '../../../local-runtime/sqs-event-source';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:orders';
 

@@ -1,4 +1,9 @@
-import { accessKeyIdOf, decodeReceiptHandle, encodeReceiptHandle, senderIdFor } from '../../../infra/local/emulators/sqs-message-identity';
+import {
+  accessKeyIdOf,
+  decodeReceiptHandle,
+  encodeReceiptHandle,
+  senderIdFor,
+} from '../../../local-runtime/emulators/sqs-message-identity';
 
 describe('receipt handles', () => {
   const fauxqsHandle = '3f2b8c1e-9d4a-4b6f-8e2a-1c5d7f9a0b3e';

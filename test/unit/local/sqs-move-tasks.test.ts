@@ -4,7 +4,7 @@ import {
   type MoveTaskQueues,
   decodeTaskHandle,
   listDeadLetterSourceQueues,
-} from '../../../infra/local/emulators/sqs-move-tasks';
+} from '../../../local-runtime/emulators/sqs-move-tasks';
 
 interface FakeMessage {
   readonly body: string;

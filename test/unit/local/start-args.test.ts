@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { HelpShown, UsageError } from '../../../ops/cli-kit';
-import { parseStartArgs } from '../../../infra/local/cli';
+import { parseStartArgs } from '../../../local-runtime/cli';
 
 const VARIABLES = [
   'ORDERS_LOCAL_STAGE',

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type SupervisedEmulator, superviseEmulator } from '../../../infra/local/emulators/supervise-emulator';
+import { type SupervisedEmulator, superviseEmulator } from '../../../local-runtime/emulators/supervise-emulator';
 
 class FakeEmulator extends EventEmitter<{ crash: [string] }> implements SupervisedEmulator {
   readonly name = 'SQS (fauxqs)';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generate } from 'selfsigned';
-import { ensureSelfSignedCertificate, signatureAlgorithmOf } from '../../../infra/local/tls';
+import { ensureSelfSignedCertificate, signatureAlgorithmOf } from '../../../local-runtime/tls';
 
 /** What the runtime's certificate must be: SHA-256 signed, RSA 2048+ or P-256, valid for localhost and 127.0.0.1. */
 const expectModernLocalhostCertificate = (pem: string): void => {

@@ -1,7 +1,7 @@
-import type { CfnTemplate } from '../../../../infra/local/cloud-assembly';
-import { AlarmEvaluator, LOCAL_PERIOD_CAP_SECONDS } from '../../../../infra/local/dashboard/alarm-evaluator';
-import { seriesKey } from '../../../../infra/local/dashboard/local-metrics';
-import { MetricStore } from '../../../../infra/local/dashboard/metric-store';
+import type { CfnTemplate } from '../../../../local-runtime/cloud-assembly';
+import { AlarmEvaluator, LOCAL_PERIOD_CAP_SECONDS } from '../../../../local-runtime/dashboard/alarm-evaluator';
+import { seriesKey } from '../../../../local-runtime/dashboard/local-metrics';
+import { MetricStore } from '../../../../local-runtime/dashboard/metric-store';
 
 const NOW = 1_800_000_000_000;
 const DLQ = 'OrderQueueDeadLetterQueueB70A0DEF';

@@ -1,4 +1,4 @@
-import { UnsupportedExpressionError, evaluateExpression, idsIn, parseExpression } from '../../../../infra/local/dashboard/metric-math';
+import { UnsupportedExpressionError, evaluateExpression, idsIn, parseExpression } from '../../../../local-runtime/dashboard/metric-math';
 
 describe('metric math (local subset)', () => {
   const rate = parseExpression('IF(requests >= 20, 100 * FILL(serverErrors, 0) / requests, 0)');

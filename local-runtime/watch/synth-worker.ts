@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import type { SynthReply, SynthRequest } from './synth-process';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..', '..');
-const CLOUD_ASSEMBLY = path.join(PROJECT_ROOT, 'infra', 'local', 'cloud-assembly');
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const CLOUD_ASSEMBLY = path.join(PROJECT_ROOT, 'local-runtime', 'cloud-assembly');
 
 const isProjectModule = (file: string) => file.startsWith(PROJECT_ROOT + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
 

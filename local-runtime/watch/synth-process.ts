@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
-import type { LocalBuild } from '../../constructs/local-build';
+import type { LocalBuild } from '../../infra/constructs/local-build';
 import { type StageAssembly, readStageAssembly } from '../cloud-assembly';
 import { endWithRuntime } from '../end-with-runtime';
 

@@ -25,10 +25,10 @@ export interface WatchSession {
 
 type ChangeKind = 'stack' | 'code' | 'runtime';
 
-/** infra/local and infra/validate are the runtime and its tools, not the stack: they take a restart. */
+/** local-runtime and infra/validate are the runtime and its tools, not the stack: they take a restart. */
 const kindOf = (relativePath: string): ChangeKind | undefined => {
   const posix = relativePath.split(path.sep).join('/');
-  if (/^infra\/(local|validate)\//.test(posix)) return 'runtime';
+  if (posix.startsWith('local-runtime/') || posix.startsWith('infra/validate/')) return 'runtime';
   if (posix.startsWith('infra/') || posix === 'cdk.json') return 'stack';
   if (posix.startsWith('functions/') || posix.startsWith('shared-layer/')) return 'code';
   return undefined;

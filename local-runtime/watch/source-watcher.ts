@@ -2,7 +2,7 @@ import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import * as path from 'node:path';
 
 /** What watch mode watches, relative to the project root; directories recursively. */
-export const WATCHED = { directories: ['functions', 'shared-layer', 'infra'], files: ['cdk.json'] } as const;
+export const WATCHED = { directories: ['functions', 'shared-layer', 'infra', 'local-runtime'], files: ['cdk.json'] } as const;
 
 /** Editor swap and backup files, dot files and build output: never a change to the project. */
 const IGNORED = /(^|\/)(node_modules|cdk\.out|\.[^/]*)(\/|$)|~$|\.sw[a-p]$|\.tmp$|(^|\/)4913$/;

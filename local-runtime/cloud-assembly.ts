@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { LocalBuild } from '../constructs/local-build';
+import type { LocalBuild } from '../infra/constructs/local-build';
 
 export interface CfnResource {
   readonly Type: string;
@@ -46,7 +46,7 @@ export const synthesizeStage = (stageName: string, outdir: string): StageAssembl
   // and change nothing in the template; `npm run synth` and `cdk synth` still run them.
   // Required here, not imported: the stage's constructs take seconds to load, and most importers of this module
   // (the runtime reading a template, tests reading a synthesized assembly back) never synthesize.
-  const { addStage, cdkJsonContext } = require('../stage-app') as typeof import('../stage-app');
+  const { addStage, cdkJsonContext } = require('../infra/stage-app') as typeof import('../infra/stage-app');
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: cdkJsonContext() });
   const { stack } = addStage(app, stageName);
   return synthesizeStack(app, stack);

@@ -19,7 +19,7 @@ import { newSeed } from './seeded-random';
 import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const PROJECT_ROOT = path.join(__dirname, '..');
 /** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
 const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BuildContext, type Message, context } from 'esbuild';
-import type { LocalBuild } from '../../constructs/local-build';
+import type { LocalBuild } from '../../infra/constructs/local-build';
 import { folderDigest } from '../running-stack';
 
 export interface RebuildOutcome {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Option } from 'commander';
-import { STAGE_NAMES } from '../config/stages';
-import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../../ops/cli-kit';
+import { STAGE_NAMES } from '../infra/config/stages';
+import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../ops/cli-kit';
 import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
 import { routesFromTemplate } from './http-api';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
@@ -133,7 +133,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
     };
   });
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const PROJECT_ROOT = path.join(__dirname, '..');
 const timestamp = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${timestamp()} ${line}\n`);
 
@@ -181,7 +181,7 @@ const main = async () => {
   }
   runtime.events.on('batch', (batch) => log(describeBatch(batch)));
   const { outputs } = runtime;
-  const sample = path.relative(process.cwd(), path.join(__dirname, '..', '..', 'test', 'events', 'order.json'));
+  const sample = path.relative(process.cwd(), path.join(__dirname, '..', 'test', 'events', 'order.json'));
   // On IAM stages the route verifies SigV4: curl signs with the local credentials (docs/local-runtime.md, Fidelity).
   const signed = routesFromTemplate(runtime.assembly.template).some(
     (route) => route.routeKey === 'POST /orders' && route.authorizationType === 'AWS_IAM',
