@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { synthesizeCdkApp } from './cdk-app';
 import { type CfnTemplate, type StageAssembly, resourcesOfType, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
@@ -15,6 +16,7 @@ import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
 import { type AppliedChange, RunningStack } from './running-stack';
+import { ordersTableOf } from './project-stack';
 import { newSeed } from './seeded-random';
 import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
@@ -24,7 +26,17 @@ const PROJECT_ROOT = path.join(__dirname, '..');
 const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 
 export interface LocalRuntimeOptions {
-  readonly stage: string;
+  /** One of this project's stages (dev when neither it nor `app` is given). */
+  readonly stage?: string;
+  /**
+   * Another CDK app to run instead of this project's stack, as the CDK CLI's `--app` takes it: a command run in `appDir`
+   * with that folder's cdk.json context, a folder holding a cdk.json, or a cloud assembly directory (see cdk-app.ts).
+   */
+  readonly app?: string;
+  /** The app's stack to run when it has several (its name or its `Stage/Stack` path). */
+  readonly stack?: string;
+  /** The folder `app`'s command runs in; the current folder when absent. */
+  readonly appDir?: string;
   /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
   readonly dataDir: string;
   /** 0 picks a free port; the live dashboard's port is free when absent. */
@@ -76,6 +88,8 @@ export interface LocalRuntime {
   readonly outputs: Readonly<Record<string, string>>;
   /** The synthesized stage running now. */
   readonly assembly: StageAssembly;
+  /** The template's resources that run, by logical id, with their local names (table names, queue URLs, function names). */
+  readonly resources: ReadonlyMap<string, LocalResource>;
   /** Brings the running stack to another synth of the stage (watch mode), keeping tables' and queues' data. */
   applyStack(assembly: StageAssembly): Promise<AppliedChange>;
   /** Runs rebuilt function bundles and layers (watch mode); see RunningStack.replaceCode. */
@@ -124,6 +138,27 @@ export interface RuntimeEvents {
   fatal: [Error];
 }
 
+export class StartOptionsError extends Error {
+  override readonly name = 'StartOptionsError';
+}
+
+/** The stack the options ask for, synthesized: a CDK app (`app`), a stack built in-process (`synthesize`) or a stage. */
+const synthesizeWanted = async (options: LocalRuntimeOptions, dataDir: string, log: (line: string) => void): Promise<StageAssembly> => {
+  if (options.app !== undefined && (options.stage !== undefined || options.synthesize !== undefined)) {
+    throw new StartOptionsError(`app runs another CDK app: pass it without ${options.stage !== undefined ? 'stage' : 'synthesize'}.`);
+  }
+  if (options.stack !== undefined && options.app === undefined) {
+    throw new StartOptionsError('stack picks one stack of an app: pass it with app (--app), not alone.');
+  }
+  if (options.app !== undefined) {
+    return synthesizeCdkApp({ app: options.app, stack: options.stack, appDir: options.appDir }, path.join(dataDir, 'cdk.out', 'app'), log);
+  }
+  const stage = options.stage ?? 'dev';
+  log(`synthesizing stage ${stage} ...`);
+  const outdir = path.join(dataDir, 'cdk.out', stage);
+  return options.synthesize ? options.synthesize(outdir) : synthesizeStage(stage, outdir);
+};
+
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
@@ -149,9 +184,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     { port: options.ports.dashboard ?? 0, flag: '--dashboard-port', what: 'live dashboard' },
   ]);
   try {
-    log(`synthesizing stage ${options.stage} ...`);
-    const outdir = path.join(dataDir, 'cdk.out', options.stage);
-    const assembly = options.synthesize ? options.synthesize(outdir) : synthesizeStage(options.stage, outdir);
+    const assembly = await synthesizeWanted(options, dataDir, log);
     const { template, stackName } = assembly;
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
@@ -260,7 +293,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       sqs,
       sqsEndpoint: sqsEmulator.endpoint,
       dynamodb,
-      ordersTableName: () => outputs.OrdersTableName,
+      ordersTableName: () => ordersTableOf(outputs),
       logDir,
       events,
       requestCounts: () => proxies.requestCounts(),
@@ -295,6 +328,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       outputs = next;
     };
     writeOutputs(template, false);
+    if (!ordersTableOf(outputs)) {
+      log(
+        `dashboard: order search off: it reads this project's orders table and log lines, and ${stackName} has no OrdersTableName ` +
+          'output (metrics, alarms and last failures work for any stack)',
+      );
+    }
 
     return {
       stackName,
@@ -303,6 +342,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       },
       get assembly() {
         return current;
+      },
+      get resources() {
+        return stack.resolved;
       },
       async applyStack(next) {
         const applied = await stack.apply(next);
