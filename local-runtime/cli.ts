@@ -28,6 +28,7 @@ export interface StartOptions {
   readonly duplicateRate: number;
   readonly seed?: number;
   readonly watch: boolean;
+  readonly acceptDifferences: boolean;
 }
 
 const port = (flags: string, description: string, env: string, fallback: number) =>
@@ -47,6 +48,12 @@ const startProgram = () =>
         '--app <command-or-dir>',
         "run another CDK app instead, as `cdk deploy --app` takes it: a command run in the current folder with its cdk.json's context, a folder with a cdk.json, or a cdk.out",
       ).conflicts('stage'),
+    )
+    .addOption(
+      new Option(
+        '--accept-differences',
+        'run the stack even where a resource would run differently from AWS (each difference is said at start); refused otherwise',
+      ).default(false),
     )
     .addOption(new Option('--stack <name>', "the app's stack to run when it has several (its name or Stage/Stack path)"))
     .addOption(port('--api-port <port>', 'HTTP API port', 'ORDERS_LOCAL_API_PORT', 3000))
@@ -120,6 +127,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       dataDir: string;
       maxEnvironments?: number;
       watch: boolean;
+      acceptDifferences: boolean;
     }>();
     if (options.stack !== undefined && options.app === undefined) {
       throw new UsageError('--stack picks one stack of an app given with --app; pass --app too.');
@@ -152,6 +160,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
       seed: fromEnv('ORDERS_LOCAL_SEED', wholeNumber({ min: 0 })),
       watch: Boolean(options.watch),
+      acceptDifferences: Boolean(options.acceptDifferences),
     };
   });
 
@@ -187,6 +196,7 @@ const main = async () => {
     seed,
     maxEnvironments,
     watch,
+    acceptDifferences,
   } = parseCommandLine(parseStartArgs);
   const started = Date.now();
   let signalled: string | undefined;
@@ -200,6 +210,7 @@ const main = async () => {
     stack,
     // npm runs scripts in the project's root; an app's command runs where npm start was typed, as cdk's would.
     appDir: process.env.INIT_CWD ?? process.cwd(),
+    acceptDifferences,
     dataDir,
     ports,
     faults: faultInjection,

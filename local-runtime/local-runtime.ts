@@ -16,6 +16,7 @@ import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
 import { type AppliedChange, RunningStack } from './running-stack';
+import { assertNoRefusals, describeInventory, type InventoryLine, inventoryOf } from './inventory';
 import { ordersTableOf } from './project-stack';
 import { newSeed } from './seeded-random';
 import type { BatchSummary } from './sqs-event-source';
@@ -37,6 +38,11 @@ export interface LocalRuntimeOptions {
   readonly stack?: string;
   /** The folder `app`'s command runs in; the current folder when absent. */
   readonly appDir?: string;
+  /**
+   * Runs a stack even when some of its resources would run differently from AWS (a FIFO queue, a physical name, ...),
+   * each said at start; without it such a stack is refused (DifferencesRefusedError). See inventory.ts.
+   */
+  readonly acceptDifferences?: boolean;
   /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
   readonly dataDir: string;
   /** 0 picks a free port; the live dashboard's port is free when absent. */
@@ -88,6 +94,8 @@ export interface LocalRuntime {
   readonly outputs: Readonly<Record<string, string>>;
   /** The synthesized stage running now. */
   readonly assembly: StageAssembly;
+  /** Every resource of the template at start and what the runtime does with it (runs, not run, runs differently). */
+  readonly inventory: readonly InventoryLine[];
   /** The template's resources that run, by logical id, with their local names (table names, queue URLs, function names). */
   readonly resources: ReadonlyMap<string, LocalResource>;
   /** Brings the running stack to another synth of the stage (watch mode), keeping tables' and queues' data. */
@@ -186,6 +194,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   try {
     const assembly = await synthesizeWanted(options, dataDir, log);
     const { template, stackName } = assembly;
+    const inventory = inventoryOf(template, stackName);
+    for (const line of describeInventory(inventory)) log(line);
+    assertNoRefusals(inventory, options.acceptDifferences ?? false);
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
     // Both start at once; when one fails, the other is stopped too before the error goes up, so that it cannot
@@ -343,6 +354,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       get assembly() {
         return current;
       },
+      inventory,
       get resources() {
         return stack.resolved;
       },

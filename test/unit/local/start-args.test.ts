@@ -37,6 +37,7 @@ describe('npm start arguments', () => {
       duplicateRate: 0,
       seed: undefined,
       watch: false,
+      acceptDifferences: false,
     });
   });
 
