@@ -55,7 +55,7 @@ describe('npm start -- --app with a grown stack (CORS, $default and greedy route
       ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
     });
     await expect(refused).rejects.toThrow(DifferencesRefusedError);
-    await expect(refused).rejects.toThrow(/AWS::SQS::Queue OrderQueue[0-9A-F]{8}: it is a FIFO queue[^]*--accept-differences/);
+    await expect(refused).rejects.toThrow(/AWS::SQS::Queue OrderQueue[0-9A-F]{8}: it is a FIFO queue[\s\S]*--accept-differences/);
   });
 
   it('takes an order through its API, FIFO queue and consumer into its table', async () => {
