@@ -6,6 +6,7 @@
 export type { LocalPipeline, PipelineOptions } from './pipeline';
 export { startPipeline, startPipelineIn } from './pipeline';
 export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
+export type { RuntimeEvents } from './runtime-events';
 export { StartOptionsError, startLocalRuntime } from './local-runtime';
 export { CdkAppError } from './cdk-app';
 export type { Handling, InventoryLine } from './inventory';

@@ -8,18 +8,18 @@ import { type CfnTemplate, type StageAssembly, resourcesOfType, synthesizeStage 
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
-import { type ApiRequestRecord, startHttpApi } from './http-api';
+import { startHttpApi } from './http-api';
 import { startDashboard } from './dashboard';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
+import type { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
 import { type AppliedChange, RunningStack } from './running-stack';
 import { assertNoRefusals, describeInventory, type InventoryLine, inventoryOf } from './inventory';
 import { ordersTableOf } from './project-stack';
+import type { RuntimeEvents } from './runtime-events';
 import { newSeed } from './seeded-random';
-import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -138,13 +138,6 @@ const assertNodeVersion = () => {
     );
   }
 };
-
-export interface RuntimeEvents {
-  batch: [BatchSummary];
-  invocation: [InvocationRecord];
-  request: [ApiRequestRecord];
-  fatal: [Error];
-}
 
 export class StartOptionsError extends Error {
   override readonly name = 'StartOptionsError';
