@@ -5,9 +5,11 @@
  */
 export type { LocalPipeline, PipelineOptions } from './pipeline';
 export { startPipeline, startPipelineIn } from './pipeline';
-export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
+export type { LocalRuntime, RuntimeUsage } from './local-runtime';
+export type { LocalRuntimeOptions, RuntimePorts } from './options';
 export type { RuntimeEvents } from './runtime-events';
-export { StartOptionsError, startLocalRuntime } from './local-runtime';
+export { startLocalRuntime } from './local-runtime';
+export { RUNTIME_PORTS, StartOptionsError, validateRuntimeOptions } from './options';
 export { CdkAppError } from './cdk-app';
 export type { Handling, InventoryLine } from './inventory';
 export { DifferencesRefusedError } from './inventory';
