@@ -19,13 +19,12 @@ describe('runtime options', () => {
       visibilityTimout: 5,
     } as unknown as LocalRuntimeOptions;
     expect(() => validateRuntimeOptions(bad)).toThrow(StartOptionsError);
-    const message = (() => {
-      try {
-        validateRuntimeOptions(bad);
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    let message = '';
+    try {
+      validateRuntimeOptions(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
     expect(message).toMatch(/^ {2}ports\.sqs: .*65535/m);
     expect(message).toMatch(/^ {2}visibilityTimeoutSeconds: .*0/m);
     expect(message).toMatch(/visibilityTimout/);
