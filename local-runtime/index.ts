@@ -11,6 +11,7 @@ export type { RuntimeEvents } from './runtime-events';
 export { startLocalRuntime } from './local-runtime';
 export { RUNTIME_PORTS, StartOptionsError, validateRuntimeOptions } from './options';
 export { CdkAppError } from './cdk-app';
+export { BANNER_API_LINE } from './start-banner';
 export type { Handling, InventoryLine } from './inventory';
 export { DifferencesRefusedError } from './inventory';
 export type { BatchSummary } from './sqs-event-source';
