@@ -8,6 +8,7 @@ import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { type ApiRequestRecord, startHttpApi } from './http-api';
+import { buildRuntimeSdkFolder } from './lambda/runtime-sdk';
 import { startDashboard } from './dashboard';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
@@ -19,9 +20,8 @@ import { newSeed } from './seeded-random';
 import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
-const PROJECT_ROOT = path.join(__dirname, '..');
-/** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
-const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+/** The project's packages: the runtime's AWS SDK, of which functions see only what Lambda's runtime ships. */
+const PROJECT_NODE_MODULES = path.join(__dirname, '..', 'node_modules');
 
 export interface LocalRuntimeOptions {
   readonly stage: string;
@@ -56,6 +56,11 @@ export interface LocalRuntimeOptions {
   /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
   readonly maxEnvironments?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Runs a template that needs what the runtime cannot honour faithfully (a FIFO queue, a newer Node.js runtime...),
+   * each difference named at start; without it such a start stops with the list (docs/local-runtime.md).
+   */
+  readonly acceptDifferences?: boolean;
   /**
    * Synthesizes the stack to run into `outdir`; the stage's stack when absent. The conformance suite runs a probe
    * stack this way (test/conformance).
@@ -217,7 +222,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       sqs,
       pollerSqs,
       functionEndpoints: { dynamodb: proxies.endpoints.dynamodb, sqs: proxies.endpoints.sqs },
-      runtimeNodeModules: RUNTIME_NODE_MODULES,
+      runtimeNodeModules: buildRuntimeSdkFolder(path.join(dataDir, 'lambda-runtime'), PROJECT_NODE_MODULES),
+      acceptDifferences: options.acceptDifferences,
       logDir,
       budget: new EnvironmentBudget(options.maxEnvironments),
       seed,

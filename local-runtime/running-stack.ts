@@ -9,7 +9,9 @@ import { routesFromTemplate } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
-import { provisionResources } from './provision';
+import { nodeBinaryFor } from './lambda/node-runtimes';
+import { physicalNameOf, provisionResources } from './provision';
+import { checkTemplateDifferences } from './template-differences';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
 
@@ -36,6 +38,8 @@ export interface RunningStackOptions {
     readonly maxBatchingWindowSeconds?: number;
     readonly maxConcurrency?: number;
   };
+  /** Runs what the template needs that the runtime cannot honour faithfully, as named at start (template-differences.ts). */
+  readonly acceptDifferences?: boolean;
   readonly onBatch: (summary: BatchSummary) => void;
   readonly onInvocation?: (invocation: InvocationRecord) => void;
   readonly log: (line: string) => void;
@@ -81,6 +85,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunctionDefinition): string[] => {
   const changes: string[] = [];
   if (before.handler !== after.handler) changes.push(`handler ${before.handler} → ${after.handler}`);
+  if (before.runtime !== after.runtime) changes.push(`runtime ${before.runtime} → ${after.runtime}`);
   if (before.timeoutSeconds !== after.timeoutSeconds) changes.push(`timeout ${before.timeoutSeconds} s → ${after.timeoutSeconds} s`);
   if (before.memorySizeMb !== after.memorySizeMb) changes.push(`memory ${before.memorySizeMb} → ${after.memorySizeMb} MB`);
   if (before.reservedConcurrency !== after.reservedConcurrency) {
@@ -158,6 +163,7 @@ export class RunningStack {
     const warnings: string[] = [];
     const log = starting ? this.options.log : () => undefined;
 
+    checkTemplateDifferences(template, this.options.acceptDifferences ?? false, log);
     this.checkMappings(template);
     const unchangeable = this.unchangeableTableChanges(before, template);
     warnings.push(...unchangeable.map(({ warning }) => warning));
@@ -176,8 +182,8 @@ export class RunningStack {
 
     const functionResources = resourcesOfType(template, 'AWS::Lambda::Function');
     // Functions may reference each other (and layers); register their local identities first.
-    for (const [logicalId] of functionResources) {
-      const functionName = `${this.options.stackName}-${logicalId}`;
+    for (const [logicalId, fn] of functionResources) {
+      const functionName = physicalNameOf(fn.Properties?.FunctionName, this.options.stackName, logicalId, resources);
       resources.set(logicalId, {
         ref: functionName,
         attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
@@ -289,7 +295,12 @@ export class RunningStack {
       if (!dir) throw new Error(`${logicalId} uses a layer the local runtime cannot find: ${JSON.stringify(layer)}`);
       return path.join(dir, 'nodejs', 'node_modules');
     });
+    const runtime = nodeBinaryFor(props.Runtime);
+    // checkTemplateDifferences stopped the start before a function whose runtime cannot run got here.
+    if ('refused' in runtime) throw new Error(`${logicalId}: ${runtime.refused}`);
     return {
+      runtime: props.Runtime,
+      nodeBinary: runtime.binary.path,
       reservedConcurrency: props.ReservedConcurrentExecutions,
       logicalId,
       functionName: this.resources.get(logicalId)?.ref ?? logicalId,
