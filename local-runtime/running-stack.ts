@@ -343,6 +343,7 @@ export class RunningStack {
   private eventSourceSettings(
     logicalId: string,
     props: NonNullable<CfnResource['Properties']>,
+    template: CfnTemplate,
   ): EventSourceSettings & { functionId: string; queueId: string } {
     const { options } = this;
     const queueId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
@@ -351,16 +352,22 @@ export class RunningStack {
     if (!queue || !this.functions.has(functionId)) {
       throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
     }
+    const fifoQueue = ['true', true].includes(template.Resources[queueId]?.Properties?.FifoQueue);
+    const batchSize = options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10;
+    const maxBatchingWindowSeconds = options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0;
     return {
       functionId,
       queueId,
       queueUrl: queue.ref,
       queueArn: queue.attributes.Arn,
-      batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
-      maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
+      // A FIFO queue's mapping takes at most 10 records and no batching window (the template's are checked at start;
+      // these bound the tune sweep's overrides too).
+      batchSize: fifoQueue ? Math.min(batchSize, 10) : batchSize,
+      maxBatchingWindowSeconds: fifoQueue ? 0 : maxBatchingWindowSeconds,
       maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? mappingConcurrency(props),
       reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
+      // A duplicate sent again to a FIFO queue would be deduplicated away or land at the end of its group: not injected there.
+      duplicateDeliveryRate: fifoQueue ? 0 : (options.duplicateDeliveryRate ?? 0),
       random: derivedRandom(options.seed, `duplicates:${logicalId}`),
     };
   }
@@ -386,7 +393,7 @@ export class RunningStack {
     const changes: string[] = [];
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
     const wanted = new Map(
-      mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {})]),
+      mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {}, template)]),
     );
     for (const [logicalId, settings] of wanted) {
       const running = this.eventSources.get(logicalId);

@@ -20,22 +20,16 @@ export class TemplateNotSupportedError extends Error {
 
 type Props = NonNullable<CfnResource['Properties']>;
 
-/**
- * fauxqs 2.4.1 holds FIFO queues (groups, ordering within a group, a group locked while a message of it is in flight,
- * deduplication by id and by content, sequence numbers) but not faithfully enough for Lambda's FIFO semantics to be
- * tested on it; each gap below was read in its source (dist/sqs/sqsStore.js) and is why FIFO is refused.
- */
-export const FIFO_GAPS = [
-  'ReceiveMessage returns at most one message per message group (SQS returns as many of a group as it can, in order), ' +
-    'so a batch never holds two records of one group and the hold-back of a failed record cannot happen',
-  'deduplication ids are kept in memory only, at most 10,000 at a time: after an emulator restart, or past 10,000 ids ' +
-    'within 5 minutes, a duplicate inside the 5-minute window is accepted',
-] as const;
+const isFifo = (props: Props | undefined): boolean => props?.FifoQueue === true || props?.FifoQueue === 'true';
 
+/**
+ * FIFO queues run as FIFO (sqs-fifo.mjs): groups, order, deduplication. What the emulator does not do is a
+ * deduplication scope per message group (high-throughput FIFO): ids are deduplicated across the whole queue.
+ */
 export const queueDifference = (props: Props): string | undefined =>
-  props.FifoQueue === true || props.FifoQueue === 'true'
-    ? `FIFO queue: the SQS emulator cannot carry FIFO faithfully (${FIFO_GAPS.join('; ')}). ` +
-      'Accepting differences creates it as a FIFO queue on the emulator with these gaps; it is never made a standard queue.'
+  isFifo(props) && props.DeduplicationScope === 'messageGroup'
+    ? 'DeduplicationScope messageGroup: the SQS emulator deduplicates across the whole queue, so a message whose ' +
+      'deduplication id another message group used within 5 minutes is dropped locally and delivered on AWS'
     : undefined;
 
 export const tableStreamDifference = (props: Props): string | undefined =>
@@ -54,7 +48,16 @@ const eventSourceService = (arn: unknown): string | undefined => {
 export const eventSourceMappingDifference = (props: Props, template: CfnTemplate): string | undefined => {
   const reference = props.EventSourceArn?.['Fn::GetAtt'];
   const source = reference ? template.Resources[reference[0]] : undefined;
-  if (source?.Type === 'AWS::SQS::Queue' && reference?.[1] === 'Arn') return undefined;
+  if (source?.Type === 'AWS::SQS::Queue' && reference?.[1] === 'Arn') {
+    if (!isFifo(source.Properties)) return undefined;
+    // Lambda refuses these for a FIFO queue: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (checked 2026-12-07).
+    if (Number(props.BatchSize ?? 10) > 10)
+      return `BatchSize ${props.BatchSize} on a FIFO queue: Lambda allows at most 10 (a deploy fails)`;
+    if (Number(props.MaximumBatchingWindowInSeconds ?? 0) > 0) {
+      return 'MaximumBatchingWindowInSeconds on a FIFO queue: Lambda does not support a batching window there (a deploy fails)';
+    }
+    return undefined;
+  }
   const what = eventSourceService(props.EventSourceArn) ?? JSON.stringify(props.EventSourceArn);
   return `its event source is ${what}: the local runtime polls SQS queues of the stack only, so this function is never invoked by it`;
 };

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -59,6 +59,7 @@ const synthesizeReportsStack = (codeDir: string) => (outdir: string) => {
   table.addGlobalSecondaryIndex({ indexName: 'byCustomer', partitionKey: { name: 'customerId', type: AttributeType.STRING } });
   table.addLocalSecondaryIndex({ indexName: 'byCreated', sortKey: { name: 'createdAt', type: AttributeType.STRING } });
   new Queue(stack, 'ReportsQueue', { queueName: QUEUE_NAME });
+  new Queue(stack, 'TasksQueue', { fifo: true, contentBasedDeduplication: true });
   const report = new LambdaFunction(stack, 'ReportFunction', {
     functionName: FUNCTION_NAME,
     runtime: Runtime.NODEJS_22_X,
@@ -100,6 +101,16 @@ describe('the local runtime with names and indexes of the template', () => {
 
     expect(QueueUrl).toMatch(new RegExp(`/${QUEUE_NAME}$`));
     expect(startLines).toContain(`table ${TABLE_NAME} created`);
+  });
+
+  it('creates a FIFO queue as FIFO, under the generated name ending in .fifo', async () => {
+    const { QueueUrls = [] } = await pipeline.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'ReportsStack-TasksQueue' }));
+    const { Attributes } = await pipeline.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: QueueUrls[0], AttributeNames: ['FifoQueue', 'ContentBasedDeduplication'] }),
+    );
+
+    expect(QueueUrls).toEqual([expect.stringMatching(/\/ReportsStack-TasksQueue[0-9A-F]{8}\.fifo$/)]);
+    expect(Attributes).toEqual({ FifoQueue: 'true', ContentBasedDeduplication: 'true' });
   });
 
   it('answers Queries on the GSI and the LSI made by a function of the stack, and on the LSI from outside', async () => {

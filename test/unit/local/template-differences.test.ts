@@ -51,15 +51,15 @@ describe('templateDifferences', () => {
     expect(differences).toEqual([]);
   });
 
-  it('refuses a FIFO queue naming what the emulator lacks, a stream mapping outright, and names a table stream', () => {
+  it('runs FIFO queues and their mappings as they are, and names a table stream', () => {
     const differences = templateDifferences(
       template({
         Orders: { Type: 'AWS::SQS::Queue', Properties: { FifoQueue: true, ContentBasedDeduplication: true } },
         Table: { Type: 'AWS::DynamoDB::Table', Properties: { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } } },
         Fn: fn('nodejs22.x'),
-        StreamMapping: {
+        FifoMapping: {
           Type: 'AWS::Lambda::EventSourceMapping',
-          Properties: { EventSourceArn: { 'Fn::GetAtt': ['Table', 'StreamArn'] }, FunctionName: { Ref: 'Fn' } },
+          Properties: { EventSourceArn: { 'Fn::GetAtt': ['Orders', 'Arn'] }, FunctionName: { Ref: 'Fn' }, BatchSize: 10 },
         },
       }),
       BINARIES,
@@ -67,24 +67,47 @@ describe('templateDifferences', () => {
 
     expect(differences).toEqual([
       {
-        type: 'AWS::SQS::Queue',
-        logicalId: 'Orders',
-        verdict: 'refused',
-        acceptable: true,
-        reason: expect.stringMatching(
-          /^FIFO queue: .*at most one message per message group.*in memory only, at most 10,000.*never made a standard queue/,
-        ),
-      },
-      {
         type: 'AWS::DynamoDB::Table',
         logicalId: 'Table',
         verdict: 'named',
         acceptable: true,
         reason: expect.stringMatching(/^StreamSpecification \(NEW_IMAGE\) is not run: .*no DynamoDB Streams API/),
       },
+    ]);
+  });
+
+  it('refuses what AWS refuses (a FIFO mapping over 10 records or with a window) and a stream mapping, outright', () => {
+    const mapping = (source: string, extra: Record<string, unknown> = {}) => ({
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': source.split('.') }, FunctionName: { Ref: 'Fn' }, ...extra },
+    });
+    const differences = templateDifferences(
+      template({
+        Orders: { Type: 'AWS::SQS::Queue', Properties: { FifoQueue: 'true' } },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+        Fn: fn('nodejs22.x'),
+        Big: mapping('Orders.Arn', { BatchSize: 11 }),
+        Windowed: mapping('Orders.Arn', { MaximumBatchingWindowInSeconds: 1 }),
+        Stream: mapping('Table.StreamArn'),
+      }),
+      BINARIES,
+    );
+
+    expect(differences.map(({ logicalId, verdict, acceptable, reason }) => ({ logicalId, verdict, acceptable, reason }))).toEqual([
       {
-        type: 'AWS::Lambda::EventSourceMapping',
-        logicalId: 'StreamMapping',
+        logicalId: 'Big',
+        verdict: 'refused',
+        acceptable: false,
+        reason: expect.stringMatching(/^BatchSize 11 on a FIFO queue: Lambda allows at most 10/),
+      },
+      {
+        logicalId: 'Windowed',
+        verdict: 'refused',
+        acceptable: false,
+        reason: expect.stringMatching(/^MaximumBatchingWindowInSeconds on a FIFO queue/),
+      },
+      {
+        logicalId: 'Stream',
         verdict: 'refused',
         acceptable: false,
         reason: expect.stringMatching(/^its event source is a DynamoDB stream: .*never invoked/),
@@ -94,18 +117,18 @@ describe('templateDifferences', () => {
 });
 
 describe('checkTemplateDifferences', () => {
-  const fifoAndNode24 = template({
-    Orders: { Type: 'AWS::SQS::Queue', Properties: { FifoQueue: 'true' } },
+  const groupScopeAndNode24 = template({
+    Orders: { Type: 'AWS::SQS::Queue', Properties: { FifoQueue: 'true', DeduplicationScope: 'messageGroup' } },
     Fn: fn('nodejs24.x'),
   });
 
   it('stops the start with every refused difference, one line each, and says how to accept them', () => {
     const lines: string[] = [];
-    const check = () => checkTemplateDifferences(fifoAndNode24, false, (line) => lines.push(line), BINARIES);
+    const check = () => checkTemplateDifferences(groupScopeAndNode24, false, (line) => lines.push(line), BINARIES);
 
     expect(check).toThrow(TemplateNotSupportedError);
     expect(check).toThrow(
-      /AWS::SQS::Queue Orders: differs: FIFO queue[^\n]*\n {2}- AWS::Lambda::Function Fn: differs: Runtime nodejs24\.x[^\n]*\n.*acceptDifferences/,
+      /AWS::SQS::Queue Orders: differs: DeduplicationScope messageGroup[^\n]*\n {2}- AWS::Lambda::Function Fn: differs: Runtime nodejs24\.x[^\n]*\n.*acceptDifferences/,
     );
     expect(lines).toHaveLength(4);
   });
@@ -113,10 +136,10 @@ describe('checkTemplateDifferences', () => {
   it('runs them, each named at start, when differences are accepted', () => {
     const lines: string[] = [];
 
-    checkTemplateDifferences(fifoAndNode24, true, (line) => lines.push(line), BINARIES);
+    checkTemplateDifferences(groupScopeAndNode24, true, (line) => lines.push(line), BINARIES);
 
     expect(lines).toEqual([
-      expect.stringMatching(/^AWS::SQS::Queue Orders: differs: FIFO queue/),
+      expect.stringMatching(/^AWS::SQS::Queue Orders: differs: DeduplicationScope messageGroup: .*whole queue/),
       expect.stringMatching(/^AWS::Lambda::Function Fn: differs: Runtime nodejs24\.x runs on Node 22/),
     ]);
   });
