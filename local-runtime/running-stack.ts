@@ -11,7 +11,7 @@ import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
 import { nodeBinaryFor } from './lambda/node-runtimes';
 import { physicalNameOf, provisionResources } from './provision';
-import { checkTemplateDifferences } from './template-differences';
+import { checkTemplateDifferences, describeDifference, templateDifferences } from './template-differences';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
 
@@ -84,6 +84,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 /** Differences that need the function's environments recycled, apart from its code. */
 const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunctionDefinition): string[] => {
   const changes: string[] = [];
+  if (before.functionName !== after.functionName) changes.push(`name ${before.functionName} → ${after.functionName}`);
   if (before.handler !== after.handler) changes.push(`handler ${before.handler} → ${after.handler}`);
   if (before.runtime !== after.runtime) changes.push(`runtime ${before.runtime} → ${after.runtime}`);
   if (before.timeoutSeconds !== after.timeoutSeconds) changes.push(`timeout ${before.timeoutSeconds} s → ${after.timeoutSeconds} s`);
@@ -111,6 +112,8 @@ interface RunningEventSource {
   readonly source: SqsEventSource;
   readonly functionId: string;
   readonly queueId: string;
+  /** A new QueueName makes a new queue (CloudFormation replaces it): the mapping moves to it. */
+  readonly queueUrl: string;
 }
 
 /**
@@ -163,7 +166,12 @@ export class RunningStack {
     const warnings: string[] = [];
     const log = starting ? this.options.log : () => undefined;
 
-    checkTemplateDifferences(template, this.options.acceptDifferences ?? false, log);
+    const differences = checkTemplateDifferences(template, this.options.acceptDifferences ?? false, log);
+    if (!starting) {
+      // A stack change in watch mode names what it adds that runs differently, as the start would have.
+      const known = new Set(templateDifferences(before).map(describeDifference));
+      warnings.push(...differences.filter((line) => !known.has(line)));
+    }
     this.checkMappings(template);
     const unchangeable = this.unchangeableTableChanges(before, template);
     warnings.push(...unchangeable.map(({ warning }) => warning));
@@ -397,7 +405,12 @@ export class RunningStack {
     );
     for (const [logicalId, settings] of wanted) {
       const running = this.eventSources.get(logicalId);
-      if (running && running.functionId === settings.functionId && running.queueId === settings.queueId) {
+      if (
+        running &&
+        running.functionId === settings.functionId &&
+        running.queueId === settings.queueId &&
+        running.queueUrl === settings.queueUrl
+      ) {
         const was = running.source.batching;
         const described: string[] = [];
         if (was.batchSize !== settings.batchSize) described.push(`batch size ${was.batchSize} → ${settings.batchSize}`);
@@ -419,7 +432,7 @@ export class RunningStack {
       const fn = this.functions.get(settings.functionId) as LocalFunction;
       const source = new SqsEventSource(this.options.pollerSqs, fn, settings, this.options.onBatch, this.options.log);
       source.start();
-      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId });
+      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId, queueUrl: settings.queueUrl });
       if (!starting)
         changes.push(`event source ${shortId(settings.queueId)} → ${shortId(settings.functionId)} ${running ? 'replaced' : 'started'}`);
     }

@@ -97,7 +97,8 @@ export const describeDifference = ({ type, logicalId, verdict, acceptable, reaso
   `${type} ${logicalId}: ${verdict === 'named' ? 'runs with a difference' : acceptable ? 'differs' : 'cannot run'}: ${reason}`;
 
 /**
- * Logs every difference and stops the start on a refused one, unless differences are accepted and it can run at all.
+ * Logs every difference and stops the start on a refused one, unless differences are accepted and it can run at all;
+ * returns the lines logged.
  * 28a's start-up inventory is to take these lines over; until then they are printed here, once per start.
  */
 export const checkTemplateDifferences = (
@@ -105,11 +106,12 @@ export const checkTemplateDifferences = (
   acceptDifferences: boolean,
   log: (line: string) => void,
   binaries?: readonly NodeBinary[],
-): void => {
+): string[] => {
   const differences = templateDifferences(template, binaries);
-  for (const difference of differences) log(describeDifference(difference));
+  const lines = differences.map(describeDifference);
+  for (const line of lines) log(line);
   const blocking = differences.filter(({ verdict, acceptable }) => verdict === 'refused' && !(acceptable && acceptDifferences));
-  if (blocking.length === 0) return;
+  if (blocking.length === 0) return lines;
   const canAccept = blocking.every(({ acceptable }) => acceptable);
   throw new TemplateNotSupportedError(
     `The local runtime cannot run this template as AWS would:\n${blocking.map((difference) => `  - ${describeDifference(difference)}`).join('\n')}\n` +
