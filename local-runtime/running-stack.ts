@@ -11,7 +11,7 @@ import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
 import { nodeBinaryFor } from './lambda/node-runtimes';
 import { physicalNameOf, provisionResources } from './provision';
-import { checkTemplateDifferences, describeDifference, templateDifferences } from './template-differences';
+import { assertNoRefusals, describeInventory, inventoryOf } from './inventory';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
 
@@ -38,7 +38,7 @@ export interface RunningStackOptions {
     readonly maxBatchingWindowSeconds?: number;
     readonly maxConcurrency?: number;
   };
-  /** Runs what the template needs that the runtime cannot honour faithfully, as named at start (template-differences.ts). */
+  /** Runs what would run differently from AWS, as named at start (inventory.ts), in stack changes of watch mode too. */
   readonly acceptDifferences?: boolean;
   readonly onBatch: (summary: BatchSummary) => void;
   readonly onInvocation?: (invocation: InvocationRecord) => void;
@@ -166,11 +166,12 @@ export class RunningStack {
     const warnings: string[] = [];
     const log = starting ? this.options.log : () => undefined;
 
-    const differences = checkTemplateDifferences(template, this.options.acceptDifferences ?? false, log);
     if (!starting) {
-      // A stack change in watch mode names what it adds that runs differently, as the start would have.
-      const known = new Set(templateDifferences(before).map(describeDifference));
-      warnings.push(...differences.filter((line) => !known.has(line)));
+      // A stack change in watch mode is held to the start's rule, and names what it adds that does not run as on AWS.
+      const inventory = inventoryOf(template, this.options.stackName);
+      assertNoRefusals(inventory, this.options.acceptDifferences ?? false);
+      const known = new Set(describeInventory(inventoryOf(before, this.options.stackName)));
+      warnings.push(...describeInventory(inventory).filter((line) => !line.startsWith('runs ') && !known.has(line)));
     }
     this.checkMappings(template);
     const unchangeable = this.unchangeableTableChanges(before, template);
@@ -304,7 +305,7 @@ export class RunningStack {
       return path.join(dir, 'nodejs', 'node_modules');
     });
     const runtime = nodeBinaryFor(props.Runtime);
-    // checkTemplateDifferences stopped the start before a function whose runtime cannot run got here.
+    // The inventory named it at start; accepted, a function whose runtime cannot run at all fails here.
     if ('refused' in runtime) throw new Error(`${logicalId}: ${runtime.refused}`);
     return {
       runtime: props.Runtime,
