@@ -1,4 +1,5 @@
 import type { CfnResource, CfnTemplate } from './cloud-assembly';
+import { nodeBinaryFor } from './lambda/node-runtimes';
 
 /**
  * What the local runtime does with one resource of the template. `runs`: it runs as on AWS, `how` says how (and what
@@ -40,8 +41,13 @@ const notApplied = (props: Record<string, unknown>, names: readonly string[]): s
   return present.length > 0 ? ` (${present.join(', ')} not applied locally)` : '';
 };
 
-/** The Node major the functions run on: the runtime's own (docs/local-runtime.md, "Processes"). */
-const LOCAL_NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+/** The name a resource runs under: the template's (TableName, QueueName, FunctionName), else `<stack>-<logicalId>`. */
+const localName = (templateName: unknown, stackName: string, logicalId: string, suffix = ''): string => {
+  if (templateName === undefined) return `${stackName}-${logicalId}${suffix}`;
+  return typeof templateName === 'string' ? templateName : 'the name its template sets';
+};
+
+const isFifo = (props: Record<string, unknown> | undefined): boolean => props?.FifoQueue === true || props?.FifoQueue === 'true';
 
 const IAM_NOT_ENFORCED = 'not enforced locally: functions run with local credentials the emulators accept for every call';
 
@@ -51,23 +57,22 @@ export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
   'AWS::DynamoDB::Table': (table, { stackName, logicalId }) => {
     const props = table.Properties ?? {};
     return runsUnless(
-      `on dynalite as ${stackName}-${logicalId}: key schema, global secondary indexes, TTL, encryption setting, deletion protection${notApplied(props, ['PointInTimeRecoverySpecification', 'ProvisionedThroughput', 'ContributorInsightsSpecification'])}`,
+      `on dynalite as ${localName(props.TableName, stackName, logicalId)}: key schema, global and local secondary indexes, TTL, encryption setting, deletion protection${notApplied(props, ['PointInTimeRecoverySpecification', 'ProvisionedThroughput', 'ContributorInsightsSpecification'])}`,
       [
-        props.TableName !== undefined &&
-          `TableName ${JSON.stringify(props.TableName)} is not honoured: the table is named ${stackName}-${logicalId}`,
-        props.LocalSecondaryIndexes !== undefined && 'its local secondary indexes are not created',
-        props.StreamSpecification !== undefined && 'its stream does not run (no DynamoDB Streams locally)',
+        props.StreamSpecification !== undefined &&
+          `its stream (${props.StreamSpecification.StreamViewType}) does not run: dynalite has no DynamoDB Streams API, so no stream records exist`,
       ],
     );
   },
   'AWS::SQS::Queue': (queue, { stackName, logicalId }) => {
     const props = queue.Properties ?? {};
+    const fifo = isFifo(props);
     return runsUnless(
-      `on fauxqs as ${stackName}-${logicalId}: visibility timeout, retention, long polling, redrive to its DLQ${notApplied(props, ['SqsManagedSseEnabled', 'KmsMasterKeyId', 'RedriveAllowPolicy'])}`,
+      `on fauxqs as ${localName(props.QueueName, stackName, logicalId, fifo ? '.fifo' : '')}: ${fifo ? 'FIFO (message groups in order, deduplication for 5 minutes), ' : ''}visibility timeout, retention, long polling, redrive to its DLQ${notApplied(props, ['SqsManagedSseEnabled', 'KmsMasterKeyId', 'RedriveAllowPolicy'])}`,
       [
-        props.FifoQueue === true && 'it is a FIFO queue and would run as a standard one (no ordering, no deduplication)',
-        props.QueueName !== undefined &&
-          `QueueName ${JSON.stringify(props.QueueName)} is not honoured: the queue is named ${stackName}-${logicalId}`,
+        fifo &&
+          props.DeduplicationScope === 'messageGroup' &&
+          'its DeduplicationScope messageGroup: fauxqs deduplicates across the whole queue, so a message whose deduplication id another group used within 5 minutes is dropped locally and delivered on AWS',
         props.DelaySeconds !== undefined && `its DelaySeconds (${props.DelaySeconds}) is not applied`,
         props.MaximumMessageSize !== undefined && `its MaximumMessageSize (${props.MaximumMessageSize}) is not applied`,
       ],
@@ -76,27 +81,38 @@ export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
   'AWS::Lambda::Function': (fn, { stackName, logicalId }) => {
     const props = fn.Properties ?? {};
     const runtime = String(props.Runtime ?? '');
-    const nodeMajor = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+    const node = /^nodejs\d+\.x$/.test(runtime) ? nodeBinaryFor(runtime) : undefined;
+    const binary = node && 'binary' in node ? node.binary : undefined;
     return runsUnless(
-      `Node ${LOCAL_NODE_MAJOR} processes from its asset, Lambda's lifecycle and limits${notApplied(props, ['VpcConfig', 'DeadLetterConfig', 'EphemeralStorage', 'SnapStart'])}`,
+      `as ${localName(props.FunctionName, stackName, logicalId)}, Node ${binary?.version ?? process.versions.node} processes from its asset (its bundle, its layers and the runtime's AWS SDK only), Lambda's lifecycle and limits${notApplied(props, ['VpcConfig', 'DeadLetterConfig', 'EphemeralStorage', 'SnapStart'])}`,
       [
         props.PackageType === 'Image' && 'it is a container image function; only zip functions run',
         props.Code?.ZipFile !== undefined && 'its code is inline (ZipFile); only asset code runs',
-        nodeMajor === undefined &&
+        node === undefined &&
           props.PackageType !== 'Image' &&
           `its runtime ${runtime || '(none)'} is not Node.js; only Node.js functions run`,
-        nodeMajor !== undefined && Number(nodeMajor) !== LOCAL_NODE_MAJOR && `its runtime ${runtime} would run on Node ${LOCAL_NODE_MAJOR}`,
-        props.FunctionName !== undefined &&
-          `FunctionName ${JSON.stringify(props.FunctionName)} is not honoured: it is named ${stackName}-${logicalId}`,
+        node !== undefined && 'difference' in node && node.difference,
       ],
     );
   },
   'AWS::Lambda::LayerVersion': () => runs("its nodejs/node_modules on the functions' module path, as Lambda mounts /opt/nodejs"),
-  'AWS::Lambda::EventSourceMapping': (mapping) => {
+  'AWS::Lambda::EventSourceMapping': (mapping, { template }) => {
     const props = mapping.Properties ?? {};
-    const source = props.EventSourceArn?.['Fn::GetAtt']?.[0];
+    const [source, attribute] = props.EventSourceArn?.['Fn::GetAtt'] ?? [];
+    const queue = typeof source === 'string' ? template.Resources[source] : undefined;
+    const fifo = queue?.Type === 'AWS::SQS::Queue' && isFifo(queue.Properties);
+    // Lambda refuses these for a FIFO queue: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (checked 2026-12-07).
     return runsUnless('an SQS poller with its batch size, batching window, maximum concurrency and partial batch responses', [
-      typeof source !== 'string' && "its source is not a queue of this stack; only SQS mappings to this stack's queues run",
+      attribute === 'StreamArn' && 'its source is a DynamoDB stream, which does not run locally: the function is never invoked by it',
+      attribute !== 'StreamArn' &&
+        (queue?.Type !== 'AWS::SQS::Queue' || attribute !== 'Arn') &&
+        "its source is not a queue of this stack; only SQS mappings to this stack's queues run",
+      fifo &&
+        Number(props.BatchSize ?? 10) > 10 &&
+        `its BatchSize ${props.BatchSize} on a FIFO queue: Lambda allows at most 10 (a deploy fails); 10 run`,
+      fifo &&
+        Number(props.MaximumBatchingWindowInSeconds ?? 0) > 0 &&
+        'its MaximumBatchingWindowInSeconds on a FIFO queue: Lambda supports no batching window there (a deploy fails); none runs',
       props.FilterCriteria !== undefined && 'its FilterCriteria is not applied (every record would be delivered)',
       props.Enabled === false && 'it is disabled on AWS but would poll locally',
     ]);

@@ -9,6 +9,7 @@ import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { startHttpApi } from './http-api';
+import { buildRuntimeSdkFolder } from './lambda/runtime-sdk';
 import { startDashboard } from './dashboard';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
 import type { FunctionUsage, LocalFunction } from './lambda/local-function';
@@ -22,9 +23,8 @@ import type { RuntimeEvents } from './runtime-events';
 import { newSeed } from './seeded-random';
 import { ensureSelfSignedCertificate } from './tls';
 
-const PROJECT_ROOT = path.join(__dirname, '..');
-/** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
-const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+/** The project's packages: the runtime's AWS SDK, of which functions see only what Lambda's runtime ships. */
+const PROJECT_NODE_MODULES = path.join(__dirname, '..', 'node_modules');
 
 export interface RuntimeUsage {
   /** By logical id (ApiFunction…, ConsumerFunction…). */
@@ -186,7 +186,8 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
       sqs,
       pollerSqs,
       functionEndpoints: { dynamodb: proxies.endpoints.dynamodb, sqs: proxies.endpoints.sqs },
-      runtimeNodeModules: RUNTIME_NODE_MODULES,
+      runtimeNodeModules: buildRuntimeSdkFolder(path.join(dataDir, 'lambda-runtime'), PROJECT_NODE_MODULES),
+      acceptDifferences: options.acceptDifferences,
       logDir,
       budget: new EnvironmentBudget(options.maxEnvironments),
       seed,

@@ -41,7 +41,7 @@ export interface LocalRuntimeOptions {
   /** The folder `app`'s command runs in; the current folder when absent. */
   readonly appDir?: string;
   /**
-   * Runs a stack even when some of its resources would run differently from AWS (a FIFO queue, a physical name, ...),
+   * Runs a stack even when some of its resources would run differently from AWS (a DynamoDB stream, a Node major this machine lacks, ...),
    * each said at start; without it such a stack is refused (DifferencesRefusedError). See inventory.ts.
    */
   readonly acceptDifferences?: boolean;

@@ -24,8 +24,50 @@ export interface ProvisionOptions {
   readonly log: (line: string) => void;
 }
 
-/** Local names follow CloudFormation's `<stack>-<logicalId>` style: stable across restarts, never hard-coded. */
-const physicalName = (stackName: string, logicalId: string): string => `${stackName}-${logicalId}`;
+/**
+ * A resource's name: the one the template sets (TableName, QueueName, FunctionName; a literal or an intrinsic such as
+ * `${AWS::StackName}-orders`), else CloudFormation's `<stack>-<logicalId>` style without its random suffix, which is
+ * stable across restarts. `suffix` ends a generated name (".fifo" for a FIFO queue, as CloudFormation does).
+ */
+export const physicalNameOf = (
+  templateName: unknown,
+  stackName: string,
+  logicalId: string,
+  resources: ReadonlyMap<string, LocalResource>,
+  suffix = '',
+): string => {
+  if (templateName === undefined) return `${stackName}-${logicalId}${suffix}`;
+  const withStackName = new Map([...resources, ['AWS::StackName', { ref: stackName, attributes: {} }]]);
+  return String(resolveIntrinsics(templateName, withStackName));
+};
+
+type Index = { IndexName: string; KeySchema: unknown; Projection: unknown };
+
+/** The parts of CloudFormation's index definitions CreateTable takes for an on-demand table (no throughput settings). */
+const indexes = (definitions: Index[] | undefined) =>
+  definitions?.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })) as
+    | CreateTableCommandInput['GlobalSecondaryIndexes']
+    | undefined;
+
+/**
+ * An existing table whose indexes are not the template's (made by an earlier run): said, not changed, because
+ * CloudFormation could not change them in place either (LSIs at all, GSIs one per update).
+ */
+const indexMismatch = async (client: DynamoDBClient, tableName: string, props: TableProperties): Promise<string | undefined> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const names = (list: { IndexName?: string }[] | undefined) =>
+    (list ?? [])
+      .map(({ IndexName }) => IndexName)
+      .sort()
+      .join(', ');
+  const [gsis, lsis] = [names(props.GlobalSecondaryIndexes), names(props.LocalSecondaryIndexes)];
+  const [hasGsis, hasLsis] = [names(Table?.GlobalSecondaryIndexes), names(Table?.LocalSecondaryIndexes)];
+  if (gsis === hasGsis && lsis === hasLsis) return undefined;
+  return (
+    `its indexes (global: ${hasGsis || 'none'}; local: ${hasLsis || 'none'}) are not the template's (global: ${gsis || 'none'}; ` +
+    `local: ${lsis || 'none'}); delete the table or the data dir and start again to have them`
+  );
+};
 
 const createTable = async (client: DynamoDBClient, input: CreateTableCommandInput): Promise<'created' | 'existing'> => {
   try {
@@ -122,7 +164,7 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
 
   for (const [logicalId, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
     const props = table.Properties ?? {};
-    const tableName = physicalName(stackName, logicalId);
+    const tableName = physicalNameOf(props.TableName, stackName, logicalId, resources);
     const sse = sseSpecification(props, resources);
     const deletionProtection = props.DeletionProtectionEnabled === true;
     const outcome = await createTable(options.dynamodb, {
@@ -130,7 +172,8 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
       KeySchema: props.KeySchema,
       AttributeDefinitions: props.AttributeDefinitions,
       BillingMode: 'PAY_PER_REQUEST',
-      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+      GlobalSecondaryIndexes: indexes(props.GlobalSecondaryIndexes),
+      LocalSecondaryIndexes: indexes(props.LocalSecondaryIndexes),
       SSESpecification: sse,
       DeletionProtectionEnabled: deletionProtection,
     });
@@ -138,6 +181,8 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
     if (outcome === 'existing') {
       const changed = await updateTableSettings(options.dynamodb, tableName, sse, deletionProtection);
       if (changed.length > 0) notes.push(`${changed.join(' and ')} updated`);
+      const mismatch = await indexMismatch(options.dynamodb, tableName, props);
+      if (mismatch) notes.push(mismatch);
     }
     const ttl = await applyTimeToLive(options.dynamodb, tableName, props);
     if (ttl) notes.push(ttl);
@@ -154,7 +199,8 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
   );
   for (const [logicalId, queue] of queues) {
     const props = queue.Properties ?? {};
-    const queueName = physicalName(stackName, logicalId);
+    const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
+    const queueName = physicalNameOf(props.QueueName, stackName, logicalId, resources, fifo ? '.fifo' : '');
     const attributes: Record<string, string> = {};
     const visibility = options.visibilityTimeoutSeconds ?? props.VisibilityTimeout;
     if (visibility !== undefined) attributes.VisibilityTimeout = String(visibility);
@@ -165,14 +211,18 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
     if (props.RedrivePolicy) {
       attributes.RedrivePolicy = JSON.stringify(resolveIntrinsics(props.RedrivePolicy, resources));
     }
-    // CreateQueue on an existing queue ignores changed attributes: set them explicitly every start.
-    const { QueueUrl } = await options.sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+    if (props.ContentBasedDeduplication !== undefined) attributes.ContentBasedDeduplication = String(props.ContentBasedDeduplication);
+    // CreateQueue on an existing queue ignores changed attributes: set them explicitly every start. FifoQueue is set
+    // at creation only (SQS refuses to change it); a FIFO queue is never created as a standard one.
+    const { QueueUrl } = await options.sqs.send(
+      new CreateQueueCommand({ QueueName: queueName, Attributes: fifo ? { FifoQueue: 'true' } : undefined }),
+    );
     if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${queueName}`);
     if (Object.keys(attributes).length > 0) {
       await options.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
     }
     const { Attributes } = await options.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    log(`queue ${queueName} ready (visibility timeout ${attributes.VisibilityTimeout ?? 30} s)`);
+    log(`queue ${queueName} ready (${fifo ? 'FIFO, ' : ''}visibility timeout ${attributes.VisibilityTimeout ?? 30} s)`);
     resources.set(logicalId, {
       ref: QueueUrl,
       attributes: {

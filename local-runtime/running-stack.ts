@@ -9,7 +9,9 @@ import { routesFromTemplate } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
-import { provisionResources } from './provision';
+import { nodeBinaryFor } from './lambda/node-runtimes';
+import { physicalNameOf, provisionResources } from './provision';
+import { assertNoRefusals, describeInventory, inventoryOf } from './inventory';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
 
@@ -36,6 +38,8 @@ export interface RunningStackOptions {
     readonly maxBatchingWindowSeconds?: number;
     readonly maxConcurrency?: number;
   };
+  /** Runs what would run differently from AWS, as named at start (inventory.ts), in stack changes of watch mode too. */
+  readonly acceptDifferences?: boolean;
   readonly onBatch: (summary: BatchSummary) => void;
   readonly onInvocation?: (invocation: InvocationRecord) => void;
   readonly log: (line: string) => void;
@@ -80,7 +84,9 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 /** Differences that need the function's environments recycled, apart from its code. */
 const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunctionDefinition): string[] => {
   const changes: string[] = [];
+  if (before.functionName !== after.functionName) changes.push(`name ${before.functionName} → ${after.functionName}`);
   if (before.handler !== after.handler) changes.push(`handler ${before.handler} → ${after.handler}`);
+  if (before.runtime !== after.runtime) changes.push(`runtime ${before.runtime} → ${after.runtime}`);
   if (before.timeoutSeconds !== after.timeoutSeconds) changes.push(`timeout ${before.timeoutSeconds} s → ${after.timeoutSeconds} s`);
   if (before.memorySizeMb !== after.memorySizeMb) changes.push(`memory ${before.memorySizeMb} → ${after.memorySizeMb} MB`);
   if (before.reservedConcurrency !== after.reservedConcurrency) {
@@ -106,6 +112,8 @@ interface RunningEventSource {
   readonly source: SqsEventSource;
   readonly functionId: string;
   readonly queueId: string;
+  /** A new QueueName makes a new queue (CloudFormation replaces it): the mapping moves to it. */
+  readonly queueUrl: string;
 }
 
 /**
@@ -158,6 +166,13 @@ export class RunningStack {
     const warnings: string[] = [];
     const log = starting ? this.options.log : () => undefined;
 
+    if (!starting) {
+      // A stack change in watch mode is held to the start's rule, and names what it adds that does not run as on AWS.
+      const inventory = inventoryOf(template, this.options.stackName);
+      assertNoRefusals(inventory, this.options.acceptDifferences ?? false);
+      const known = new Set(describeInventory(inventoryOf(before, this.options.stackName)));
+      warnings.push(...describeInventory(inventory).filter((line) => !line.startsWith('runs ') && !known.has(line)));
+    }
     this.checkMappings(template);
     const unchangeable = this.unchangeableTableChanges(before, template);
     warnings.push(...unchangeable.map(({ warning }) => warning));
@@ -176,8 +191,8 @@ export class RunningStack {
 
     const functionResources = resourcesOfType(template, 'AWS::Lambda::Function');
     // Functions may reference each other (and layers); register their local identities first.
-    for (const [logicalId] of functionResources) {
-      const functionName = `${this.options.stackName}-${logicalId}`;
+    for (const [logicalId, fn] of functionResources) {
+      const functionName = physicalNameOf(fn.Properties?.FunctionName, this.options.stackName, logicalId, resources);
       resources.set(logicalId, {
         ref: functionName,
         attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
@@ -289,7 +304,12 @@ export class RunningStack {
       if (!dir) throw new Error(`${logicalId} uses a layer the local runtime cannot find: ${JSON.stringify(layer)}`);
       return path.join(dir, 'nodejs', 'node_modules');
     });
+    const runtime = nodeBinaryFor(props.Runtime);
+    // The inventory named it at start; accepted, a function whose runtime cannot run at all fails here.
+    if ('refused' in runtime) throw new Error(`${logicalId}: ${runtime.refused}`);
     return {
+      runtime: props.Runtime,
+      nodeBinary: runtime.binary.path,
       reservedConcurrency: props.ReservedConcurrentExecutions,
       logicalId,
       functionName: this.resources.get(logicalId)?.ref ?? logicalId,
@@ -332,6 +352,7 @@ export class RunningStack {
   private eventSourceSettings(
     logicalId: string,
     props: NonNullable<CfnResource['Properties']>,
+    template: CfnTemplate,
   ): EventSourceSettings & { functionId: string; queueId: string } {
     const { options } = this;
     const queueId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
@@ -340,16 +361,22 @@ export class RunningStack {
     if (!queue || !this.functions.has(functionId)) {
       throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
     }
+    const fifoQueue = ['true', true].includes(template.Resources[queueId]?.Properties?.FifoQueue);
+    const batchSize = options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10;
+    const maxBatchingWindowSeconds = options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0;
     return {
       functionId,
       queueId,
       queueUrl: queue.ref,
       queueArn: queue.attributes.Arn,
-      batchSize: options.eventSourceOverrides?.batchSize ?? props.BatchSize ?? 10,
-      maxBatchingWindowSeconds: options.eventSourceOverrides?.maxBatchingWindowSeconds ?? props.MaximumBatchingWindowInSeconds ?? 0,
+      // A FIFO queue's mapping takes at most 10 records and no batching window (the template's are checked at start;
+      // these bound the tune sweep's overrides too).
+      batchSize: fifoQueue ? Math.min(batchSize, 10) : batchSize,
+      maxBatchingWindowSeconds: fifoQueue ? 0 : maxBatchingWindowSeconds,
       maxConcurrency: options.eventSourceOverrides?.maxConcurrency ?? mappingConcurrency(props),
       reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-      duplicateDeliveryRate: options.duplicateDeliveryRate ?? 0,
+      // A duplicate sent again to a FIFO queue would be deduplicated away or land at the end of its group: not injected there.
+      duplicateDeliveryRate: fifoQueue ? 0 : (options.duplicateDeliveryRate ?? 0),
       random: derivedRandom(options.seed, `duplicates:${logicalId}`),
     };
   }
@@ -375,11 +402,16 @@ export class RunningStack {
     const changes: string[] = [];
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
     const wanted = new Map(
-      mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {})]),
+      mappings.map(([logicalId, mapping]) => [logicalId, this.eventSourceSettings(logicalId, mapping.Properties ?? {}, template)]),
     );
     for (const [logicalId, settings] of wanted) {
       const running = this.eventSources.get(logicalId);
-      if (running && running.functionId === settings.functionId && running.queueId === settings.queueId) {
+      if (
+        running &&
+        running.functionId === settings.functionId &&
+        running.queueId === settings.queueId &&
+        running.queueUrl === settings.queueUrl
+      ) {
         const was = running.source.batching;
         const described: string[] = [];
         if (was.batchSize !== settings.batchSize) described.push(`batch size ${was.batchSize} → ${settings.batchSize}`);
@@ -401,7 +433,7 @@ export class RunningStack {
       const fn = this.functions.get(settings.functionId) as LocalFunction;
       const source = new SqsEventSource(this.options.pollerSqs, fn, settings, this.options.onBatch, this.options.log);
       source.start();
-      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId });
+      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId, queueUrl: settings.queueUrl });
       if (!starting)
         changes.push(`event source ${shortId(settings.queueId)} → ${shortId(settings.functionId)} ${running ? 'replaced' : 'started'}`);
     }

@@ -3,12 +3,14 @@
 // - the DLQ redrive actions (sqs-move-tasks.js) and ListDeadLetterSourceQueues, which fauxqs does not know;
 // - the message system attributes fauxqs drops: DeadLetterQueueSourceArn on a message SQS moved to its DLQ, and
 //   AWSTraceHeader (the MessageSystemAttributes of a send, else its X-Amzn-Trace-Id header, as SQS takes it);
-// - SenderId and receipt handles shaped like AWS's (sqs-message-identity.js).
+// - SenderId and receipt handles shaped like AWS's (sqs-message-identity.js);
+// - FIFO queues: receives by message group, group order kept, deduplication for the whole window (sqs-fifo.mjs).
 // All three attributes are kept with the message in fauxqs's database, so they survive a restart like the message.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { faithfulFifo } from './sqs-fifo.mjs';
 
 const require = createRequire(import.meta.url);
 const { MessageMoveTasks, listDeadLetterSourceQueues } = require('./sqs-move-tasks.js');
@@ -50,6 +52,7 @@ export const extendFauxqs = async (fauxqsDist) => {
   const fail = (code, message, statusCode = 400) => new SqsApiError(code, message, statusCode);
 
   keepSystemAttributesInTheDatabase(PersistenceManager);
+  faithfulFifo({ SqsQueue, PersistenceManager, redrivePolicyOf });
 
   // SenderId and the trace header are the sender's: fauxqs's send handlers create their messages synchronously,
   // so what the request says is at hand while they run.

@@ -2,6 +2,7 @@
 // INIT loads the handler once and reports how long it took; then the environment serves one
 // invocation at a time over IPC, like a Lambda runtime pulling from /runtime/invocation/next.
 // NODE_PATH holds the layers' nodejs/node_modules (Lambda's /opt/nodejs/node_modules) and the AWS SDK.
+const Module = require('node:module');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
@@ -59,17 +60,51 @@ const { LOCAL_HANDLER_DIR, LOCAL_HANDLER } = process.env;
 // Lambda's runtime reads these at start; the handler sees neither.
 delete process.env.LOCAL_HANDLER_DIR;
 delete process.env.LOCAL_HANDLER;
-const [moduleName, exportName] = LOCAL_HANDLER.split('.');
+
+// On Lambda a function finds only /var/task (its bundle), /opt/nodejs/node_modules (its layers) and the runtime's AWS
+// SDK: nothing above them. Locally the bundle and the layers sit inside the project, whose node_modules Node's lookup
+// would reach by walking up. Code inside the bundle or a layer looks for packages inside that folder only, then on
+// NODE_PATH (the layers and the runtime's SDK). Packages of the runtime's SDK resolve their own dependencies as usual.
+const isolatedRoots = [LOCAL_HANDLER_DIR, ...(process.env.NODE_PATH || '').split(path.delimiter)].filter(Boolean);
+const within = (root, dir) => dir === root || dir.startsWith(root + path.sep);
+const nodeModulePaths = Module._nodeModulePaths;
+Module._nodeModulePaths = (from) => {
+  const root = isolatedRoots.find((candidate) => within(candidate, from));
+  const paths = nodeModulePaths(from);
+  return root === undefined ? paths : paths.filter((candidate) => within(root, candidate));
+};
+
+// The errors Lambda's Node.js runtime reports for a handler it cannot load, by its errorType (aws-lambda-nodejs-runtime-
+// interface-client, src/UserFunction.js and src/Errors.js): a missing module is Runtime.ImportModuleError with the
+// require error's text as message, a syntax error Runtime.UserCodeSyntaxError, a missing export Runtime.HandlerNotFound.
+const RAISED_BY_RUNTIME = Symbol('raised by the runtime');
+const runtimeError = (errorType, message) => Object.assign(new Error(message), { name: errorType, [RAISED_BY_RUNTIME]: true });
+const loadHandler = () => {
+  const [moduleName, exportName] = LOCAL_HANDLER.split('.');
+  let userModule;
+  try {
+    userModule = require(path.join(LOCAL_HANDLER_DIR, moduleName));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw runtimeError('Runtime.UserCodeSyntaxError', String(error));
+    if (error?.code === 'MODULE_NOT_FOUND') throw runtimeError('Runtime.ImportModuleError', String(error));
+    throw error;
+  }
+  const found = userModule?.[exportName];
+  if (found === undefined || found === null) throw runtimeError('Runtime.HandlerNotFound', `${LOCAL_HANDLER} is undefined or not exported`);
+  if (typeof found !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${LOCAL_HANDLER} is not a function`);
+  return found;
+};
 let handler;
 try {
-  handler = require(path.join(LOCAL_HANDLER_DIR, moduleName))[exportName];
-  if (typeof handler !== 'function') throw new Error(`${LOCAL_HANDLER} is not a function`);
+  handler = loadHandler();
   send({ type: 'ready', initDurationMs: performance.now() });
 } catch (error) {
+  const payload = errorPayload(error);
   send({
     type: 'init-error',
     initDurationMs: performance.now(),
-    error: { ...errorPayload(error), errorType: `Runtime.InitError: ${error?.name}` },
+    // The runtime's own load errors keep their Runtime.* type; an error the module threw is named as an INIT failure.
+    error: error?.[RAISED_BY_RUNTIME] ? payload : { ...payload, errorType: `Runtime.InitError: ${error?.name}` },
   });
 }
 

@@ -21,6 +21,8 @@ export type EnvironmentResult =
 export interface EnvironmentSpec {
   readonly codeDir: string;
   readonly handler: string;
+  /** The Node binary to run (the function's Runtime); the runtime's own when absent. */
+  readonly nodeBinary?: string;
   readonly environment: Readonly<Record<string, string>>;
   /** This environment's stream in the function's log group, as Lambda names it. */
   readonly logStreamName: string;
@@ -65,6 +67,7 @@ export class ExecutionEnvironment {
     this.logStreamName = spec.logStreamName;
     this.child = fork(BOOTSTRAP, [], {
       cwd: spec.codeDir,
+      execPath: spec.nodeBinary,
       execArgv: [],
       detached: true,
       // Straight into the function's log file: the runtime's event loop never copies log bytes.

@@ -12,6 +12,10 @@ export interface LocalFunctionDefinition {
   readonly codeDir: string;
   /** "index.handler" */
   readonly handler: string;
+  /** The template's Runtime ("nodejs20.x"); nodejs22.x when absent. */
+  readonly runtime?: string;
+  /** The Node binary its environments run on (node-runtimes.ts); the runtime's own when absent. */
+  readonly nodeBinary?: string;
   readonly timeoutSeconds: number;
   readonly memorySizeMb: number;
   /** The template's ReservedConcurrentExecutions, if any. */
@@ -297,6 +301,7 @@ export class LocalFunction implements BudgetMember {
         logStreamName: LocalFunction.newLogStreamName(),
         codeDir: this.definition.codeDir,
         handler: this.definition.handler,
+        nodeBinary: this.definition.nodeBinary,
         environment: this.processEnvironment(),
         logFd: this.logFd,
         runtimeLog: (line) => this.runtimeLog(line),
@@ -480,7 +485,7 @@ export class LocalFunction implements BudgetMember {
       ...(definition.logFormat === 'JSON' && definition.applicationLogLevel
         ? { AWS_LAMBDA_LOG_LEVEL: definition.applicationLogLevel.toUpperCase() }
         : {}),
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_EXECUTION_ENV: `AWS_Lambda_${definition.runtime ?? 'nodejs22.x'}`,
       AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       LAMBDA_TASK_ROOT: definition.codeDir,
       LAMBDA_RUNTIME_DIR: RUNTIME_DIR,
