@@ -14,7 +14,7 @@ import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/lo
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
-import { type AppliedChange, RunningStack } from './running-stack';
+import { type AppliedChange, RunningStack, shortId } from './running-stack';
 import { newSeed } from './seeded-random';
 import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
@@ -153,6 +153,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const outdir = path.join(dataDir, 'cdk.out', options.stage);
     const assembly = options.synthesize ? options.synthesize(outdir) : synthesizeStage(options.stage, outdir);
     const { template, stackName } = assembly;
+    const codeDeploy = [
+      ...resourcesOfType(template, 'AWS::CodeDeploy::Application'),
+      ...resourcesOfType(template, 'AWS::CodeDeploy::DeploymentGroup'),
+    ].map(([logicalId]) => shortId(logicalId));
+    if (codeDeploy.length > 0) {
+      log(
+        `not run locally: CodeDeploy ${codeDeploy.join(', ')} (traffic shifting, alarm rollback); ` +
+          "every version and alias runs its function's current code",
+      );
+    }
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
     // Both start at once; when one fails, the other is stopped too before the error goes up, so that it cannot

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +13,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/env/variables';
 import { redeliveryBackoffFor } from '../../shared-layer/src/retry/redelivery-backoff';
 import type { ApiAuth, StageConfig } from '../config/stages';
+import { SafeDeployments, liveAliasOf } from '../constructs/live-alias';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { PipelineObservability } from '../constructs/pipeline-observability';
@@ -155,7 +157,13 @@ export class OrdersPipelineStack extends Stack {
       // Polled, invoked, deleted and dropped messages as metrics (the dashboard's event source row).
       metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
     });
-    consumerFunction.addEventSource(orderEvents);
+    // Every caller invokes the `live` alias, never $LATEST: a deploy publishes a version and moves the alias to it, at
+    // once or through CodeDeploy as the stage's deployment settings say.
+    const apiLive = liveAliasOf(apiFunction);
+    const orderStatusLive = liveAliasOf(orderStatusFunction);
+    const openApiLive = liveAliasOf(openApiFunction);
+    const consumerLive = liveAliasOf(consumerFunction);
+    consumerLive.addEventSource(orderEvents);
 
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: `orders-pipeline ${config.stageName}: order intake`,
@@ -196,7 +204,7 @@ export class OrdersPipelineStack extends Stack {
         ),
       },
     });
-    const intake = new HttpLambdaIntegration('IntakeIntegration', apiFunction);
+    const intake = new HttpLambdaIntegration('IntakeIntegration', apiLive);
     const authorizer = authorizerFor(config.api.auth);
     const writeRoutes = [
       ...httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST], integration: intake, authorizer }),
@@ -206,14 +214,14 @@ export class OrdersPipelineStack extends Stack {
     const readRoutes = httpApi.addRoutes({
       path: '/orders/{orderId}',
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('OrderStatusIntegration', orderStatusFunction),
+      integration: new HttpLambdaIntegration('OrderStatusIntegration', orderStatusLive),
       authorizer,
     });
     // The API description is public on every stage: clients need it before they have credentials.
     const [openApiRoute] = httpApi.addRoutes({
       path: '/openapi.json',
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('OpenApiIntegration', openApiFunction),
+      integration: new HttpLambdaIntegration('OpenApiIntegration', openApiLive),
     });
 
     // Control Tower's CT.LAMBDA.PR.2 (cfn-guard) accepts a service principal's grant only with a literal SourceAccount
@@ -230,7 +238,19 @@ export class OrdersPipelineStack extends Stack {
       ...config.alarms,
     });
 
-    new PipelineObservability(this, 'Observability', {
+    // Before the dashboard is built, which shows every alarm.
+    const { deployment } = config;
+    const newVersionAlarms =
+      deployment.strategy === 'codedeploy'
+        ? new Map(
+            [apiLive, orderStatusLive, openApiLive, consumerLive].map((alias) => [
+              alias,
+              alarms.alarmOnNewVersion(alias, deployment.newVersionErrorsPerMinute),
+            ]),
+          )
+        : undefined;
+
+    const observability = new PipelineObservability(this, 'Observability', {
       config,
       alarms,
       httpApi,
@@ -242,6 +262,26 @@ export class OrdersPipelineStack extends Stack {
       ordersTable,
       idempotencyTable,
     });
+
+    const deployments =
+      deployment.strategy === 'codedeploy' && newVersionAlarms
+        ? new SafeDeployments(this, 'Deployments', {
+            stageName: config.stageName,
+            deployment,
+            aliases: [
+              ...[apiLive, orderStatusLive, openApiLive].map((alias) => ({
+                alias,
+                role: 'api' as const,
+                rollbackAlarms: [newVersionAlarms.get(alias) as Alarm, observability.apiServerErrorAlarm],
+              })),
+              {
+                alias: consumerLive,
+                role: 'consumer' as const,
+                rollbackAlarms: [newVersionAlarms.get(consumerLive) as Alarm, observability.consumerAlarms.errors, alarms.deadLetterAlarm],
+              },
+            ],
+          })
+        : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
     new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
@@ -261,6 +301,7 @@ export class OrdersPipelineStack extends Stack {
       authenticatedRoutes: [...writeRoutes, ...readRoutes],
       openApiRoute,
       alarmTopic: alarms.topic,
+      codeDeployRole: deployments?.role,
     });
   }
 }
