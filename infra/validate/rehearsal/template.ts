@@ -113,19 +113,19 @@ const invokeFunctionsForAliases = (resources: Resources, substitutions: Substitu
       substituted[logicalId] = resource;
       continue;
     }
-    const properties = { ...resource.Properties };
-    for (const [name, value] of Object.entries(properties)) {
+    const replaced: Record<string, Json> = {};
+    for (const [name, value] of Object.entries(resource.Properties)) {
       const aliases = [...new Set(aliasesReferencedIn(value, resources))];
-      if (aliases.length !== 1) continue;
-      const functionId = invokedFunctionId({ Resources: resources }, { Ref: aliases[0] });
+      const functionId = aliases.length === 1 ? invokedFunctionId({ Resources: resources }, { Ref: aliases[0] }) : undefined;
       if (!functionId) continue;
-      properties[name] = { Ref: functionId };
+      replaced[name] = { Ref: functionId };
       substitutions.push({
         path: `Resources.${logicalId}.Properties.${name}`,
         replaced: `alias ${aliases[0]} by its function ${functionId}`,
       });
     }
-    substituted[logicalId] = { ...resource, Properties: properties };
+    substituted[logicalId] =
+      Object.keys(replaced).length > 0 ? { ...resource, Properties: { ...resource.Properties, ...replaced } } : resource;
   }
   return substituted;
 };
