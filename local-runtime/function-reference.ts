@@ -4,7 +4,7 @@ interface TemplateResources {
 }
 
 /** Every logical id a `Ref` or `Fn::GetAtt` anywhere in `value` names (inside Fn::Join, Fn::Select, Fn::Split too). */
-const referencedLogicalIds = (value: unknown): string[] => {
+export const referencedLogicalIds = (value: unknown): string[] => {
   if (Array.isArray(value)) return value.flatMap(referencedLogicalIds);
   if (typeof value !== 'object' || value === null) return [];
   const reference = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown };

@@ -3,7 +3,7 @@
  * check reports every substitution, so what moto created is the synthesized template minus exactly these.
  */
 
-import { invokedFunctionId } from '../../../local-runtime/function-reference';
+import { invokedFunctionId, referencedLogicalIds } from '../../../local-runtime/function-reference';
 
 type Json = unknown;
 type Template = Readonly<Record<string, unknown>>;
@@ -91,16 +91,6 @@ const substituteInModelledResources = (resources: Resources, substitutions: Subs
   return substituted;
 };
 
-/** Logical ids of the Lambda aliases `value` refers to anywhere (a Ref, or a Fn::GetAtt, inside any expression). */
-const aliasesReferencedIn = (value: Json, resources: Resources): string[] => {
-  if (Array.isArray(value)) return value.flatMap((item) => aliasesReferencedIn(item, resources));
-  if (typeof value !== 'object' || value === null) return [];
-  const ref = (value as { Ref?: unknown }).Ref;
-  const target = typeof ref === 'string' ? ref : getAttTarget(value)?.[0];
-  if (target !== undefined) return resources[target]?.Type === 'AWS::Lambda::Alias' ? [target] : [];
-  return Object.values(value).flatMap((item) => aliasesReferencedIn(item, resources));
-};
-
 /**
  * moto 5.2 has no Lambda aliases: a Ref to one resolves to nothing and fails the resource that reads it (the event
  * source mapping, the API's invoke permissions). Each property naming an alias names its function instead, which is
@@ -115,7 +105,7 @@ const invokeFunctionsForAliases = (resources: Resources, substitutions: Substitu
     }
     const replaced: Record<string, Json> = {};
     for (const [name, value] of Object.entries(resource.Properties)) {
-      const aliases = [...new Set(aliasesReferencedIn(value, resources))];
+      const aliases = [...new Set(referencedLogicalIds(value))].filter((id) => resources[id]?.Type === 'AWS::Lambda::Alias');
       const functionId = aliases.length === 1 ? invokedFunctionId({ Resources: resources }, { Ref: aliases[0] }) : undefined;
       if (!functionId) continue;
       replaced[name] = { Ref: functionId };
