@@ -25,8 +25,8 @@ const DEPLOYMENT_CONFIGS: Readonly<Record<TrafficShift, ILambdaDeploymentConfig>
 /** A function's `live` alias and what decides whether a shift to its new version goes on. */
 export interface ShiftedAlias {
   readonly alias: Alias;
-  /** Which of the stage's shifts it takes: the HTTP functions' or the consumer's. */
-  readonly role: 'api' | 'consumer';
+  /** Which of the stage's traffic shifts it takes: the HTTP functions' or the consumer's. */
+  readonly shiftedAs: 'api' | 'consumer';
   /**
    * Alarms that mean this function's new version is hurting: its own errors (PipelineAlarms.alarmOnNewVersion) and the
    * stage's (the API 5xx rate; consumer errors, the DLQ).
@@ -62,14 +62,14 @@ export class SafeDeployments extends Construct {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited')],
     });
     const groups: LambdaDeploymentGroup[] = [];
-    for (const { alias, role, rollbackAlarms } of props.aliases) {
+    for (const { alias, shiftedAs, rollbackAlarms } of props.aliases) {
       const name = alias.version.lambda.node.id;
       groups.push(
         new LambdaDeploymentGroup(this, `${name}Deployment`, {
           application: this.application,
           role: this.role,
           alias,
-          deploymentConfig: DEPLOYMENT_CONFIGS[deployment[role]],
+          deploymentConfig: DEPLOYMENT_CONFIGS[deployment[shiftedAs]],
           alarms: [...rollbackAlarms],
           // A stopped deployment (an operator's brake) goes back to the old version rather than staying split.
           autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },

@@ -3,10 +3,10 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
+import { type Alias, CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -263,21 +263,26 @@ export class OrdersPipelineStack extends Stack {
       idempotencyTable,
     });
 
+    // Each alias rolls back on its own new version's errors and on the stage alarms its function can set off.
+    const rollbackAlarmsOf = (alias: Alias, stageAlarms: readonly IAlarm[]): IAlarm[] => {
+      const own = newVersionAlarms?.get(alias);
+      return own ? [own, ...stageAlarms] : [...stageAlarms];
+    };
     const deployments =
-      deployment.strategy === 'codedeploy' && newVersionAlarms
+      deployment.strategy === 'codedeploy'
         ? new SafeDeployments(this, 'Deployments', {
             stageName: config.stageName,
             deployment,
             aliases: [
               ...[apiLive, orderStatusLive, openApiLive].map((alias) => ({
                 alias,
-                role: 'api' as const,
-                rollbackAlarms: [newVersionAlarms.get(alias) as Alarm, observability.apiServerErrorAlarm],
+                shiftedAs: 'api' as const,
+                rollbackAlarms: rollbackAlarmsOf(alias, [observability.apiServerErrorAlarm]),
               })),
               {
                 alias: consumerLive,
-                role: 'consumer' as const,
-                rollbackAlarms: [newVersionAlarms.get(consumerLive) as Alarm, observability.consumerAlarms.errors, alarms.deadLetterAlarm],
+                shiftedAs: 'consumer' as const,
+                rollbackAlarms: rollbackAlarmsOf(consumerLive, [observability.consumerAlarms.errors, alarms.deadLetterAlarm]),
               },
             ],
           })
