@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
+import { invokedFunctionId } from './function-reference';
 import { authorizeIamRequest, type IamIdentity } from './iam-authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './intrinsics';
 import type { LocalFunction } from './lambda/local-function';
@@ -40,7 +41,8 @@ export const routesFromTemplate = (template: CfnTemplate): LocalRoute[] => {
       (part: unknown) => typeof part === 'object' && part !== null && 'Ref' in part,
     )?.Ref;
     const integration = integrationId ? integrations.get(integrationId)?.Properties : undefined;
-    const functionLogicalId: string | undefined = integration?.IntegrationUri?.['Fn::GetAtt']?.[0];
+    // The function itself, or its version or alias (the `live` alias every stage's integrations invoke).
+    const functionLogicalId = invokedFunctionId(template, integration?.IntegrationUri);
     if (!functionLogicalId) throw new Error(`route ${logicalId} does not target a Lambda integration the local runtime understands`);
     const [method, path] = String(props.RouteKey).split(' ');
     return {

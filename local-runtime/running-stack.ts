@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type CfnResource, type CfnTemplate, type StageAssembly, resourcesOfType } from './cloud-assembly';
+import { invokedFunctionId } from './function-reference';
 import type { HttpApiServer, LocalRoute } from './http-api';
 import { routesFromTemplate } from './http-api';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
@@ -55,6 +56,9 @@ export interface AppliedChange {
 }
 
 /** "ApiFunctionCE271BD4" → "ApiFunction": logical ids read without CDK's hash suffix. */
+/** The one version a local function has: its current code. */
+const LOCAL_VERSION = '1';
+
 export const shortId = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
 
 const overrideFor = <T>(overrides: Readonly<Record<string, T>> | undefined, logicalId: string): T | undefined =>
@@ -197,6 +201,23 @@ export class RunningStack {
         ref: functionName,
         attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
       });
+    }
+    // Locally a function runs one copy, of its current code: each of its versions and aliases resolves to that copy.
+    for (const [logicalId, resource] of [
+      ...resourcesOfType(template, 'AWS::Lambda::Version'),
+      ...resourcesOfType(template, 'AWS::Lambda::Alias'),
+    ]) {
+      const functionArn = resources.get(invokedFunctionId(template, { Ref: logicalId }) ?? '')?.attributes.Arn;
+      if (!functionArn) continue;
+      if (resource.Type === 'AWS::Lambda::Alias') {
+        const aliasArn = `${functionArn}:${resource.Properties?.Name}`;
+        resources.set(logicalId, { ref: aliasArn, attributes: { AliasArn: aliasArn } });
+      } else {
+        resources.set(logicalId, {
+          ref: `${functionArn}:${LOCAL_VERSION}`,
+          attributes: { Version: LOCAL_VERSION, FunctionArn: functionArn },
+        });
+      }
     }
     const layerDirs = new Map<string, string>();
     for (const [logicalId, layer] of resourcesOfType(template, 'AWS::Lambda::LayerVersion')) {
@@ -356,7 +377,7 @@ export class RunningStack {
   ): EventSourceSettings & { functionId: string; queueId: string } {
     const { options } = this;
     const queueId: string = props.EventSourceArn?.['Fn::GetAtt']?.[0];
-    const functionId: string = props.FunctionName?.Ref;
+    const functionId = invokedFunctionId(template, props.FunctionName) ?? '';
     const queue = this.resources.get(queueId);
     if (!queue || !this.functions.has(functionId)) {
       throw new Error(`event source mapping ${logicalId} must connect a local queue to a local function`);
@@ -385,7 +406,7 @@ export class RunningStack {
   private checkMappings(template: CfnTemplate): void {
     for (const [, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
       const queueId: string = mapping.Properties?.EventSourceArn?.['Fn::GetAtt']?.[0];
-      const functionId: string = mapping.Properties?.FunctionName?.Ref;
+      const functionId = invokedFunctionId(template, mapping.Properties?.FunctionName) ?? '';
       const visibility = Number(this.options.visibilityTimeoutSeconds ?? template.Resources[queueId]?.Properties?.VisibilityTimeout ?? 30);
       const timeout = overrideFor(this.options.timeoutOverrides, functionId) ?? template.Resources[functionId]?.Properties?.Timeout ?? 3;
       if (visibility < timeout) {

@@ -30,6 +30,42 @@ export interface DesignLoad {
   readonly ordersPerRequest: number;
 }
 
+/**
+ * CodeDeploy's predefined Lambda deployment configurations (AWS CodeDeploy User Guide, "Deployment configurations on an
+ * AWS Lambda compute platform", checked 2026-12-07): a canary moves 10 % of invocations to the new version, waits,
+ * then moves the rest; a linear shift moves 10 % more at each interval.
+ */
+export type TrafficShift =
+  | 'Canary10Percent5Minutes'
+  | 'Canary10Percent10Minutes'
+  | 'Canary10Percent15Minutes'
+  | 'Canary10Percent30Minutes'
+  | 'Linear10PercentEvery1Minute'
+  | 'Linear10PercentEvery2Minutes'
+  | 'Linear10PercentEvery3Minutes'
+  | 'Linear10PercentEvery10Minutes';
+
+/**
+ * How a deploy moves each function's `live` alias (which the HTTP API and the event source mapping invoke) to the new
+ * version (docs/deploy.md, "Versions, aliases and traffic shifting").
+ */
+export type DeploymentSettings =
+  /** CloudFormation points the alias at the new version as it updates the stack: every invocation at once. */
+  { readonly strategy: 'all-at-once' } | CodeDeploySettings;
+
+/** CodeDeploy shifts the alias's weights and rolls back when one of the stage's rollback alarms fires. */
+export interface CodeDeploySettings {
+  readonly strategy: 'codedeploy';
+  /** For the functions behind the HTTP API (intake, order status, the OpenAPI document). */
+  readonly api: TrafficShift;
+  readonly consumer: TrafficShift;
+  /**
+   * Rolls back when the new version alone fails this many invocations in a minute (crashes, timeouts: the Errors
+   * metric by ExecutedVersion). It sees a bad version sooner than the stage-wide alarms, which its share dilutes.
+   */
+  readonly newVersionErrorsPerMinute: number;
+}
+
 export interface StageConfig {
   readonly stageName: string;
   readonly designLoad: DesignLoad;
@@ -57,6 +93,7 @@ export interface StageConfig {
      */
     readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   };
+  readonly deployment: DeploymentSettings;
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
   readonly logRetention: RetentionDays;
@@ -100,6 +137,8 @@ const stages = {
       maxConcurrency: 2,
       throttleStormToOutlast: Duration.minutes(10),
     },
+    // Deployed and broken on purpose all day: a deploy takes effect at once, nothing to wait for or roll back.
+    deployment: { strategy: 'all-at-once' },
     maxReceiveCount: 3,
     logRetention: RetentionDays.ONE_WEEK,
     accessLogRetention: RetentionDays.ONE_WEEK,
@@ -127,6 +166,13 @@ const stages = {
       maxBatchingWindow: Duration.seconds(2),
       maxConcurrency: 5,
       throttleStormToOutlast: Duration.minutes(10),
+    },
+    // The same shifts as prod, so that a release is rehearsed the way prod will take it.
+    deployment: {
+      strategy: 'codedeploy',
+      api: 'Canary10Percent5Minutes',
+      consumer: 'Linear10PercentEvery1Minute',
+      newVersionErrorsPerMinute: 1,
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.ONE_MONTH,
@@ -164,6 +210,16 @@ const stages = {
       maxConcurrency: 20,
       // A regional DynamoDB event or a table far over its on-demand peak can last this long; orders wait, none is lost.
       throttleStormToOutlast: Duration.hours(1),
+    },
+    deployment: {
+      strategy: 'codedeploy',
+      // 10 % of requests for 5 minutes: at 200 orders/s, about 6,000 requests on the new version before the rest.
+      api: 'Canary10Percent5Minutes',
+      // Ten steps a minute apart: a bad consumer meets a tenth of the batches first, while its failures return to the
+      // queue and are retried (often by the old version) instead of reaching the DLQ.
+      consumer: 'Linear10PercentEvery1Minute',
+      // One crash can be a blip (a DynamoDB timeout); two in a minute from a version that serves a tenth is a pattern.
+      newVersionErrorsPerMinute: 2,
     },
     maxReceiveCount: 5,
     logRetention: RetentionDays.THREE_MONTHS,

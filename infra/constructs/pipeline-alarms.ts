@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IMetric, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, StarPrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -43,6 +43,25 @@ export interface ServerErrorRateThreshold {
   /** Below this many requests in the period the rate counts as 0: one failed request at night is not an outage. */
   readonly minimumRequests: number;
 }
+
+/**
+ * The Errors of one version invoked through the alias (dimensions FunctionName, Resource `<name>:live` and
+ * ExecutedVersion): during a shift, the new version's own failures, undiluted by the old version's traffic. AWS Lambda
+ * Developer Guide, "Types of metrics for Lambda functions" / "Viewing metrics": the ExecutedVersion dimension compares
+ * the versions behind a weighted alias (checked 2026-12-07).
+ */
+const newVersionErrors = (alias: Alias): Metric =>
+  new Metric({
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    dimensionsMap: {
+      FunctionName: alias.version.lambda.functionName,
+      Resource: `${alias.version.lambda.functionName}:${alias.aliasName}`,
+      ExecutedVersion: alias.version.version,
+    },
+    statistic: 'Sum',
+    period: Duration.minutes(1),
+  });
 
 /**
  * The signals an operator must act on, all notifying one SNS topic on alarm and on recovery. Built with the queues:
@@ -137,6 +156,28 @@ export class PipelineAlarms extends Construct {
     this.notify(errors);
     this.notify(throttles);
     return { errors, throttles };
+  }
+
+  /**
+   * The errors of the version behind the function's alias that this deploy published: during a CodeDeploy shift, the new
+   * version's own (CodeDeploy rolls back on it); afterwards, the live version's.
+   */
+  alarmOnNewVersion(alias: Alias, errorsPerMinute: number): Alarm {
+    const name = alias.version.lambda.node.id;
+    const alarm = new Alarm(this, `${name}NewVersionErrors`, {
+      alarmDescription:
+        `orders-pipeline ${this.stageName}: the newest version of ${name} failed ${errorsPerMinute}+ invocations in a minute ` +
+        `(crash, timeout or unhandled error), counted through its ${alias.aliasName} alias. During a deployment CodeDeploy ` +
+        'rolls the alias back to the previous version by itself; check the deployment, then the saved query "failures-by-error". ' +
+        runbookLink('alarm-new-version-errors'),
+      metric: newVersionErrors(alias),
+      threshold: errorsPerMinute,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.notify(alarm);
+    return alarm;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -34,12 +35,19 @@ export const queryFolderFor = (stageName: string): string => `orders-pipeline/${
 export class PipelineObservability extends Construct {
   readonly dashboard: PipelineDashboard;
   readonly queries: SavedQueries;
+  /** The consumer's invocation errors and throttles. */
+  readonly consumerAlarms: { readonly errors: Alarm; readonly throttles: Alarm };
+  /** The share of API requests answered 5xx. */
+  readonly apiServerErrorAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineObservabilityProps) {
     super(scope, id);
     const { stageName, alarms: thresholds } = props.config;
-    props.alarms.alarmOnConsumer(props.consumer, { errors: thresholds.consumerErrors, throttles: thresholds.consumerThrottles });
-    props.alarms.alarmOnApiServerErrors(props.httpApi, thresholds.apiServerErrors);
+    this.consumerAlarms = props.alarms.alarmOnConsumer(props.consumer, {
+      errors: thresholds.consumerErrors,
+      throttles: thresholds.consumerThrottles,
+    });
+    this.apiServerErrorAlarm = props.alarms.alarmOnApiServerErrors(props.httpApi, thresholds.apiServerErrors);
     props.alarms.alarmOnTableThrottles([props.ordersTable, props.idempotencyTable], thresholds.tableThrottleEvents);
 
     const queryFolder = queryFolderFor(stageName);

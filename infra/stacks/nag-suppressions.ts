@@ -13,6 +13,8 @@ export interface NagSubjects {
   readonly authenticatedRoutes: readonly IConstruct[];
   readonly openApiRoute: IConstruct;
   readonly alarmTopic: IConstruct;
+  /** CodeDeploy's service role for the deployment groups (staging, prod). */
+  readonly codeDeployRole?: IConstruct;
 }
 
 /**
@@ -67,6 +69,20 @@ export const addNagSuppressions = (subjects: NagSubjects): void => {
         'The topic policy denies sns:* (Publish included) to every principal without aws:SecureTransport (PipelineAlarms); the rule only recognises a statement naming sns:Publish.',
     },
   ]);
+  if (subjects.codeDeployRole) {
+    NagSuppressions.addResourceSuppressions(
+      subjects.codeDeployRole,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited'],
+          reason:
+            "CodeDeploy's own managed policy for Lambda deployments: it may only read and update aliases, read alarms and invoke hooks named CodeDeployHook_*; AWS keeps it in step with what CodeDeploy calls.",
+        },
+      ],
+      true,
+    );
+  }
   NagSuppressions.addResourceSuppressions(subjects.idempotencyTable, [
     {
       id: 'AwsSolutions-DDB3',

@@ -3,15 +3,17 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
+import { type Alias, CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/tooling';
 import { redeliveryBackoffFor } from '../../shared-layer/src/tooling';
 import type { ApiAuth, StageConfig } from '../config/stages';
+import { SafeDeployments, liveAliasOf } from '../constructs/live-alias';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { PipelineObservability } from '../constructs/pipeline-observability';
@@ -152,7 +154,13 @@ export class OrdersPipelineStack extends Stack {
       // Polled, invoked, deleted and dropped messages as metrics (the dashboard's event source row).
       metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
     });
-    consumerFunction.addEventSource(orderEvents);
+    // Every caller invokes the `live` alias, never $LATEST: a deploy publishes a version and moves the alias to it, at
+    // once or through CodeDeploy as the stage's deployment settings say.
+    const apiLive = liveAliasOf(apiFunction);
+    const orderStatusLive = liveAliasOf(orderStatusFunction);
+    const openApiLive = liveAliasOf(openApiFunction);
+    const consumerLive = liveAliasOf(consumerFunction);
+    consumerLive.addEventSource(orderEvents);
 
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: `orders-pipeline ${config.stageName}: order intake`,
@@ -193,7 +201,7 @@ export class OrdersPipelineStack extends Stack {
         ),
       },
     });
-    const intake = new HttpLambdaIntegration('IntakeIntegration', apiFunction);
+    const intake = new HttpLambdaIntegration('IntakeIntegration', apiLive);
     const authorizer = authorizerFor(config.api.auth);
     const writeRoutes = [
       ...httpApi.addRoutes({ path: '/orders', methods: [HttpMethod.POST], integration: intake, authorizer }),
@@ -203,14 +211,14 @@ export class OrdersPipelineStack extends Stack {
     const readRoutes = httpApi.addRoutes({
       path: '/orders/{orderId}',
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('OrderStatusIntegration', orderStatusFunction),
+      integration: new HttpLambdaIntegration('OrderStatusIntegration', orderStatusLive),
       authorizer,
     });
     // The API description is public on every stage: clients need it before they have credentials.
     const [openApiRoute] = httpApi.addRoutes({
       path: '/openapi.json',
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('OpenApiIntegration', openApiFunction),
+      integration: new HttpLambdaIntegration('OpenApiIntegration', openApiLive),
     });
 
     // Control Tower's CT.LAMBDA.PR.2 (cfn-guard) accepts a service principal's grant only with a literal SourceAccount
@@ -227,7 +235,19 @@ export class OrdersPipelineStack extends Stack {
       ...config.alarms,
     });
 
-    new PipelineObservability(this, 'Observability', {
+    // Before the dashboard is built, which shows every alarm.
+    const { deployment } = config;
+    const newVersionAlarms =
+      deployment.strategy === 'codedeploy'
+        ? new Map(
+            [apiLive, orderStatusLive, openApiLive, consumerLive].map((alias) => [
+              alias,
+              alarms.alarmOnNewVersion(alias, deployment.newVersionErrorsPerMinute),
+            ]),
+          )
+        : undefined;
+
+    const observability = new PipelineObservability(this, 'Observability', {
       config,
       alarms,
       httpApi,
@@ -239,6 +259,31 @@ export class OrdersPipelineStack extends Stack {
       ordersTable,
       idempotencyTable,
     });
+
+    // Each alias rolls back on its own new version's errors and on the stage alarms its function can set off.
+    const rollbackAlarmsOf = (alias: Alias, stageAlarms: readonly IAlarm[]): IAlarm[] => {
+      const own = newVersionAlarms?.get(alias);
+      return own ? [own, ...stageAlarms] : [...stageAlarms];
+    };
+    const deployments =
+      deployment.strategy === 'codedeploy'
+        ? new SafeDeployments(this, 'Deployments', {
+            stageName: config.stageName,
+            deployment,
+            aliases: [
+              ...[apiLive, orderStatusLive, openApiLive].map((alias) => ({
+                alias,
+                shiftedAs: 'api' as const,
+                rollbackAlarms: rollbackAlarmsOf(alias, [observability.apiServerErrorAlarm]),
+              })),
+              {
+                alias: consumerLive,
+                shiftedAs: 'consumer' as const,
+                rollbackAlarms: rollbackAlarmsOf(consumerLive, [observability.consumerAlarms.errors, alarms.deadLetterAlarm]),
+              },
+            ],
+          })
+        : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'POST orders to <ApiUrl>/orders' });
     new CfnOutput(this, 'QueueUrl', { value: orderQueues.queue.queueUrl });
@@ -258,6 +303,7 @@ export class OrdersPipelineStack extends Stack {
       authenticatedRoutes: [...writeRoutes, ...readRoutes],
       openApiRoute,
       alarmTopic: alarms.topic,
+      codeDeployRole: deployments?.role,
     });
   }
 }

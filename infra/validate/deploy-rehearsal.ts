@@ -9,6 +9,7 @@ import {
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { invokedFunctionId } from '../../local-runtime/function-reference';
 import { getStageConfig } from '../config/stages';
 import type { Check, CheckContext, CheckOutcome } from './check';
 import { MotoClients } from './rehearsal/moto-clients';
@@ -69,9 +70,6 @@ const outputOf = (stack: Stack, key: string): string => {
   return value;
 };
 
-const refTarget = (value: unknown): string | undefined =>
-  typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
-
 /** Reads back the resources the smoke checks cover, found through the stack's outputs and its one event source mapping. */
 const describeCreated = async (
   clients: MotoClients,
@@ -86,7 +84,8 @@ const describeCreated = async (
   const [mappingId, mapping] = mappings[0];
   const mappingUuid = physicalIds.get(mappingId);
   if (!mappingUuid) throw new RehearsalError(`moto did not create the event source mapping ${mappingId}`);
-  const consumerLogicalId = refTarget(mapping.Properties?.FunctionName);
+  // The mapping invokes the consumer's live alias: its settings and code are the function's.
+  const consumerLogicalId = invokedFunctionId({ Resources: resources }, mapping.Properties?.FunctionName);
   const consumerTemplate = consumerLogicalId ? resources[consumerLogicalId]?.Properties : undefined;
   const consumerCode = consumerTemplate?.Code as { S3Key?: string } | undefined;
 

@@ -3,6 +3,7 @@
  * infra/config/stages.ts but the design load, so that a setting a construct changes (a visibility timeout derived from
  * the function timeout, a default) is the one the model sees.
  */
+import { invokedFunctionId } from '../../local-runtime/function-reference';
 import { ENV } from '../../shared-layer/src/tooling';
 import type { RedeliveryBackoff } from '../../shared-layer/src/tooling';
 
@@ -135,7 +136,8 @@ const watchedBy = (properties: Properties, ids: { dlq: string; queue: string; co
 export const deployedStageOf = (stage: string, template: Readonly<Record<string, unknown>>): DeployedStage => {
   const resources = (template.Resources ?? {}) as Resources;
   const mapping = only(resources, 'AWS::Lambda::EventSourceMapping', () => true, 'SQS event source mapping');
-  const consumerId = referencedId(mapping.properties.FunctionName);
+  // The mapping invokes the consumer's `live` alias (or the function itself): either way, the function's settings.
+  const consumerId = invokedFunctionId({ Resources: resources }, mapping.properties.FunctionName);
   const queueId = referencedId(mapping.properties.EventSourceArn);
   if (!consumerId || !queueId) throw new StageTemplateError('The event source mapping names no function or queue it connects.');
   const consumer = only(resources, 'AWS::Lambda::Function', (id) => id === consumerId, 'consumer function');

@@ -1,4 +1,5 @@
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
+import { invokedFunctionId } from '../function-reference';
 import { shortId } from '../running-stack';
 import { type AlarmStatus, LOCAL_PERIOD_CAP_SECONDS } from './alarm-evaluator';
 import type { Failure } from './failure-feed';
@@ -84,7 +85,9 @@ export const buildSnapshot = (sources: SnapshotSources, now: number = Date.now()
   // A second without requests or invocations had zero of them; for gauges and latencies it has no value.
   const countPerSecond = (keys: readonly string[]) => perSecond(keys, 'Sum').map((value) => value ?? 0);
   const eventSourceFunctions = new Set(
-    resourcesOfType(sources.template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties?.FunctionName?.Ref),
+    resourcesOfType(sources.template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) =>
+      invokedFunctionId(sources.template, mapping.Properties?.FunctionName),
+    ),
   );
   return {
     at: now,

@@ -1,4 +1,5 @@
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
+import { invokedFunctionId } from '../function-reference';
 import type { AlarmMetric } from './alarm-definitions';
 import { type Statistic, isStatistic } from './metric-store';
 
@@ -62,8 +63,17 @@ const sqsSeries = (template: CfnTemplate, metric: AlarmMetric): LocalSeries => {
 };
 
 const lambdaSeries = (template: CfnTemplate, metric: AlarmMetric): LocalSeries => {
-  const { FunctionName: functionId, ...others } = metric.dimensions;
+  const { FunctionName: functionId, Resource: qualified, ExecutedVersion: executedVersion, ...others } = metric.dimensions;
   if (Object.keys(others).length > 0) return { notLocal: `per-${Object.keys(others).join('/')} Lambda metrics are not recorded locally` };
+  // Locally a function runs one copy, its current code: its series through an alias (Resource) or of the version it ran
+  // (ExecutedVersion) is the function's own.
+  const ofThisFunction = (reference: string) => invokedFunctionId(template, { Ref: reference }) === functionId;
+  if (executedVersion !== undefined && !ofThisFunction(executedVersion)) {
+    return { notLocal: `ExecutedVersion ${executedVersion} is not a version of ${functionId ?? 'a function of this stack'}` };
+  }
+  if (qualified !== undefined && !qualified.includes(`"${functionId}"`) && !ofThisFunction(qualified)) {
+    return { notLocal: `Resource ${qualified} is not ${functionId ?? 'a function of this stack'} or one of its aliases` };
+  }
   const functions = idsOfType(template, 'AWS::Lambda::Function');
   if (functionId && !functions.has(functionId)) return { notLocal: `FunctionName ${functionId} is not a function of this stack` };
   const name = metric.metricName as (typeof LAMBDA_METRICS)[number];

@@ -2,6 +2,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { StageConfig, StageName } from '../../infra/config/stages';
 import { addStage, cdkJsonContext } from '../../infra/stage-app';
+import { invokedFunctionId } from '../../local-runtime/function-reference';
 
 export interface SynthesizedStage {
   readonly config: StageConfig;
@@ -43,3 +44,10 @@ export const propertiesOf = (resource: Resources[string]): Record<string, unknow
   if (!resource.Properties) throw new Error(`${resource.Type} has no Properties`);
   return resource.Properties;
 };
+
+/**
+ * The logical id of the function a property invokes (a Ref or GetAtt of the function, or of its version or alias,
+ * followed to the function); undefined when it names none.
+ */
+export const invokedFunction = (template: Template, value: unknown): string | undefined =>
+  invokedFunctionId(template.toJSON() as { Resources: Resources }, value);

@@ -53,6 +53,11 @@ describeWithMoto('deploy rehearsal on moto_server', () => {
     expect(outcome.detail).toMatch(/substituted: Resources\.ObservabilityDashboard\w+\.Properties \(Fn::GetAtt Alarms\w+\.Arn/);
     expect(outcome.detail).toContain('Outputs.ApiUrl (Fn::GetAtt HttpApiF5A9A8A7.ApiEndpoint of AWS::ApiGatewayV2::Api)');
     expect(outcome.detail).toContain('checked in the template only, moto does not apply them: consumer architecture');
+    // moto has no Lambda aliases: the mapping invokes the consumer itself, and the rehearsal says so.
+    expect(outcome.detail).toMatch(
+      /EventSource\w+\.Properties\.FunctionName \(alias ConsumerFunctionAliaslive\w+ by its function ConsumerFunction\w+\)/,
+    );
+    expect(outcome.detail).toMatch(/not modelled by moto, not created: .*Lambda::Alias ×4/);
   }, 60_000);
 
   it("fails naming each difference when the created stack is not what the stage's config says (dev template, staging config)", async () => {

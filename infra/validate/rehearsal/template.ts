@@ -3,6 +3,8 @@
  * check reports every substitution, so what moto created is the synthesized template minus exactly these.
  */
 
+import { invokedFunctionId, referencedLogicalIds } from '../../../local-runtime/function-reference';
+
 type Json = unknown;
 type Template = Readonly<Record<string, unknown>>;
 type Resources = Record<string, { readonly Type: string; readonly Properties?: Record<string, Json> }>;
@@ -18,6 +20,9 @@ export const MOTO_UNMODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Stage',
   'AWS::CloudWatch::Alarm',
+  'AWS::CodeDeploy::Application',
+  'AWS::CodeDeploy::DeploymentGroup',
+  'AWS::Lambda::Alias',
   'AWS::SNS::TopicPolicy',
   'AWS::SQS::QueuePolicy',
 ]);
@@ -87,15 +92,45 @@ const substituteInModelledResources = (resources: Resources, substitutions: Subs
 };
 
 /**
+ * moto 5.2 has no Lambda aliases: a Ref to one resolves to nothing and fails the resource that reads it (the event
+ * source mapping, the API's invoke permissions). Each property naming an alias names its function instead, which is
+ * what the alias invokes at the first deploy.
+ */
+const invokeFunctionsForAliases = (resources: Resources, substitutions: Substitution[]): Resources => {
+  const substituted: Resources = {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (MOTO_UNMODELLED_TYPES.has(resource.Type) || !resource.Properties) {
+      substituted[logicalId] = resource;
+      continue;
+    }
+    const replaced: Record<string, Json> = {};
+    for (const [name, value] of Object.entries(resource.Properties)) {
+      const aliases = [...new Set(referencedLogicalIds(value))].filter((id) => resources[id]?.Type === 'AWS::Lambda::Alias');
+      const functionId = aliases.length === 1 ? invokedFunctionId({ Resources: resources }, { Ref: aliases[0] }) : undefined;
+      if (!functionId) continue;
+      replaced[name] = { Ref: functionId };
+      substitutions.push({
+        path: `Resources.${logicalId}.Properties.${name}`,
+        replaced: `alias ${aliases[0]} by its function ${functionId}`,
+      });
+    }
+    substituted[logicalId] =
+      Object.keys(replaced).length > 0 ? { ...resource, Properties: { ...resource.Properties, ...replaced } } : resource;
+  }
+  return substituted;
+};
+
+/**
  * The template moto is given: each Output whose value reads an attribute of a resource type moto cannot
  * model becomes a fixed string naming what it stood for, and so does each such read in the properties of a
- * resource moto does create; everything else is left as synthesized.
+ * resource moto does create, and each reference to a Lambda alias names the alias's function; everything else is
+ * left as synthesized.
  */
 export const substituteForMoto = (template: Template): { readonly template: Template; readonly substitutions: readonly Substitution[] } => {
   const resources = (template.Resources ?? {}) as Resources;
   const outputs = (template.Outputs ?? {}) as Record<string, { readonly Value: Json }>;
   const substitutions: Substitution[] = [];
-  const newResources = substituteInModelledResources(resources, substitutions);
+  const newResources = invokeFunctionsForAliases(substituteInModelledResources(resources, substitutions), substitutions);
   const newOutputs: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(outputs)) {
     const unmodelled = getAttsIn(output.Value).filter(([logicalId]) => MOTO_UNMODELLED_TYPES.has(resources[logicalId]?.Type));

@@ -92,6 +92,46 @@ describe('substituteForMoto', () => {
     }
   });
 
+  it("names a Lambda alias's function wherever a resource moto creates names the alias (moto 5.2 has no aliases), and says so", () => {
+    const aliasArnName = { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: 'ConsumerAlias' }] }] };
+    const input = {
+      ...template(),
+      Resources: {
+        Consumer: { Type: 'AWS::Lambda::Function', Properties: {} },
+        ConsumerVersion: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'Consumer' } } },
+        ConsumerAlias: {
+          Type: 'AWS::Lambda::Alias',
+          Properties: {
+            FunctionName: { Ref: 'Consumer' },
+            FunctionVersion: { 'Fn::GetAtt': ['ConsumerVersion', 'Version'] },
+            Name: 'live',
+          },
+        },
+        Mapping: {
+          Type: 'AWS::Lambda::EventSourceMapping',
+          Properties: { BatchSize: 10, FunctionName: { 'Fn::Join': ['', [aliasArnName, ':live']] } },
+        },
+        Permission: {
+          Type: 'AWS::Lambda::Permission',
+          Properties: { FunctionName: { Ref: 'ConsumerAlias' }, Action: 'lambda:InvokeFunction' },
+        },
+      },
+      Outputs: {},
+    };
+
+    const { template: substituted, substitutions } = substituteForMoto(input);
+
+    const resources = substituted.Resources as typeof input.Resources;
+    expect(resources.Mapping.Properties).toEqual({ BatchSize: 10, FunctionName: { Ref: 'Consumer' } });
+    expect(resources.Permission.Properties).toEqual({ FunctionName: { Ref: 'Consumer' }, Action: 'lambda:InvokeFunction' });
+    expect(resources.ConsumerVersion).toBe(input.Resources.ConsumerVersion);
+    expect(resources.ConsumerAlias).toBe(input.Resources.ConsumerAlias);
+    expect(substitutions).toEqual([
+      { path: 'Resources.Mapping.Properties.FunctionName', replaced: 'alias ConsumerAlias by its function Consumer' },
+      { path: 'Resources.Permission.Properties.FunctionName', replaced: 'alias ConsumerAlias by its function Consumer' },
+    ]);
+  });
+
   it('returns the template unchanged when no output needs a substitution', () => {
     const { ApiUrl: _api, ApiOrdersUrl: _orders, ...modelled } = template().Outputs;
     const input = { ...template(), Outputs: modelled };

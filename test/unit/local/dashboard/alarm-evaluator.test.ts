@@ -142,6 +142,35 @@ describe('AlarmEvaluator', () => {
     expect(statuses[1].reason).toBe('AWS/Kinesis is not emulated locally');
   });
 
+  it("evaluates an alarm on a version invoked through the live alias as the function's own errors, and refuses another function's version", () => {
+    const version = 'ConsumerFunctionCurrentVersion363F7655abc';
+    const otherVersion = 'OtherFunctionCurrentVersion1234abcd';
+    const newVersionErrors = (versionId: string) => ({
+      ...deadLetterAlarm(),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Dimensions: [
+        { Name: 'ExecutedVersion', Value: { 'Fn::GetAtt': [versionId, 'Version'] } },
+        { Name: 'FunctionName', Value: { Ref: CONSUMER } },
+        { Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: CONSUMER }, ':live']] } },
+      ],
+    });
+    const template = templateWith({ NewVersionErrors: newVersionErrors(version), OtherVersionErrors: newVersionErrors(otherVersion) });
+    const resources = template.Resources as Record<string, unknown>;
+    resources[version] = { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: CONSUMER } } };
+    resources.OtherFunction = { Type: 'AWS::Lambda::Function', Properties: {} };
+    resources[otherVersion] = { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'OtherFunction' } } };
+
+    const statuses = evaluate(template, (store) => store.record(seriesKey.lambda(CONSUMER, 'Errors'), 1, NOW - 2_000));
+
+    expect(statuses.map(({ name, state }) => [name, state])).toEqual([
+      ['NewVersionErrors', 'ALARM'],
+      ['OtherVersionErrors', 'NOT_EVALUATED_LOCALLY'],
+    ]);
+    expect(statuses[1].reason).toContain(`ExecutedVersion ${otherVersion} is not a version of ${CONSUMER}`);
+  });
+
   it('follows the running template: an alarm added to the stack is evaluated after the next setTemplate', () => {
     const store = new MetricStore(60_000);
     const evaluator = new AlarmEvaluator(store);
