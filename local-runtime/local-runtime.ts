@@ -10,7 +10,7 @@ import { EnvironmentBudget } from './lambda/environment-budget';
 import { type ApiRequestRecord, startHttpApi } from './http-api';
 import { startDashboard } from './dashboard';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
+import type { FunctionUsage, InvocationRecord, LocalFunction, LocalFunctionDefinition } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
@@ -65,7 +65,9 @@ export interface LocalRuntimeOptions {
 
 export interface RuntimeUsage {
   /** By logical id (ApiFunction…, ConsumerFunction…). */
-  readonly functions: Readonly<Record<string, FunctionUsage & { readonly memorySizeMb: number }>>;
+  readonly functions: Readonly<
+    Record<string, FunctionUsage & { readonly memorySizeMb: number; readonly systemLogLevel?: LocalFunctionDefinition['systemLogLevel'] }>
+  >;
   readonly sqsRequests: number;
   readonly dynamoDbReadUnits: number;
   readonly dynamoDbWriteUnits: number;
@@ -326,7 +328,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         const billed = proxies.billed();
         return {
           functions: Object.fromEntries(
-            [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
+            [...functions].map(([logicalId, fn]) => [
+              logicalId,
+              { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb, systemLogLevel: fn.definition.systemLogLevel },
+            ]),
           ),
           sqsRequests: billed.sqsRequests,
           dynamoDbReadUnits: billed.readUnits,

@@ -93,7 +93,8 @@ const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunction
   if (
     before.logGroupName !== after.logGroupName ||
     before.logFormat !== after.logFormat ||
-    before.applicationLogLevel !== after.applicationLogLevel
+    before.applicationLogLevel !== after.applicationLogLevel ||
+    before.systemLogLevel !== after.systemLogLevel
   ) {
     changes.push('logging');
   }
@@ -312,6 +313,7 @@ export class RunningStack {
       logGroupName: this.logGroupNameOf(template, props.LoggingConfig?.LogGroup),
       logFormat: props.LoggingConfig?.LogFormat,
       applicationLogLevel: props.LoggingConfig?.ApplicationLogLevel,
+      systemLogLevel: props.LoggingConfig?.SystemLogLevel,
       tracingMode: props.TracingConfig?.Mode,
     };
   }

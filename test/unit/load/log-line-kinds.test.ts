@@ -1,4 +1,5 @@
-import { ACCESS_LOG_EXAMPLE } from '../../../load/lib/cloudwatch-log-lines';
+import { accessLogFormat } from '../../../infra/constructs/access-log-format';
+import { accessLogLineExample } from '../../../load/lib/cloudwatch-log-lines';
 import { LOG_LINE_KINDS, classifyLogLine, logBytesByKind, totalLogBytes } from '../../../load/lib/log-line-kinds';
 
 // Lines as the local runtime wrote them to .local/logs/*.log (npm start, three orders and one invalid body, 2026-12-07).
@@ -30,7 +31,7 @@ describe('classifyLogLine', () => {
       consumerBatch: classifyLogLine(WRITTEN.consumerBatch),
       consumerEmf: classifyLogLine(WRITTEN.consumerEmf),
       platform: classifyLogLine(PLATFORM_REPORT),
-      accessLog: classifyLogLine(JSON.stringify(ACCESS_LOG_EXAMPLE)),
+      accessLog: classifyLogLine(accessLogLineExample(accessLogFormat({ type: 'iam' }))),
     }).toEqual({
       apiColdStartEmf: 'emf',
       apiAccepted: 'apiRequest',
