@@ -163,8 +163,10 @@ export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
   'AWS::CloudWatch::Dashboard': () => named('the live dashboard (--dashboard-port) shows the local metrics instead'),
   'AWS::CDK::Metadata': () => named("CDK's version reporting; nothing to run"),
   'AWS::KMS::Key': () => named('tables encrypted with it name a local stand-in alias'),
-  'AWS::CodeDeploy::Application': () => named('not run locally: no traffic shifting or alarm rollback; every alias runs its function\'s current code'),
-  'AWS::CodeDeploy::DeploymentGroup': () => named('not run locally: no traffic shifting or alarm rollback; every alias runs its function\'s current code'),
+  'AWS::CodeDeploy::Application': () =>
+    named("not run locally: no traffic shifting or alarm rollback; every alias runs its function's current code"),
+  'AWS::CodeDeploy::DeploymentGroup': () =>
+    named("not run locally: no traffic shifting or alarm rollback; every alias runs its function's current code"),
   'AWS::Lambda::Version': () => runs("invocations of it run the function's current code"),
   'AWS::Lambda::Alias': () => runs("invocations through it run the function's current code (no weighted routing)"),
 };

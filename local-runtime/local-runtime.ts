@@ -12,7 +12,7 @@ import { startHttpApi } from './http-api';
 import { buildRuntimeSdkFolder } from './lambda/runtime-sdk';
 import { startDashboard } from './dashboard';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import type { FunctionUsage, LocalFunction } from './lambda/local-function';
+import type { FunctionUsage, LocalFunction, LocalFunctionDefinition } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import { type AppliedChange, RunningStack } from './running-stack';
@@ -28,7 +28,9 @@ const PROJECT_NODE_MODULES = path.join(__dirname, '..', 'node_modules');
 
 export interface RuntimeUsage {
   /** By logical id (ApiFunction…, ConsumerFunction…). */
-  readonly functions: Readonly<Record<string, FunctionUsage & { readonly memorySizeMb: number }>>;
+  readonly functions: Readonly<
+    Record<string, FunctionUsage & { readonly memorySizeMb: number; readonly systemLogLevel?: LocalFunctionDefinition['systemLogLevel'] }>
+  >;
   readonly sqsRequests: number;
   readonly dynamoDbReadUnits: number;
   readonly dynamoDbWriteUnits: number;
@@ -306,7 +308,10 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
         const billed = proxies.billed();
         return {
           functions: Object.fromEntries(
-            [...functions].map(([logicalId, fn]) => [logicalId, { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb }]),
+            [...functions].map(([logicalId, fn]) => [
+              logicalId,
+              { ...fn.usage, memorySizeMb: fn.definition.memorySizeMb, systemLogLevel: fn.definition.systemLogLevel },
+            ]),
           ),
           sqsRequests: billed.sqsRequests,
           dynamoDbReadUnits: billed.readUnits,

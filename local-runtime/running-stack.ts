@@ -103,7 +103,8 @@ const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunction
   if (
     before.logGroupName !== after.logGroupName ||
     before.logFormat !== after.logFormat ||
-    before.applicationLogLevel !== after.applicationLogLevel
+    before.applicationLogLevel !== after.applicationLogLevel ||
+    before.systemLogLevel !== after.systemLogLevel
   ) {
     changes.push('logging');
   }
@@ -353,6 +354,7 @@ export class RunningStack {
       logGroupName: this.logGroupNameOf(template, props.LoggingConfig?.LogGroup),
       logFormat: props.LoggingConfig?.LogFormat,
       applicationLogLevel: props.LoggingConfig?.ApplicationLogLevel,
+      systemLogLevel: props.LoggingConfig?.SystemLogLevel,
       tracingMode: props.TracingConfig?.Mode,
     };
   }

@@ -12,8 +12,8 @@ export interface JournalEntry {
   /** Absent when the body was not an order message. */
   readonly orderId?: string;
   readonly correlationId?: string;
-  /** SQS's ApproximateReceiveCount: 1 on first delivery, more on redelivery. */
-  readonly receiveCount: number;
+  /** SQS's ApproximateReceiveCount on redelivery (2 or more); absent on the first delivery, most records' case. */
+  readonly receiveCount?: number;
   readonly outcome: RecordOutcome;
   /** Why it was not stored or was dead-lettered. */
   readonly reason?: string;
@@ -25,21 +25,17 @@ export interface JournalEntry {
 export class BatchJournal {
   readonly entries: JournalEntry[] = [];
 
-  // Fields left undefined are left out of the JSON log line.
+  // Fields left undefined are left out of the JSON log line: the line is billed per byte, once per record.
   note(record: SQSRecord, orderId: string | undefined, outcome: RecordOutcome, reason?: string): void {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
     this.entries.push({
       messageId: record.messageId,
       orderId,
       correlationId: correlationIdOf(record),
-      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      receiveCount: receiveCount > 1 ? receiveCount : undefined,
       outcome,
       reason,
       redrivenFrom: redrivenFromOf(record),
     });
-  }
-
-  /** The batch's distinct correlation ids, for the metrics record (a property, never a dimension). */
-  get correlationIds(): string[] {
-    return [...new Set(this.entries.flatMap((entry) => (entry.correlationId ? [entry.correlationId] : [])))];
   }
 }

@@ -93,7 +93,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     metrics.addMetric('sentToDlq', MetricUnit.Count, sentToDlq);
     metrics.addMetric('recordsHeldBack', MetricUnit.Count, toHoldBack.length - unsetDelays.length);
     metrics.addMetric('oldestRecordAgeMs', MetricUnit.Milliseconds, oldestRecordAgeMs(event.Records, Date.now()));
-    metrics.addMetadata('correlationIds', journal.correlationIds.join(','));
     logger.info('batch processed', {
       records: event.Records.length,
       ...stats,

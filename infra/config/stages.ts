@@ -9,6 +9,27 @@ export type ApiAuth =
   /** Callers send a JWT from this issuer (e.g. a Cognito user pool or an OIDC provider) for one of these audiences. */
   | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] };
 
+/**
+ * Lambda's levels for a function's own lines in JSON log format. INFO at most: EMF lines carry no `level`, Lambda files
+ * a line without one under INFO, so a higher level would drop every metric (and the alarms and dashboard on them).
+ */
+export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO';
+/** Lambda's levels for its own (platform) lines: INFO sends platform.start and platform.report, WARN only failures. */
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
+/**
+ * What Lambda sends to CloudWatch Logs, per stage: lines below a level are dropped before ingestion and never billed.
+ * docs/operations.md, "Log levels per stage", says which saved query answers at which level.
+ */
+export interface LogLevels {
+  /** Every function's own lines (Powertools' Logger and console). */
+  readonly application: ApplicationLogLevel;
+  /** The platform lines of the functions behind the HTTP API: a platform.start and a platform.report per request. */
+  readonly requestFunctionsSystem: SystemLogLevel;
+  /** The consumer's platform lines: one pair per batch (the batch-duration and cold-start queries read them). */
+  readonly consumerSystem: SystemLogLevel;
+}
+
 export interface FunctionSettings {
   readonly memorySizeMb: number;
   readonly timeout: Duration;
@@ -96,6 +117,7 @@ export interface StageConfig {
   readonly deployment: DeploymentSettings;
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
+  readonly logLevels: LogLevels;
   readonly logRetention: RetentionDays;
   /** The API's access log: who called it (IAM identity, source IP). Kept a year in prod for audits. */
   readonly accessLogRetention: RetentionDays;
@@ -140,6 +162,9 @@ const stages = {
     // Deployed and broken on purpose all day: a deploy takes effect at once, nothing to wait for or roll back.
     deployment: { strategy: 'all-at-once' },
     maxReceiveCount: 3,
+    // Per request, Lambda's two platform lines cost more than the order's own lines (docs/load-and-cost.md): dev keeps
+    // only failed invocations' for the API, and every batch's for the consumer (the batch-duration query).
+    logLevels: { application: 'INFO', requestFunctionsSystem: 'WARN', consumerSystem: 'INFO' },
     logRetention: RetentionDays.ONE_WEEK,
     accessLogRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -175,6 +200,8 @@ const stages = {
       newVersionErrorsPerMinute: 1,
     },
     maxReceiveCount: 5,
+    // Load tests run here: every invocation's duration and cold start, as prod has them.
+    logLevels: { application: 'INFO', requestFunctionsSystem: 'INFO', consumerSystem: 'INFO' },
     logRetention: RetentionDays.ONE_MONTH,
     accessLogRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -222,6 +249,8 @@ const stages = {
       newVersionErrorsPerMinute: 2,
     },
     maxReceiveCount: 5,
+    // The cold-start query needs every function's platform.report (its initDurationMs): worth its bytes in prod.
+    logLevels: { application: 'INFO', requestFunctionsSystem: 'INFO', consumerSystem: 'INFO' },
     logRetention: RetentionDays.THREE_MONTHS,
     accessLogRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,

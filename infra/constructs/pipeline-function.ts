@@ -1,12 +1,20 @@
 import * as path from 'node:path';
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, type ILayerVersion, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type ILayerVersion,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/tooling';
-import type { FunctionSettings } from '../config/stages';
+import type { ApplicationLogLevel as ApplicationLevel, FunctionSettings, SystemLogLevel as SystemLevel } from '../config/stages';
 import type { LocalBuild } from './local-build';
 import { SHARED_LAYER_MODULE } from './shared-layer';
 
@@ -34,6 +42,8 @@ export interface PipelineFunctionProps {
   readonly sharedLayer: ILayerVersion;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Lambda drops lines below these before CloudWatch ingests them (the stage's LogLevels). */
+  readonly logLevels: { readonly application: ApplicationLevel; readonly system: SystemLevel };
   /** Merged over the defaults, never replacing them. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly description?: string;
@@ -43,8 +53,8 @@ export interface PipelineFunctionProps {
 
 /**
  * A NodejsFunction with the project's defaults: nodejs22.x on arm64 (cheaper per GB-second), bundled
- * locally by esbuild (no Docker), minified with source maps, JSON logs in an explicit log group with
- * retention, X-Ray active tracing, the shared layer attached and its module kept out of the bundle.
+ * locally by esbuild (no Docker), minified with source maps, JSON logs filtered by the stage's levels in an explicit
+ * log group with retention, X-Ray active tracing, the shared layer attached and its module kept out of the bundle.
  * The AWS SDK is not bundled either: the runtime provides v3, which keeps packages and cold starts small.
  */
 export class PipelineFunction extends NodejsFunction {
@@ -80,12 +90,15 @@ export class PipelineFunction extends NodejsFunction {
       layers: [props.sharedLayer],
       logGroup,
       loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[props.logLevels.application],
+      systemLogLevelV2: SystemLogLevel[props.logLevels.system],
       tracing: Tracing.ACTIVE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         [ENV.POWERTOOLS_SERVICE_NAME]: props.serviceName,
         [ENV.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
-        [ENV.POWERTOOLS_LOG_LEVEL]: 'INFO',
+        // Powertools reads Lambda's AWS_LAMBDA_LOG_LEVEL first and warns on every cold start when its own differs.
+        [ENV.POWERTOOLS_LOG_LEVEL]: props.logLevels.application,
         ...props.environment,
       },
       bundling: {

@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../shared-layer/src/tooling';
 import { redeliveryBackoffFor } from '../../shared-layer/src/tooling';
 import type { ApiAuth, StageConfig } from '../config/stages';
+import { accessLogFormat } from '../constructs/access-log-format';
 import { SafeDeployments, liveAliasOf } from '../constructs/live-alias';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -84,9 +85,11 @@ export class OrdersPipelineStack extends Stack {
 
     const sharedLayer = new SharedLayer(this, 'SharedLayer');
     const common = { sharedLayer, logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
+    const requestFunctionLogLevels = { application: config.logLevels.application, system: config.logLevels.requestFunctionsSystem };
 
     const apiFunction = new PipelineFunction(this, 'ApiFunction', {
       ...common,
+      logLevels: requestFunctionLogLevels,
       functionDir: 'api',
       serviceName: 'orders-api',
       description: 'Validates POST /orders and enqueues accepted orders',
@@ -101,6 +104,7 @@ export class OrdersPipelineStack extends Stack {
 
     const openApiFunction = new PipelineFunction(this, 'OpenApiFunction', {
       ...common,
+      logLevels: requestFunctionLogLevels,
       functionDir: 'openapi',
       serviceName: 'orders-openapi',
       description: 'Serves GET /openapi.json; no access to the queue or the tables',
@@ -110,6 +114,7 @@ export class OrdersPipelineStack extends Stack {
 
     const orderStatusFunction = new PipelineFunction(this, 'OrderStatusFunction', {
       ...common,
+      logLevels: requestFunctionLogLevels,
       functionDir: 'order-status',
       serviceName: 'orders-status',
       description: 'Serves GET /orders/{orderId}; may only GetItem on the orders table',
@@ -120,6 +125,7 @@ export class OrdersPipelineStack extends Stack {
 
     const consumerFunction = new PipelineFunction(this, 'ConsumerFunction', {
       ...common,
+      logLevels: { application: config.logLevels.application, system: config.logLevels.consumerSystem },
       functionDir: 'consumer',
       serviceName: 'orders-consumer',
       description: 'Stores queued orders in DynamoDB in batches, exactly once',
@@ -177,28 +183,7 @@ export class OrdersPipelineStack extends Stack {
             removalPolicy: config.removalPolicy,
           }),
         ),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            // Who called, for an audit: the SigV4 identity on IAM stages, the token's subject on JWT stages
-            // (API Gateway logs "-" for whichever does not apply), and where the request came from.
-            callerAccountId: '$context.identity.accountId',
-            caller: '$context.identity.caller',
-            user: '$context.identity.user',
-            userArn: '$context.identity.userArn',
-            principalOrgId: '$context.identity.principalOrgId',
-            jwtSubject: '$context.authorizer.claims.sub',
-            authorizerError: '$context.authorizer.error',
-            ip: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: AccessLogFormat.custom(accessLogFormat(config.api.auth)),
       },
     });
     const intake = new HttpLambdaIntegration('IntakeIntegration', apiLive);

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { itemBytes } from '../../local-runtime';
 import type { LocalRuntime } from '../../local-runtime';
-import { LOG_LINES_NOT_WRITTEN_LOCALLY, type LogLineEstimates } from './cloudwatch-log-lines';
+import type { SystemLogLevel } from '../../infra/config/stages';
+import { accessLogBytesPerRequest, accessLogFormatOf, lambdaPlatformBytesPerInvocation } from './cloudwatch-log-lines';
 import {
   LOG_LINE_KINDS,
   LOG_LINE_KIND_LABELS,
@@ -61,6 +62,8 @@ export interface FunctionBilling {
   /** INIT duration of the cold starts, summed. */
   readonly initDurationMs: number;
   readonly memorySizeMb: number;
+  /** Its LoggingConfig.SystemLogLevel: which of Lambda's platform lines CloudWatch ingests (Lambda's default INFO when absent). */
+  readonly systemLogLevel?: SystemLogLevel;
 }
 
 /** Everything the pipeline did for a number of orders, in billing units. */
@@ -76,6 +79,8 @@ export interface PipelineUsage {
    * lines besides, which costPerMillionOrders adds per invocation and per request.
    */
   readonly logBytes: number;
+  /** Bytes of the HTTP API's access-log line, one per request (0 without an access log): see accessLogBytesPerRequest. */
+  readonly accessLogBytesPerRequest: number;
 }
 
 export interface CostBreakdown {
@@ -92,29 +97,24 @@ export interface CostBreakdown {
   readonly total: number;
 }
 
+/** Bytes of Lambda's platform lines for the run's invocations, each function at its own SystemLogLevel. */
+const lambdaPlatformBytes = (usage: PipelineUsage): number =>
+  Object.values(usage.functions).reduce((sum, fn) => sum + fn.invocations * lambdaPlatformBytesPerInvocation(fn.systemLogLevel), 0);
+
 /** Bytes CloudWatch Logs ingests for a run: what the functions wrote, plus Lambda's lines and the access log's. */
-export const ingestedLogBytes = (usage: PipelineUsage, lines: LogLineEstimates = LOG_LINES_NOT_WRITTEN_LOCALLY): number => {
-  const invocations = Object.values(usage.functions).reduce((sum, fn) => sum + fn.invocations, 0);
-  return usage.logBytes + invocations * lines.lambdaPlatformBytesPerInvocation + usage.apiRequests * lines.accessLogBytesPerRequest;
-};
+export const ingestedLogBytes = (usage: PipelineUsage): number =>
+  usage.logBytes + lambdaPlatformBytes(usage) + usage.apiRequests * usage.accessLogBytesPerRequest;
 
 /**
  * ingestedLogBytes by line kind: `written` is what the functions wrote (usage.logBytes, classified), Lambda's platform
  * lines and the access log are the estimates ingestedLogBytes adds. The kinds add up to ingestedLogBytes when `written`
  * adds up to usage.logBytes.
  */
-export const ingestedLogBytesByKind = (
-  usage: PipelineUsage,
-  written: LogBytesByKind,
-  lines: LogLineEstimates = LOG_LINES_NOT_WRITTEN_LOCALLY,
-): LogBytesByKind => {
-  const invocations = Object.values(usage.functions).reduce((sum, fn) => sum + fn.invocations, 0);
-  return {
-    ...written,
-    lambdaPlatform: written.lambdaPlatform + invocations * lines.lambdaPlatformBytesPerInvocation,
-    accessLog: written.accessLog + usage.apiRequests * lines.accessLogBytesPerRequest,
-  };
-};
+export const ingestedLogBytesByKind = (usage: PipelineUsage, written: LogBytesByKind): LogBytesByKind => ({
+  ...written,
+  lambdaPlatform: written.lambdaPlatform + lambdaPlatformBytes(usage),
+  accessLog: written.accessLog + usage.apiRequests * usage.accessLogBytesPerRequest,
+});
 
 /** US dollars per million orders, by service. */
 export const costPerMillionOrders = (usage: PipelineUsage, prices: Prices = US_EAST_1_PRICES): CostBreakdown => {
@@ -153,6 +153,7 @@ export const naiveUsage = (usage: PipelineUsage, apiFunctionId: string, storedWr
     dynamoDbReadUnits: 0,
     dynamoDbWriteUnits: storedWriteUnits,
     logBytes: apiLogBytes * requestsPerOrder,
+    accessLogBytesPerRequest: usage.accessLogBytesPerRequest,
   };
 };
 
@@ -188,9 +189,12 @@ export const writeUnitsToStore = (items: readonly object[]): number =>
     0,
   );
 
-/** This pipeline's cost and the naive design's, per million orders, from a local runtime's counters after a run. */
+/**
+ * This pipeline's cost and the naive design's, per million orders, from a local runtime's counters after a run and the
+ * stage it ran (its access-log format sizes the access log's lines).
+ */
 export const measuredCostPerMillion = (
-  runtime: Pick<LocalRuntime, 'usage'>,
+  runtime: Pick<LocalRuntime, 'usage' | 'assembly'>,
   dataDir: string,
   orders: number,
   storedItems: readonly object[],
@@ -204,13 +208,20 @@ export const measuredCostPerMillion = (
     functions: Object.fromEntries(
       Object.entries(usage.functions).map(([id, fn]) => [
         id,
-        { invocations: fn.invocations, durationMs: fn.durationMs, initDurationMs: fn.initDurationMs ?? 0, memorySizeMb: fn.memorySizeMb },
+        {
+          invocations: fn.invocations,
+          durationMs: fn.durationMs,
+          initDurationMs: fn.initDurationMs ?? 0,
+          memorySizeMb: fn.memorySizeMb,
+          systemLogLevel: fn.systemLogLevel,
+        },
       ]),
     ),
     sqsRequests: usage.sqsRequests,
     dynamoDbReadUnits: usage.dynamoDbReadUnits,
     dynamoDbWriteUnits: usage.dynamoDbWriteUnits,
     logBytes: Object.keys(usage.functions).reduce((sum, id) => sum + logBytesOf(dataDir, id), 0),
+    accessLogBytesPerRequest: accessLogBytesPerRequest(accessLogFormatOf(runtime.assembly.template)),
   };
   const written = Object.keys(usage.functions).reduce<LogBytesByKind>(
     (sum, id) => addLogBytes(sum, logBytesByKindOf(dataDir, id)),

@@ -18,7 +18,7 @@ export const LOG_LINE_KIND_LABELS: Readonly<Record<LogLineKind, string>> = {
 
 /** The API function's POWERTOOLS_SERVICE_NAME (infra/stacks/orders-pipeline-stack.ts). */
 const API_SERVICE = 'orders-api';
-/** The consumer's one summary line per batch (functions/consumer/handler.ts). */
+/** The consumer's one summary line per batch (functions/consumer/handler.ts); the API's batch-intake line says it too. */
 const CONSUMER_BATCH_MESSAGE = 'batch processed';
 
 const parsed = (line: string): Record<string, unknown> | undefined => {
@@ -37,8 +37,9 @@ export const classifyLogLine = (line: string): LogLineKind => {
   if (typeof aws === 'object' && aws !== null && Array.isArray(aws.CloudWatchMetrics)) return 'emf';
   if (typeof fields.type === 'string' && fields.type.startsWith('platform.')) return 'lambdaPlatform';
   if ('routeKey' in fields && 'requestTime' in fields) return 'accessLog';
-  if (fields.message === CONSUMER_BATCH_MESSAGE) return 'consumerBatch';
+  // Before the batch line: the API's POST /orders/batch line has the same message, and it is a request's line.
   if (fields.service === API_SERVICE && typeof fields.level === 'string') return 'apiRequest';
+  if (fields.message === CONSUMER_BATCH_MESSAGE) return 'consumerBatch';
   return 'other';
 };
 

@@ -3,6 +3,7 @@
  * infra/config/stages.ts but the design load, so that a setting a construct changes (a visibility timeout derived from
  * the function timeout, a default) is the one the model sees.
  */
+import type { SystemLogLevel } from '../../infra/config/stages';
 import { invokedFunctionId } from '../../local-runtime/function-reference';
 import { ENV } from '../../shared-layer/src/tooling';
 import type { RedeliveryBackoff } from '../../shared-layer/src/tooling';
@@ -16,6 +17,8 @@ export interface FunctionLimits {
   readonly timeoutSeconds: number;
   /** ReservedConcurrentExecutions, when set. */
   readonly reservedConcurrency?: number;
+  /** LoggingConfig.SystemLogLevel, when set: which of Lambda's platform lines the log bill pays for. */
+  readonly systemLogLevel?: SystemLogLevel;
 }
 
 export interface AlarmSpec {
@@ -60,6 +63,8 @@ export interface DeployedStage {
     readonly warmWriteUnits?: number;
   }[];
   readonly alarms: readonly AlarmSpec[];
+  /** The HTTP API's AccessLogSettings.Format, when it has an access log. */
+  readonly accessLogFormat?: string;
 }
 
 export class StageTemplateError extends Error {
@@ -95,6 +100,7 @@ const functionLimits = (logicalId: string, properties: Properties): FunctionLimi
   memoryMb: num(properties.MemorySize, 128),
   timeoutSeconds: num(properties.Timeout, 3),
   reservedConcurrency: optionalNum(properties.ReservedConcurrentExecutions),
+  systemLogLevel: (properties.LoggingConfig as { SystemLogLevel?: SystemLogLevel } | undefined)?.SystemLogLevel,
 });
 
 const redeliveryBackoffOf = (properties: Properties): RedeliveryBackoff | undefined => {
@@ -158,6 +164,7 @@ export const deployedStageOf = (stage: string, template: Readonly<Record<string,
       throttleRate: num(routeSettings.ThrottlingRateLimit, Number.POSITIVE_INFINITY),
       throttleBurst: num(routeSettings.ThrottlingBurstLimit, Number.POSITIVE_INFINITY),
     },
+    accessLogFormat: (apiStage.properties.AccessLogSettings as { Format?: string } | undefined)?.Format,
     consumer: {
       ...functionLimits(consumer.logicalId, consumer.properties),
       batchSize: num(mapping.properties.BatchSize, 10),

@@ -1,4 +1,5 @@
 import { type CostBreakdown, costPerMillionOrders, ingestedLogBytes, type PipelineUsage, US_EAST_1_PRICES } from '../lib/cost-model';
+import { accessLogBytesPerRequest } from '../lib/cloudwatch-log-lines';
 import { type FixedMonthlyCost, fixedMonthlyObservabilityCost, type TemplateResources } from '../lib/observability-cost';
 import { PRICE_TIERS, tieredCost } from './aws-model';
 import type { DesignLoad } from '../../infra/config/stages';
@@ -70,18 +71,21 @@ export const usageOf = (result: SimulationResult, stage: DeployedStage, work: Me
       durationMs: result.usage.apiDurationMs,
       initDurationMs: 0,
       memorySizeMb: stage.api.memoryMb,
+      systemLogLevel: stage.api.systemLogLevel,
     },
     [stage.consumer.logicalId]: {
       invocations: result.consumerInvocations,
       durationMs: result.usage.consumerDurationMs,
       initDurationMs: 0,
       memorySizeMb: stage.consumer.memoryMb,
+      systemLogLevel: stage.consumer.systemLogLevel,
     },
   },
   sqsRequests: result.usage.sqsRequests,
   dynamoDbReadUnits: 0,
   dynamoDbWriteUnits: result.usage.writeUnits,
   logBytes: result.usage.apiRequests * work.api.logBytesPerRequest + result.consumerInvocations * work.consumer.logBytesPerInvocation,
+  accessLogBytesPerRequest: accessLogBytesPerRequest(stage.accessLogFormat),
 });
 
 const episodeCost = (result: SimulationResult, stage: DeployedStage, work: MeasuredWork): number =>

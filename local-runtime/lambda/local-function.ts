@@ -32,6 +32,11 @@ export interface LocalFunctionDefinition {
   readonly logFormat?: 'Text' | 'JSON';
   /** The template's LoggingConfig.ApplicationLogLevel (JSON format only). */
   readonly applicationLogLevel?: string;
+  /**
+   * The template's LoggingConfig.SystemLogLevel (JSON format only). The runtime writes no platform lines; the load's
+   * cost model counts the ones Lambda would send at this level.
+   */
+  readonly systemLogLevel?: 'DEBUG' | 'INFO' | 'WARN';
   /** The template's TracingConfig.Mode: Active samples every invocation's trace. */
   readonly tracingMode?: 'Active' | 'PassThrough';
 }

@@ -28,6 +28,7 @@ interface LogRecord {
     readonly orderId?: string;
     readonly messageId?: string;
     readonly correlationId?: string;
+    /** Absent on the first delivery. */
     readonly receiveCount?: number;
     readonly outcome?: string;
     readonly reason?: string;
@@ -73,7 +74,7 @@ export const stepsFromLogs = (orderId: string, lines: Iterable<string>): Journey
           at,
           step: entry.outcome === 'deadLettered' ? 'dead-lettered' : 'received',
           detail:
-            `message ${entry.messageId}, delivery ${entry.receiveCount}${invocation}: ${outcome}` +
+            `message ${entry.messageId}, delivery ${entry.receiveCount ?? 1}${invocation}: ${outcome}` +
             `${entry.reason ? ` (${entry.reason})` : ''}${entry.correlationId ? `, correlation id ${entry.correlationId}` : ''}`,
         });
       }

@@ -21,7 +21,7 @@ const emfMetricNames = (line: Record<string, unknown>): string[] =>
 describe('conformance: Powertools sees cold starts as on Lambda (AWS_LAMBDA_INITIALIZATION_TYPE=on-demand)', () => {
   const harness = runtimeForSuite();
 
-  it('the first invocation of an environment logs cold_start:true and a ColdStart metric; the next one neither', async () => {
+  it('the first invocation of an environment logs cold_start:true and a ColdStart metric; the next one neither (our formatter leaves a false cold_start out)', async () => {
     expect((await harness.postOrder(sampleOrder({ orderId: 'cold-1' }))).status).toBe(202);
     expect((await harness.postOrder(sampleOrder({ orderId: 'cold-2' }))).status).toBe(202);
 
@@ -34,7 +34,8 @@ describe('conformance: Powertools sees cold starts as on Lambda (AWS_LAMBDA_INIT
     const linesOf = (requestId: unknown) => lines.filter((line) => line.function_request_id === requestId);
 
     expect(linesOf(firstRequest).every((line) => line.cold_start === true)).toBe(true);
-    expect(linesOf(secondRequest).every((line) => line.cold_start === false)).toBe(true);
+    expect(linesOf(firstRequest).length).toBeGreaterThan(0);
+    expect(linesOf(secondRequest).some((line) => 'cold_start' in line)).toBe(false);
     // Both requests ran on one environment (the second found it warm): one ColdStart datapoint.
     expect(lines.filter((line) => emfMetricNames(line).includes('ColdStart'))).toHaveLength(1);
   }, 30_000);

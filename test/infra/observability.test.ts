@@ -4,7 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { STAGE_NAMES, type StageName, getStageConfig } from '../../infra/config/stages';
 import { EMF_METRICS } from '../../infra/constructs/emf-metrics';
 import { EVENT_SOURCE_MAPPING_METRICS } from '../../infra/constructs/pipeline-dashboard';
-import { ACCESS_LOG_EXAMPLE } from '../../load/lib/cloudwatch-log-lines';
+import { accessLogFormatOf, accessLogLineExample } from '../../load/lib/cloudwatch-log-lines';
 import { type TemplateResources, observabilityResourcesOf } from '../../load/lib/observability-cost';
 import { invokedFunction, onlyResource, propertiesOf, resourcesOfType, synthStage } from './synth-stage';
 
@@ -318,9 +318,12 @@ describe('observability cost inputs, from the synthesized stages', () => {
     }
   });
 
-  it("estimates access-log ingestion from a line with exactly the stack's access-log fields", () => {
-    const stageResource = onlyResource(synthStage('prod').template, 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
-    const format = JSON.parse((stageResource.Properties.AccessLogSettings as { Format: string }).Format);
-    expect(Object.keys(ACCESS_LOG_EXAMPLE).sort()).toEqual(Object.keys(format).sort());
+  it.each(STAGE_NAMES)("estimates the %s stage's access-log ingestion from a line in exactly its access-log format", (stage) => {
+    const stageResource = onlyResource(synthStage(stage).template, 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
+    const format = (stageResource.Properties.AccessLogSettings as { Format: string }).Format;
+    expect(accessLogFormatOf(synthStage(stage).template.toJSON())).toBe(format);
+    const example = JSON.parse(accessLogLineExample(format)) as Record<string, string>;
+    expect(Object.keys(example)).toEqual(Object.keys(JSON.parse(format)));
+    expect(Object.values(example).filter((value) => value.includes('$context'))).toEqual([]);
   });
 });

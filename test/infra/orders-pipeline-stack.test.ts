@@ -129,7 +129,7 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
         Variables: expect.objectContaining({
           POWERTOOLS_SERVICE_NAME: 'orders-consumer',
           POWERTOOLS_METRICS_NAMESPACE: 'OrdersPipeline',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_LOG_LEVEL: config.logLevels.application,
         }),
       },
     });
@@ -226,20 +226,46 @@ describe.each(STAGE_NAMES)('OrdersPipelineStack (%s)', (stage) => {
     expect(propertiesOf(accessLogGroup).RetentionInDays).toBe({ dev: 7, staging: 30, prod: 365 }[stage]);
   });
 
-  it('logs who called in every API access-log line: IAM identity, JWT subject, source IP and user agent', () => {
+  it("logs who called in every API access-log line, by the stage's auth, beside the source IP, route, status and latency", () => {
     const stageResource = onlyResource(template, 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
     const format = JSON.parse((stageResource.Properties.AccessLogSettings as { Format: string }).Format);
-    expect(format).toMatchObject({
-      callerAccountId: '$context.identity.accountId',
-      caller: '$context.identity.caller',
-      user: '$context.identity.user',
-      userArn: '$context.identity.userArn',
-      principalOrgId: '$context.identity.principalOrgId',
-      jwtSubject: '$context.authorizer.claims.sub',
-      authorizerError: '$context.authorizer.error',
+    const caller = {
+      iam: { userArn: '$context.identity.userArn' },
+      jwt: { jwtSubject: '$context.authorizer.claims.sub', authorizerError: '$context.authorizer.error' },
+      none: {},
+    }[config.api.auth.type];
+    expect(format).toEqual({
+      requestId: '$context.requestId',
+      requestTime: '$context.requestTime',
+      ...caller,
       ip: '$context.identity.sourceIp',
-      userAgent: '$context.identity.userAgent',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
     });
+  });
+
+  it("filters every function's logs at the stage's levels: the API's platform lines apart from the consumer's", () => {
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    const loggingOf = (serviceName: string) =>
+      Object.values(functions)
+        .map((fn) => propertiesOf(fn))
+        .filter(
+          (properties) =>
+            (properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME === serviceName,
+        )
+        .map((properties) => ({
+          ...(properties.LoggingConfig as object),
+          powertools: (properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_LOG_LEVEL,
+        }));
+    const { application, requestFunctionsSystem, consumerSystem } = config.logLevels;
+    const expected = (system: string) => [
+      { LogFormat: 'JSON', ApplicationLogLevel: application, SystemLogLevel: system, LogGroup: expect.anything(), powertools: application },
+    ];
+    for (const service of ['orders-api', 'orders-status', 'orders-openapi'])
+      expect(loggingOf(service)).toEqual(expected(requestFunctionsSystem));
+    expect(loggingOf('orders-consumer')).toEqual(expected(consumerSystem));
   });
 
   it('serves GET /openapi.json from its own function, capped in concurrency and without queue or table permissions', () => {

@@ -1,4 +1,7 @@
+import { getStageConfig } from '../../infra/config/stages';
+import { accessLogFormat } from '../../infra/constructs/access-log-format';
 import { runLoad } from '../../load/load';
+import { accessLogBytesPerRequest, lambdaPlatformBytesPerInvocation } from '../../load/lib/cloudwatch-log-lines';
 
 describe('npm run load (small run)', () => {
   it('sends orders with autocannon, verifies every accepted order is stored once, and prices the run', async () => {
@@ -20,6 +23,16 @@ describe('npm run load (small run)', () => {
     // The stage that ran keeps a dashboard, 10 alarm metrics and 5 saved queries whatever the traffic: priced apart.
     expect(report.measured?.observabilityPerMonth).toMatchObject({ dashboards: 1, alarmMetrics: 10, savedQueries: 5 });
     expect(report.measured?.observabilityPerMonth.total).toBeGreaterThan(4);
+    // The dev stage's log levels, as Lambda applies them: the API's platform lines are below its WARN, the consumer's
+    // (INFO) are counted for each of its invocations; one access-log line per request, in dev's format.
+    const perOrder = report.measured?.costPerMillion.logBytesPerOrder;
+    const dev = getStageConfig('dev');
+    expect(dev.logLevels).toMatchObject({ requestFunctionsSystem: 'WARN', consumerSystem: 'INFO' });
+    expect((perOrder?.lambdaPlatform ?? 0) * 300).toBeCloseTo(
+      (report.measured?.consumerInvocations ?? 0) * lambdaPlatformBytesPerInvocation('INFO'),
+      6,
+    );
+    expect((perOrder?.accessLog ?? 0) * 300).toBeCloseTo(30 * accessLogBytesPerRequest(accessLogFormat(dev.api.auth)), 6);
   }, 120_000);
 
   it('runs for a duration: orders cut off at the end are reported, not counted as lost or unexpected', async () => {

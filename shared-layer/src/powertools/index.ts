@@ -6,8 +6,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { LeanLogFormatter } from './lean-log-formatter';
 
-export const logger = new Logger();
+export const logger = new Logger({ logFormatter: new LeanLogFormatter() });
 export const metrics = new Metrics();
 
 export { MetricUnit } from '@aws-lambda-powertools/metrics';

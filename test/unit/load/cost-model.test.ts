@@ -1,5 +1,6 @@
 import { itemBytes, requestUnitsOf } from '../../../local-runtime/dynamodb-capacity';
-import { LOG_LINES_NOT_WRITTEN_LOCALLY } from '../../../load/lib/cloudwatch-log-lines';
+import { accessLogFormat } from '../../../infra/constructs/access-log-format';
+import { accessLogBytesPerRequest, lambdaPlatformBytesPerInvocation } from '../../../load/lib/cloudwatch-log-lines';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -60,6 +61,7 @@ describe('cost per million orders', () => {
     dynamoDbReadUnits: 1000,
     dynamoDbWriteUnits: 1000,
     logBytes: 1024 ** 3 / 1000,
+    accessLogBytesPerRequest: 200,
   };
 
   it('prices each service from the counted units', () => {
@@ -70,10 +72,7 @@ describe('cost per million orders', () => {
     expect(cost.lambdaInit).toBeCloseTo(((4 * 0.25 + 1 * 0.5) * US_EAST_1_PRICES.lambdaArmGbSecond * 1e6) / 1000);
     expect(cost.sqs).toBeCloseTo(1.2 * 0.4);
     expect(cost.dynamoDb).toBeCloseTo(0.625 + 0.125);
-    const ingested =
-      1024 ** 3 / 1000 +
-      1010 * LOG_LINES_NOT_WRITTEN_LOCALLY.lambdaPlatformBytesPerInvocation +
-      1000 * LOG_LINES_NOT_WRITTEN_LOCALLY.accessLogBytesPerRequest;
+    const ingested = 1024 ** 3 / 1000 + 1010 * lambdaPlatformBytesPerInvocation('INFO') + 1000 * 200;
     expect(cost.logs).toBeCloseTo((ingested / 1024 ** 3) * 0.5 * 1000);
     expect(cost.total).toBeCloseTo(
       cost.httpApi + cost.lambdaRequests + cost.lambdaDuration + cost.lambdaInit + cost.sqs + cost.dynamoDb + cost.logs,
@@ -82,11 +81,9 @@ describe('cost per million orders', () => {
 
   it("prices log ingestion at $0.50 per GB, counting Lambda's lines per invocation and an access-log line per request", () => {
     const silent = { ...usage, logBytes: 0 };
-    const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
-    expect(ingestedLogBytes(silent)).toBe(1010 * lines.lambdaPlatformBytesPerInvocation + 1000 * lines.accessLogBytesPerRequest);
-    // A platform.start and a platform.report line, and one access-log line: a few hundred bytes each.
-    expect(lines.lambdaPlatformBytesPerInvocation).toBeGreaterThan(400);
-    expect(lines.accessLogBytesPerRequest).toBeGreaterThan(300);
+    expect(ingestedLogBytes(silent)).toBe(1010 * lambdaPlatformBytesPerInvocation('INFO') + 1000 * 200);
+    // A platform.start and a platform.report line: a few hundred bytes each.
+    expect(lambdaPlatformBytesPerInvocation('INFO')).toBeGreaterThan(400);
     expect(costPerMillionOrders(silent).logs).toBeCloseTo((ingestedLogBytes(silent) / 1024 ** 3) * US_EAST_1_PRICES.logsIngestionGb * 1000);
     expect(US_EAST_1_PRICES.logsIngestionGb).toBe(0.5);
   });
@@ -94,14 +91,39 @@ describe('cost per million orders', () => {
   it('splits the ingested log bytes by line kind, the kinds adding up to the ingested total', () => {
     const written = { apiRequest: 500_000, emf: 300_000, consumerBatch: 20_000, lambdaPlatform: 0, accessLog: 0, other: 1_000 };
     const byKind = ingestedLogBytesByKind({ ...usage, logBytes: totalLogBytes(written) }, written);
-    const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
 
     expect(totalLogBytes(byKind)).toBe(ingestedLogBytes({ ...usage, logBytes: totalLogBytes(written) }));
-    expect(byKind).toEqual({
-      ...written,
-      lambdaPlatform: 1010 * lines.lambdaPlatformBytesPerInvocation,
-      accessLog: 1000 * lines.accessLogBytesPerRequest,
+    expect(byKind).toEqual({ ...written, lambdaPlatform: 1010 * lambdaPlatformBytesPerInvocation('INFO'), accessLog: 1000 * 200 });
+  });
+
+  it("counts Lambda's platform lines at each function's SystemLogLevel, as Lambda sends them", () => {
+    const atLevels = (api: 'DEBUG' | 'INFO' | 'WARN', consumer: 'DEBUG' | 'INFO' | 'WARN') => ({
+      ...usage,
+      logBytes: 0,
+      accessLogBytesPerRequest: 0,
+      functions: {
+        ApiFunction: { ...usage.functions.ApiFunction, systemLogLevel: api },
+        ConsumerFunction: { ...usage.functions.ConsumerFunction, systemLogLevel: consumer },
+      },
     });
+    // WARN: a successful invocation sends none; DEBUG adds platform.runtimeDone to INFO's start and report.
+    expect(lambdaPlatformBytesPerInvocation('WARN')).toBe(0);
+    expect(lambdaPlatformBytesPerInvocation('DEBUG')).toBeGreaterThan(lambdaPlatformBytesPerInvocation('INFO'));
+    expect(lambdaPlatformBytesPerInvocation()).toBe(lambdaPlatformBytesPerInvocation('INFO'));
+    expect(ingestedLogBytes(atLevels('WARN', 'INFO'))).toBe(10 * lambdaPlatformBytesPerInvocation('INFO'));
+    expect(ingestedLogBytes(atLevels('INFO', 'WARN'))).toBe(1000 * lambdaPlatformBytesPerInvocation('INFO'));
+    expect(ingestedLogBytes(atLevels('DEBUG', 'DEBUG'))).toBe(1010 * lambdaPlatformBytesPerInvocation('DEBUG'));
+  });
+
+  it("sizes the access-log line from the stage's format: an IAM stage's names the caller, an open stage's does not", () => {
+    const open = accessLogBytesPerRequest(accessLogFormat({ type: 'none' }));
+    const iam = accessLogBytesPerRequest(accessLogFormat({ type: 'iam' }));
+    expect(open).toBeGreaterThan(100);
+    expect(iam - open).toBe(Buffer.byteLength(',"userArn":"arn:aws:sts::123456789012:assumed-role/orders-client/orders-client"'));
+    expect(accessLogBytesPerRequest(undefined)).toBe(0);
+    expect(() => accessLogBytesPerRequest('{"agent":"$context.identity.userAgent"}')).toThrow(
+      /uses \$context\.identity\.userAgent, which load\/lib\/cloudwatch-log-lines\.ts has no example value for: add one/,
+    );
   });
 
   it('prints bytes per order by kind and their total, marking the kinds estimated rather than measured', () => {
@@ -159,25 +181,41 @@ describe('measuredCostPerMillion', () => {
       const runtime = {
         usage: () => ({
           functions: {
-            ApiFunctionAB12CD34: { invocations: 2, durationMs: 40, initDurationMs: 0, memorySizeMb: 256 },
-            ConsumerFunctionAB12CD34: { invocations: 1, durationMs: 30, initDurationMs: 0, memorySizeMb: 512 },
+            ApiFunctionAB12CD34: { invocations: 2, durationMs: 40, initDurationMs: 0, memorySizeMb: 256, systemLogLevel: 'WARN' },
+            ConsumerFunctionAB12CD34: { invocations: 1, durationMs: 30, initDurationMs: 0, memorySizeMb: 512, systemLogLevel: 'INFO' },
           },
           sqsRequests: 3,
           dynamoDbReadUnits: 2,
           dynamoDbWriteUnits: 2,
         }),
+        // The stage that ran: only its access-log format is read here.
+        assembly: {
+          template: {
+            Resources: {
+              HttpApiDefaultStage: {
+                Type: 'AWS::ApiGatewayV2::Stage',
+                Properties: { AccessLogSettings: { Format: accessLogFormat({ type: 'none' }) } },
+              },
+            },
+          },
+        },
       } as unknown as Parameters<typeof measuredCostPerMillion>[0];
       const orders = 2;
 
       const { pipeline, logBytesPerOrder } = measuredCostPerMillion(runtime, dataDir, orders, []);
-      const lines = LOG_LINES_NOT_WRITTEN_LOCALLY;
-      const ingested = apiLog.length + consumerLog.length + 3 * lines.lambdaPlatformBytesPerInvocation + 2 * lines.accessLogBytesPerRequest;
+      // The API's platform lines are below its WARN level; the consumer's one invocation sends its pair.
+      const ingested =
+        apiLog.length +
+        consumerLog.length +
+        lambdaPlatformBytesPerInvocation('INFO') +
+        2 * accessLogBytesPerRequest(accessLogFormat({ type: 'none' }));
 
       expect(totalLogBytes(logBytesPerOrder) * orders).toBeCloseTo(ingested, 6);
       expect(pipeline.logs).toBeCloseTo(((ingested / 1024 ** 3) * US_EAST_1_PRICES.logsIngestionGb * 1e6) / orders, 9);
       expect(logBytesPerOrder.emf * orders).toBe(3 * emf.length);
       expect(logBytesPerOrder.apiRequest * orders).toBe(2 * accepted.length);
       expect(logBytesPerOrder.consumerBatch * orders).toBe(batch.length);
+      expect(logBytesPerOrder.lambdaPlatform * orders).toBe(lambdaPlatformBytesPerInvocation('INFO'));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

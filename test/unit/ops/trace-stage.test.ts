@@ -81,7 +81,8 @@ describe('npm run trace --stage (mocked AWS)', () => {
               value: line({
                 message: 'batch processed',
                 function_request_id: 'r-2',
-                orders: [{ orderId: 'ord-9', messageId: 'm-1', receiveCount: 1, outcome: 'written', correlationId: 'c-1' }],
+                // The consumer leaves receiveCount out on a first delivery.
+                orders: [{ orderId: 'ord-9', messageId: 'm-1', outcome: 'written', correlationId: 'c-1' }],
               }),
             },
           ],
@@ -103,6 +104,7 @@ describe('npm run trace --stage (mocked AWS)', () => {
     expect((query.endTime ?? 0) - (query.startTime ?? 0)).toBe(3 * 86_400);
     expect(journey.status).toBe('STORED');
     expect(journey.steps.map((step) => step.step)).toEqual(['accepted', 'received']);
+    expect(journey.steps[1].detail).toContain('message m-1, delivery 1, invocation r-2: stored by this delivery');
   });
 
   it('says what to do when the query fails', async () => {
