@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidOrderMessageError } from '../errors';
 import { type Order, orderSchema, validateSchema } from './order-schema';
 
@@ -14,7 +14,7 @@ export interface OrderMessage {
 
 const orderMessageSchema = z.strictObject({
   version: z.literal(ORDER_MESSAGE_VERSION, { error: `version must be ${ORDER_MESSAGE_VERSION}` }),
-  order: orderSchema.required({ orderId: true }),
+  order: z.required(orderSchema, { orderId: true }),
   acceptedAt: z.iso.datetime({ error: 'acceptedAt must be an ISO 8601 UTC timestamp' }),
 });
 
