@@ -1,23 +1,12 @@
-/** Public surface of the shared layer, mounted in Lambda at /opt/nodejs/node_modules/@orders-pipeline/shared. */
-export * from './errors';
-export * from './env/require-env';
-export * from './env/variables';
-export * from './retry/backoff';
-export * from './retry/redelivery-backoff';
-export * from './retry/chunk';
-export * from './orders/order-id';
-export * from './orders/correlation-id';
-export * from './orders/order-schema';
-export * from './orders/order-message';
-export * from './orders/order-item';
-export * from './orders/order-ports';
-export * from './clients/aws-clients';
-export * from './http/responses';
-export * from './clients/sqs-batch-entries';
-export * from './clients/sqs-order-queue';
-export * from './clients/dynamodb-order-store';
-export * from './clients/dynamodb-order-reader';
-export * from './powertools';
-export * from './orders/dead-letter';
-export * from './clients/sqs-dead-letter-queue';
-export * from './clients/sqs-redelivery-queue';
+/**
+ * Every entry of the shared layer at once, for tooling and tests. Functions import the entries they use
+ * (`@orders-pipeline/shared/orders`, `.../sqs`, ...; entries/), each its own file in the layer, so that a function's
+ * init loads only what it uses.
+ */
+export * from './entries/core';
+export * from './entries/orders';
+export * from './entries/sqs';
+export * from './entries/dynamodb';
+export * from './entries/powertools';
+export * from './entries/batch';
+export * from './entries/idempotency';

@@ -24,18 +24,6 @@ export const buildOrderMessage = (order: Order, acceptedAt: Date): OrderMessage 
   acceptedAt: acceptedAt.toISOString(),
 });
 
-/**
- * JSON with every character above U+FFFF written as the \\uXXXX escapes of its surrogate pair: the same JSON
- * value, in characters every SQS implementation takes (the local emulator refuses those above U+FFFD).
- */
-export const serializeOrderMessage = (message: OrderMessage): string =>
-  JSON.stringify(message).replace(
-    /[\u{10000}-\u{10FFFF}]/gu,
-    (pair) => `${unicodeEscape(pair.charCodeAt(0))}${unicodeEscape(pair.charCodeAt(1))}`,
-  );
-
-const unicodeEscape = (codeUnit: number): string => `\\u${codeUnit.toString(16).padStart(4, '0')}`;
-
 /** Throws InvalidOrderMessageError: a malformed message never becomes valid by retrying it. */
 export const parseOrderMessage = (body: string): OrderMessage => {
   let json: unknown;

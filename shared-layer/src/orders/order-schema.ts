@@ -58,12 +58,10 @@ export const orderSchema = z.strictObject({
     ),
   ),
   customerId: boundedString('customerId'),
-  currency: z
-    .string({ error: 'currency must be a string' })
-    .check(
-      z.regex(/^[A-Z]{3}$/, { error: 'currency must be an ISO 4217 code of 3 upper-case letters, e.g. "USD"', abort: true }),
-      z.refine((code: string) => ISO_4217_CODES.has(code), { error: 'currency is not a known ISO 4217 code' }),
-    ),
+  currency: z.string({ error: 'currency must be a string' }).check(
+    z.regex(/^[A-Z]{3}$/, { error: 'currency must be an ISO 4217 code of 3 upper-case letters, e.g. "USD"', abort: true }),
+    z.refine((code: string) => ISO_4217_CODES.has(code), { error: 'currency is not a known ISO 4217 code' }),
+  ),
   items: z
     .array(orderLineSchema, { error: 'items must be an array of order lines' })
     .check(
