@@ -33,7 +33,6 @@ const MODULE_DIR = path.posix.join('nodejs', 'node_modules', SHARED_LAYER_MODULE
  * Powertools' Logger and Metrics sit in `powertools` only, zod in `orders` only (test/infra/bundles.test.ts).
  */
 export const SHARED_LAYER_ENTRIES = ['core', 'orders', 'sqs', 'dynamodb', 'powertools', 'batch', 'idempotency'] as const;
-export type SharedLayerEntry = (typeof SHARED_LAYER_ENTRIES)[number];
 
 /** The layer's build, for synth and for watch mode. */
 export const SHARED_LAYER_BUILD: LocalBuild = {
@@ -62,8 +61,8 @@ export const bundleSharedLayer = (outputDir: string): void => {
 };
 
 /**
- * The layer's asset hash: its source, the lock file and the build options. The source alone (CDK's default) misses
- * what esbuild bundles in, so a Powertools or zod upgrade would deploy the old layer and reuse a stale cdk.out.
+ * The layer's asset hash: its source, the lock file, the build options and the entries built. The source alone
+ * (CDK's default) misses what esbuild bundles in, so a Powertools or zod upgrade would deploy the old layer and reuse a stale cdk.out.
  * Hashing the lock file rather than the bundle output keeps a synth with a cached cdk.out from bundling again.
  */
 export const sharedLayerAssetHash = (lockFile: string = PROJECT_LOCK_FILE): string =>
@@ -71,6 +70,7 @@ export const sharedLayerAssetHash = (lockFile: string = PROJECT_LOCK_FILE): stri
     .update(FileSystem.fingerprint(path.join(LAYER_SOURCE_DIR, 'src')))
     .update(readFileSync(lockFile))
     .update(JSON.stringify(BUILD_OPTIONS))
+    .update(JSON.stringify(SHARED_LAYER_ENTRIES))
     .digest('hex');
 
 export interface SharedLayerProps {
