@@ -2,8 +2,11 @@
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  // Functions import the layer by its Lambda module name; tests resolve it to source.
-  moduleNameMapper: { '^@orders-pipeline/shared$': '<rootDir>/shared-layer/src/index.ts' },
+  // Functions import the layer's entries by their Lambda module names; tests resolve them to source.
+  moduleNameMapper: {
+    '^@orders-pipeline/shared$': '<rootDir>/shared-layer/src/index.ts',
+    '^@orders-pipeline/shared/(.+)$': '<rootDir>/shared-layer/src/entries/$1.ts',
+  },
   setupFiles: ['<rootDir>/test/support/env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/support/cdk-outdir.ts'],
 };

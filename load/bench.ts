@@ -379,7 +379,8 @@ const loadHandler = <Event, Result>(functionDir: 'api' | 'consumer'): ((event: E
     platform: 'node',
     format: 'cjs',
     outfile,
-    alias: { '@orders-pipeline/shared': path.join(PROJECT_ROOT, 'shared-layer', 'src', 'index.ts') },
+    // The layer's entries by subpath: @orders-pipeline/shared/<entry> → shared-layer/src/entries/<entry>.ts.
+    alias: { '@orders-pipeline/shared': path.join(PROJECT_ROOT, 'shared-layer', 'src', 'entries') },
     external: ['@aws-sdk/*'],
     nodePaths: [path.join(PROJECT_ROOT, 'node_modules')],
     logLevel: 'silent',

@@ -1,12 +1,12 @@
+import { EnqueueFailedError } from '@orders-pipeline/shared/core';
 import {
-  EnqueueFailedError,
   type MessageTrace,
   type Order,
   type OrderQueue,
   type OrderRequest,
   buildOrderMessage,
   generateOrderId,
-} from '@orders-pipeline/shared';
+} from '@orders-pipeline/shared/orders';
 
 const withId = (request: OrderRequest, now: Date): Order => ({ ...request, orderId: request.orderId ?? generateOrderId(now) });
 

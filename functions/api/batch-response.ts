@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { BatchAcceptance } from './accept-order';
 import type { BatchEntry } from './parse-order-request';
-import { type FieldError, jsonResponse, problemResponse } from '@orders-pipeline/shared';
+import { jsonResponse, problemResponse } from '@orders-pipeline/shared/core';
+import type { FieldError } from '@orders-pipeline/shared/orders';
 import { MAX_REPORTED_ERRORS } from './error-budget';
 import { problems } from './problem';
 

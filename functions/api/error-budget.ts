@@ -1,4 +1,4 @@
-import type { FieldError } from '@orders-pipeline/shared';
+import type { FieldError } from '@orders-pipeline/shared/orders';
 
 /**
  * The amplification budget (docs/api.md): an answer names at most MAX_REPORTED_ERRORS field errors (and says how many

@@ -1,22 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  CORRELATION_ID_HEADER,
-  ENV,
-  type MessageTrace,
-  MetricUnit,
-  SqsOrderQueue,
-  correlationIdFor,
-  createSqsClient,
-  isErrorNamed,
-  jsonResponse,
-  logger,
-  metrics,
-  orderLocation,
-  type Problem,
-  problemResponse,
-  requireEnv,
-} from '@orders-pipeline/shared';
+import { ENV, isErrorNamed, jsonResponse, orderLocation, type Problem, problemResponse, requireEnv } from '@orders-pipeline/shared/core';
+import { CORRELATION_ID_HEADER, type MessageTrace, correlationIdFor } from '@orders-pipeline/shared/orders';
+import { SqsOrderQueue, createSqsClient } from '@orders-pipeline/shared/sqs';
+import { MetricUnit, logger, metrics } from '@orders-pipeline/shared/powertools';
 import { acceptOrder, acceptOrders } from './accept-order';
 import { batchResponse } from './batch-response';
 import { IDEMPOTENCY_ERRORS, readIdempotencyKey, withIdempotencyKey } from './idempotency';
@@ -113,8 +100,7 @@ const handleRequest = async (event: APIGatewayProxyEventV2, context: Context): P
     const idempotencyKey = readIdempotencyKey(event.headers);
     if (!idempotencyKey.present) return await routeRequest(event);
     if (!idempotencyKey.valid) return problemResponse(problems.invalidIdempotencyKey(idempotencyKey.received));
-    idempotent.config.registerLambdaContext(context);
-    return await idempotent.handler(event, context);
+    return await idempotent(event, context);
   } catch (error) {
     return problemFor(error);
   }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DynamoDBPersistenceLayer, IdempotencyConfig, MetricUnit, makeIdempotent, metrics } from '@orders-pipeline/shared';
+import { MetricUnit, metrics } from '@orders-pipeline/shared/powertools';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** How long a key's response is replayed. */
@@ -30,22 +30,41 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
  * `idempotency-replayed: true`; with another body Powertools throws IdempotencyValidationError.
  * Only requests that carry the header go through here (the key is optional for clients), so a
  * missing key is a bug and throws rather than silently skipping idempotency.
+ *
+ * Powertools idempotency and the DynamoDB client packages it brings are loaded on the first request that carries a
+ * key, not at init: most requests carry none, and every new environment would otherwise pay for them.
  */
-export const withIdempotencyKey = (handler: Handler, tableName: string): { handler: Handler; config: IdempotencyConfig } => {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: `headers."${IDEMPOTENCY_KEY_HEADER}"`,
-    payloadValidationJmesPath: 'body',
-    throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: KEY_LIFETIME_SECONDS,
-    responseHook: (response) => {
-      metrics.addMetric('requestsReplayed', MetricUnit.Count, 1);
-      const replayed = response as APIGatewayProxyStructuredResultV2;
-      return { ...replayed, headers: { ...replayed.headers, 'idempotency-replayed': 'true' } };
-    },
-  });
-  const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
-  return { handler: makeIdempotent(handler, { persistenceStore, config }), config };
+export const withIdempotencyKey = (handler: Handler, tableName: string): Handler => {
+  let idempotent: { handler: Handler; config: { registerLambdaContext(context: Context): void } } | undefined;
+  const load = () => {
+    const { DynamoDBPersistenceLayer, IdempotencyConfig, makeIdempotent } = requireIdempotencyEntry();
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: `headers."${IDEMPOTENCY_KEY_HEADER}"`,
+      payloadValidationJmesPath: 'body',
+      throwOnNoIdempotencyKey: true,
+      expiresAfterSeconds: KEY_LIFETIME_SECONDS,
+      responseHook: (response) => {
+        metrics.addMetric('requestsReplayed', MetricUnit.Count, 1);
+        const replayed = response as APIGatewayProxyStructuredResultV2;
+        return { ...replayed, headers: { ...replayed.headers, 'idempotency-replayed': 'true' } };
+      },
+    });
+    const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
+    return { handler: makeIdempotent(handler, { persistenceStore, config }), config };
+  };
+  return async (event, context) => {
+    idempotent ??= load();
+    idempotent.config.registerLambdaContext(context);
+    return idempotent.handler(event, context);
+  };
 };
+
+/**
+ * `require`, not `import()`: Lambda finds layers through NODE_PATH (/opt/nodejs/node_modules), which resolves
+ * CommonJS `require` only; ES module resolution ignores NODE_PATH (Node.js docs, "Modules: ECMAScript modules",
+ * "No NODE_PATH", checked 2026-12-07).
+ */
+const requireIdempotencyEntry = (): typeof import('@orders-pipeline/shared/idempotency') => require('@orders-pipeline/shared/idempotency');
 
 /** Idempotency failures a client can act on, by error name (compared by name across the layer boundary). */
 export const IDEMPOTENCY_ERRORS = {

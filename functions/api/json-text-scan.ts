@@ -1,4 +1,4 @@
-import { toPointer } from '@orders-pipeline/shared';
+import { toPointer } from '@orders-pipeline/shared/orders';
 import { MAX_REPORTED_ERRORS } from './error-budget';
 
 /** Findings of one kind: the first MAX_REPORTED_ERRORS pointers, and how many there were in all. */

@@ -1,12 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import {
-  type FieldError,
-  orderBatchSchema,
-  type OrderRequest,
-  type Problem,
-  validateOrderRequest,
-  validateSchema,
-} from '@orders-pipeline/shared';
+import type { Problem } from '@orders-pipeline/shared/core';
+import { type FieldError, orderBatchSchema, type OrderRequest, validateOrderRequest, validateSchema } from '@orders-pipeline/shared/orders';
 import { boundErrors } from './error-budget';
 import { type Findings, scanJsonText } from './json-text-scan';
 import { decodeUtf8 } from './utf8';

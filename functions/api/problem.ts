@@ -1,4 +1,5 @@
-import { type FieldError, type Problem, problemType } from '@orders-pipeline/shared';
+import { type Problem, problemType } from '@orders-pipeline/shared/core';
+import type { FieldError } from '@orders-pipeline/shared/orders';
 import { boundErrors, MAX_DETAIL_CHARS } from './error-budget';
 
 /** What the client sent, quoted in a detail: never longer than the budget allows. */

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { REDRIVEN_FROM_ATTRIBUTE, correlationIdOf } from '@orders-pipeline/shared';
+import { REDRIVEN_FROM_ATTRIBUTE, correlationIdOf } from '@orders-pipeline/shared/orders';
 
 const redrivenFromOf = (record: SQSRecord): string | undefined => record.messageAttributes[REDRIVEN_FROM_ATTRIBUTE]?.stringValue;
 import type { WriteOutcome } from './batching-order-writer';

@@ -1,13 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BackoffOptions,
-  DEFAULT_BACKOFF,
-  type OrderMessage,
-  OrderNotWrittenError,
-  type OrderStore,
-  chunk,
-  fullJitterDelayMs,
-} from '@orders-pipeline/shared';
+import { type BackoffOptions, DEFAULT_BACKOFF, OrderNotWrittenError, chunk, fullJitterDelayMs } from '@orders-pipeline/shared/core';
+import type { OrderMessage, OrderStore } from '@orders-pipeline/shared/orders';
 
 export interface WriterOptions {
   /** Milliseconds left in the invocation (Lambda's context.getRemainingTimeInMillis). */

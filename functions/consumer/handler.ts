@@ -1,26 +1,10 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import {
-  BatchProcessor,
-  DynamoDbOrderStore,
-  ENV,
-  EventType,
-  MetricUnit,
-  type OrderMessage,
-  type OrderNotWrittenError,
-  SqsDeadLetterQueue,
-  SqsRedeliveryQueue,
-  assertStorable,
-  correlationIdOf,
-  createDynamoDbDocumentClient,
-  createSqsClient,
-  isErrorNamed,
-  logger,
-  metrics,
-  parseOrderMessage,
-  processPartialResponse,
-  requireEnv,
-  requirePositiveNumberEnv,
-} from '@orders-pipeline/shared';
+import { ENV, type OrderNotWrittenError, isErrorNamed, requireEnv, requirePositiveNumberEnv } from '@orders-pipeline/shared/core';
+import { type OrderMessage, assertStorable, correlationIdOf, parseOrderMessage } from '@orders-pipeline/shared/orders';
+import { SqsDeadLetterQueue, SqsRedeliveryQueue, createSqsClient } from '@orders-pipeline/shared/sqs';
+import { DynamoDbOrderStore, createDynamoDbDocumentClient } from '@orders-pipeline/shared/dynamodb';
+import { MetricUnit, logger, metrics } from '@orders-pipeline/shared/powertools';
+import { BatchProcessor, EventType, processPartialResponse } from '@orders-pipeline/shared/batch';
 import { BatchJournal } from './batch-journal';
 import { BatchingOrderWriter } from './batching-order-writer';
 import { deadLetterRecord } from './dead-letter-record';

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { type RedeliveryBackoff, type RedeliveryQueue, type UnsetDelay, redeliveryDelaySeconds } from '@orders-pipeline/shared';
+import { type RedeliveryBackoff, redeliveryDelaySeconds } from '@orders-pipeline/shared/core';
+import type { RedeliveryQueue, UnsetDelay } from '@orders-pipeline/shared/orders';
 
 /**
  * Holds records that failed for a passing reason back by their receive count (docs/design.md, "Throttle storms"):

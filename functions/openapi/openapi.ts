@@ -1,4 +1,4 @@
-import { CORRELATION_ID_HEADER, MAX_BATCH_ORDERS, ORDER_ID_PATTERN, orderJsonSchema } from '@orders-pipeline/shared';
+import { CORRELATION_ID_HEADER, MAX_BATCH_ORDERS, ORDER_ID_PATTERN, orderJsonSchema } from '@orders-pipeline/shared/orders';
 
 const problemSchema = {
   type: 'object',

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DynamoDbOrderReader, ENV, createDynamoDbDocumentClient, logger, requireEnv } from '@orders-pipeline/shared';
+import { ENV, requireEnv } from '@orders-pipeline/shared/core';
+import { DynamoDbOrderReader, createDynamoDbDocumentClient } from '@orders-pipeline/shared/dynamodb';
+import { logger } from '@orders-pipeline/shared/powertools';
 import { orderStatus } from './order-status';
 
 const reader = new DynamoDbOrderReader(createDynamoDbDocumentClient(), requireEnv(ENV.ORDERS_TABLE_NAME));

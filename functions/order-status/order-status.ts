@@ -1,13 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import {
-  type DynamoDbOrderReader,
-  ORDER_ID_PATTERN,
-  type Problem,
-  jsonResponse,
-  logger,
-  problemResponse,
-  problemType,
-} from '@orders-pipeline/shared';
+import { type Problem, jsonResponse, problemResponse, problemType } from '@orders-pipeline/shared/core';
+import { ORDER_ID_PATTERN } from '@orders-pipeline/shared/orders';
+import type { DynamoDbOrderReader } from '@orders-pipeline/shared/dynamodb';
+import { logger } from '@orders-pipeline/shared/powertools';
 
 const problems = {
   invalidOrderId: (received: string | undefined): Problem => ({

@@ -31,6 +31,12 @@ export interface LogLevels {
 }
 
 export interface FunctionSettings {
+  /**
+   * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): a CPU-bound INIT takes 1,769 / memory times its
+   * one-core time and costs the same GB-s at any memory below that, while handler time spent waiting on SQS or
+   * DynamoDB costs GB-s in proportion to memory. So: the least memory whose modelled INIT the stage's latency allows.
+   * Figures in docs/load-and-cost.md, "Memory per function".
+   */
   readonly memorySizeMb: number;
   readonly timeout: Duration;
 }
@@ -150,8 +156,12 @@ const stages = {
   dev: {
     stageName: 'dev',
     designLoad: { ordersPerSecond: 2, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
+    // 256 MB: INIT (about 110 ms of one core since issue 27) models at about 0.75 s; 128 MB would double that for the
+    // same INIT GB-s. The handler mostly waits on SendMessage, so more memory would only cost more per request.
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     consumer: {
+      // 512 MB: a batch of 100 parses, validates and marshals 100 orders (CPU) between its DynamoDB calls, and INIT
+      // (both clients, about 125-150 ms of one core) models at about 0.45-0.5 s, paid once per environment, not per order.
       memorySizeMb: 512,
       timeout: Duration.seconds(30),
       batchSize: 100,
@@ -183,6 +193,7 @@ const stages = {
   staging: {
     stageName: 'staging',
     designLoad: { ordersPerSecond: 10, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
+    // As dev: the same code and request pattern at a few times its rate.
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 200, throttlingBurstLimit: 400 },
     consumer: {
       memorySizeMb: 512,
@@ -221,6 +232,8 @@ const stages = {
     stageName: 'prod',
     designLoad: { ordersPerSecond: 200, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
     api: {
+      // 512 MB: a spike starts hundreds of environments, and each one's INIT sits in some client's p99: about 0.4 s
+      // modelled here against 0.75 s at 256 MB, for the same INIT GB-s.
       memorySizeMb: 512,
       timeout: Duration.seconds(10),
       auth: { type: 'iam' },
@@ -230,6 +243,8 @@ const stages = {
       throttlingBurstLimit: 5000,
     },
     consumer: {
+      // 1,024 MB: batches of 200 hold twice dev's CPU work between DynamoDB calls; npm run plan models its drain of
+      // the design spike at this memory (docs/capacity.md).
       memorySizeMb: 1024,
       timeout: Duration.seconds(60),
       batchSize: 200,

@@ -30,7 +30,8 @@ export const FUNCTION_BUNDLE = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*', SHARED_LAYER_MODULE],
+  // The layer's entries are imported by subpath (`@orders-pipeline/shared/orders`).
+  external: ['@aws-sdk/*', SHARED_LAYER_MODULE, `${SHARED_LAYER_MODULE}/*`],
 } as const;
 
 export interface PipelineFunctionProps {

@@ -12,8 +12,9 @@ export type SdkClient = 'sqs' | 'dynamodb' | 'dynamodbDocument';
 
 /** The clients each function creates at module scope (see its handler.ts). */
 export const FLOOR_CLIENTS: Readonly<Record<string, readonly SdkClient[]>> = {
-  // SqsOrderQueue's client, and the DynamoDBClient Powertools' DynamoDBPersistenceLayer creates for idempotency.
-  ApiFunction: ['sqs', 'dynamodb'],
+  // SqsOrderQueue's client. Powertools idempotency (and its DynamoDBClient) loads on the first request with an
+  // Idempotency-Key, after init (functions/api/idempotency.ts).
+  ApiFunction: ['sqs'],
   // The dead-letter and redelivery queues' client, and the order store's document client.
   ConsumerFunction: ['sqs', 'dynamodbDocument'],
   OrderStatusFunction: ['dynamodbDocument'],

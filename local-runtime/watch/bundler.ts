@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BuildContext, type Message, context } from 'esbuild';
-import type { LocalBuild } from '../../infra/constructs/local-build';
+import { type LocalBuild, outputUnder } from '../../infra/constructs/local-build';
 import { folderDigest } from '../running-stack';
 
 export interface RebuildOutcome {
@@ -65,7 +65,7 @@ export class LocalBundler {
         // The context's own path sets how the source map names sources; each build is written to a sibling folder.
         // Sibling folders sit as deep as cdk.out's asset folders, so a rebuild equal to the synthesized asset is
         // byte-identical to it, source map included.
-        outfile: path.join(this.outputRoot, `${logicalId}.current`, build.outfile),
+        ...outputUnder(build, path.join(this.outputRoot, `${logicalId}.current`)),
         write: false,
         metafile: true,
         logLevel: 'silent',

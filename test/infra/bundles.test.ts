@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENV } from '@orders-pipeline/shared';
+import { SHARED_LAYER_ENTRIES } from '../../infra/constructs/shared-layer';
 import { synthesizeStage } from '../../local-runtime';
 import { LocalBundler } from '../../local-runtime/watch/bundler';
 import { resourcesOfType, synthStage } from './synth-stage';
@@ -74,18 +75,70 @@ describe('bundled assets (dev)', () => {
     }
   }, 60_000);
 
-  it('packs the layer as nodejs/node_modules/@orders-pipeline/shared with Powertools inside and the AWS SDK outside', () => {
-    const layerIndex = path.join(layerModulesDir(), '@orders-pipeline', 'shared', 'index.js');
-    expect(existsSync(layerIndex)).toBe(true);
-    const source = readFileSync(layerIndex, 'utf8');
-    expect(source).not.toMatch(/require\("@aws-lambda-powertools/);
-    expect(source).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
+  const layerEntry = (entry: string): string =>
+    readFileSync(path.join(layerModulesDir(), '@orders-pipeline', 'shared', `${entry}.js`), 'utf8');
+
+  it('packs the layer as nodejs/node_modules/@orders-pipeline/shared, one file per entry, with Powertools inside and the AWS SDK outside', () => {
+    const moduleDir = path.join(layerModulesDir(), '@orders-pipeline', 'shared');
+    expect(
+      readdirSync(moduleDir)
+        .filter((file) => file.endsWith('.js'))
+        .sort(),
+    ).toEqual([...SHARED_LAYER_ENTRIES].map((entry) => `${entry}.js`).sort());
+    // No index.js: a bare `@orders-pipeline/shared` would load everything, so it does not resolve at all.
+    expect(existsSync(path.join(moduleDir, 'index.js'))).toBe(false);
+    for (const entry of SHARED_LAYER_ENTRIES) expect(layerEntry(entry)).not.toMatch(/require\("(@aws-lambda-powertools|zod)/);
+    expect(layerEntry('dynamodb')).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
+    expect(layerEntry('sqs')).toMatch(/require\("@aws-sdk\/client-sqs"\)/);
   });
 
-  it.each(['orders-api', 'orders-consumer', 'orders-openapi'])('keeps Powertools, zod and the SDK out of the %s bundle', (service) => {
+  it('keeps each heavy dependency in the one entry that needs it: the SDK clients, zod, the Logger, idempotency', () => {
+    const sources = Object.fromEntries(SHARED_LAYER_ENTRIES.map((entry) => [entry, layerEntry(entry)]));
+    const holding = (pattern: RegExp) => SHARED_LAYER_ENTRIES.filter((entry) => pattern.test(sources[entry])).sort();
+    expect(holding(/require\("@aws-sdk\/client-sqs"\)/)).toEqual(['sqs']);
+    expect(holding(/require\("@aws-sdk\/client-dynamodb"\)/)).toEqual(['dynamodb', 'idempotency']);
+    expect(holding(/\$ZodError/)).toEqual(['orders']);
+    // zod's English messages, bundled with the schemas.
+    expect(holding(/Invalid input/)).toEqual(['orders']);
+    expect(holding(/appendKeys/)).toEqual(['powertools']);
+    expect(holding(/captureColdStartMetric/)).toEqual(['powertools']);
+    expect(holding(/IdempotencyPersistenceLayerError/)).toEqual(['idempotency']);
+  });
+
+  it.each([
+    ['orders-api', ['core', 'orders', 'powertools', 'sqs']],
+    ['orders-consumer', ['batch', 'core', 'dynamodb', 'orders', 'powertools', 'sqs']],
+    ['orders-status', ['core', 'dynamodb', 'orders', 'powertools']],
+    ['orders-openapi', ['orders']],
+  ])('keeps Powertools, zod and the SDK out of the %s bundle, which loads only the layer entries %j at init', (service, entries) => {
     const source = readFileSync(functionBundle(service), 'utf8');
-    expect(source).toMatch(/require\("@orders-pipeline\/shared"\)/);
-    expect(source).not.toMatch(/powertools|zod|smithy/i);
+    expect(source.replaceAll(/@orders-pipeline\/shared\/[a-z]+/g, '')).not.toMatch(/powertools|zod|smithy/i);
+    const required = [...source.matchAll(/require\("@orders-pipeline\/shared(\/[a-z]+)?"\)/g)].map(
+      ([, entry]) => entry?.slice(1) ?? '(bare)',
+    );
+    // The API's only other one is idempotency, loaded by the first request with an Idempotency-Key.
+    expect([...new Set(required)].filter((entry) => entry !== 'idempotency').sort()).toEqual(entries);
+  });
+
+  it('loads neither Powertools idempotency nor the DynamoDB client when the API bundle loads: the first keyed request does', () => {
+    const script = `
+      require(${JSON.stringify(functionBundle('orders-api'))});
+      process.stdout.write(JSON.stringify(Object.keys(require.cache)));
+    `;
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        env: {
+          ...process.env,
+          [ENV.QUEUE_URL]: 'http://127.0.0.1:1/queue/unused',
+          NODE_PATH: [layerModulesDir(), path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter),
+        },
+        encoding: 'utf8',
+      }),
+    ) as string[];
+    const layerFiles = loaded.filter((file) => file.startsWith(layerModulesDir())).map((file) => path.basename(file));
+    expect(layerFiles.sort()).toEqual(['core.js', 'orders.js', 'powertools.js', 'sqs.js']);
+    expect(loaded.filter((file) => file.includes(`${path.sep}client-dynamodb${path.sep}`))).toEqual([]);
+    expect(loaded.some((file) => file.includes(`${path.sep}client-sqs${path.sep}`))).toBe(true);
   });
 
   it('runs the API bundle against the layer: a malformed body gets a 400 problem', () => {

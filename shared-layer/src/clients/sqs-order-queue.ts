@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MessageAttributeValue, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { EnqueueFailedError } from '../errors';
-import { type OrderMessage, serializeOrderMessage } from '../orders/order-message';
+import type { OrderMessage } from '../orders/order-message';
+import { serializeOrderMessage } from '../orders/serialize-order-message';
 import { CORRELATION_ID_ATTRIBUTE } from '../orders/correlation-id';
 import type { MessageTrace, OrderQueue } from '../orders/order-ports';
 import { fullJitterDelayMs } from '../retry/backoff';

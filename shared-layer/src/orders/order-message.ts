@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidOrderMessageError } from '../errors';
 import { type Order, orderSchema, validateSchema } from './order-schema';
 
@@ -14,7 +14,7 @@ export interface OrderMessage {
 
 const orderMessageSchema = z.strictObject({
   version: z.literal(ORDER_MESSAGE_VERSION, { error: `version must be ${ORDER_MESSAGE_VERSION}` }),
-  order: orderSchema.required({ orderId: true }),
+  order: z.required(orderSchema, { orderId: true }),
   acceptedAt: z.iso.datetime({ error: 'acceptedAt must be an ISO 8601 UTC timestamp' }),
 });
 
@@ -23,18 +23,6 @@ export const buildOrderMessage = (order: Order, acceptedAt: Date): OrderMessage 
   order,
   acceptedAt: acceptedAt.toISOString(),
 });
-
-/**
- * JSON with every character above U+FFFF written as the \\uXXXX escapes of its surrogate pair: the same JSON
- * value, in characters every SQS implementation takes (the local emulator refuses those above U+FFFD).
- */
-export const serializeOrderMessage = (message: OrderMessage): string =>
-  JSON.stringify(message).replace(
-    /[\u{10000}-\u{10FFFF}]/gu,
-    (pair) => `${unicodeEscape(pair.charCodeAt(0))}${unicodeEscape(pair.charCodeAt(1))}`,
-  );
-
-const unicodeEscape = (codeUnit: number): string => `\\u${codeUnit.toString(16).padStart(4, '0')}`;
 
 /** Throws InvalidOrderMessageError: a malformed message never becomes valid by retrying it. */
 export const parseOrderMessage = (body: string): OrderMessage => {

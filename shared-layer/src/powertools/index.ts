@@ -12,6 +12,3 @@ export const logger = new Logger({ logFormatter: new LeanLogFormatter() });
 export const metrics = new Metrics();
 
 export { MetricUnit } from '@aws-lambda-powertools/metrics';
-export { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-export { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-export { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';

@@ -58,4 +58,11 @@ describe('order schema', () => {
   it('escapes "/" and "~" in JSON pointers (RFC 6901)', () => {
     expect(pointersOf({ ...sampleOrder(), 'a/b~c': 1 })).toEqual(['/a~1b~0c']);
   });
+
+  it('words the checks without a message of their own in English (zod/mini ships no locale)', () => {
+    expect(validateOrderRequest({ ...sampleOrder(), items: [7] })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/items/0', detail: 'Invalid input: expected object, received number' }],
+    });
+  });
 });
