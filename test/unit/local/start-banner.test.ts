@@ -33,6 +33,7 @@ const template: CfnTemplate = {
   Resources: {
     Orders: { Type: 'AWS::DynamoDB::Table' },
     Jobs: { Type: 'AWS::SQS::Queue' },
+    Worker: { Type: 'AWS::Lambda::Function' },
     Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { IntegrationUri: { 'Fn::GetAtt': ['Worker', 'Arn'] } } },
     PostOrders: route('POST /orders'),
   },
