@@ -19,6 +19,7 @@ export interface StartOptions {
     readonly dynamodb: number;
     readonly sqs: number;
     readonly dashboard: number;
+    readonly lambda: number;
   };
   readonly maxEnvironments?: number;
   readonly faults?: FaultConfig;
@@ -49,6 +50,14 @@ const startProgram = () =>
         "live dashboard port: metrics, the template's alarms evaluated locally, last failures, order search",
         'ORDERS_LOCAL_DASHBOARD_PORT',
         3001,
+      ),
+    )
+    .addOption(
+      port(
+        '--lambda-port <port>',
+        'local Lambda API port: event source mappings (pause, resume, settings), functions, Invoke',
+        'ORDERS_LOCAL_LAMBDA_PORT',
+        3002,
       ),
     )
     .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
@@ -105,6 +114,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       dynamodbPort: number;
       sqsPort: number;
       dashboardPort: number;
+      lambdaPort: number;
       dataDir: string;
       maxEnvironments?: number;
       watch: boolean;
@@ -124,6 +134,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
         dynamodb: options.dynamodbPort,
         sqs: options.sqsPort,
         dashboard: options.dashboardPort,
+        lambda: options.lambdaPort,
       },
       maxEnvironments: options.maxEnvironments,
       faults,
@@ -194,6 +205,7 @@ orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) 
   API        ${runtime.apiUrl}/orders
              ${runtime.apiHttpsUrl}/orders  (self-signed: curl --cacert ${path.relative(process.cwd(), runtime.certificateFile)})
   Dashboard  ${runtime.dashboardUrl}  (live metrics, the template's alarms evaluated locally, last failures, order search)
+  Lambda     ${runtime.lambdaEndpoint}  (Lambda API: npm run consumer -- status --local, aws lambda --endpoint-url)
   DynamoDB   ${outputs.DynamoDbEndpoint}  table ${outputs.OrdersTableName}
   SQS        ${outputs.SqsEndpoint}  queue ${outputs.QueueUrl}
   DLQ        ${outputs.DeadLetterQueueUrl}

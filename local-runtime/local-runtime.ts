@@ -9,7 +9,15 @@ import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { type ApiRequestRecord, startHttpApi } from './http-api';
 import { startDashboard } from './dashboard';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import { startLambdaApi } from './lambda-api/lambda-api-server';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalResource,
+  UnresolvableReferenceError,
+  resolveIntrinsics,
+} from './intrinsics';
 import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
@@ -27,13 +35,14 @@ export interface LocalRuntimeOptions {
   readonly stage: string;
   /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
   readonly dataDir: string;
-  /** 0 picks a free port; the live dashboard's port is free when absent. */
+  /** 0 picks a free port; the live dashboard's and the Lambda API's ports are free when absent. */
   readonly ports: {
     readonly http: number;
     readonly https: number;
     readonly dynamodb: number;
     readonly sqs: number;
     readonly dashboard?: number;
+    readonly lambda?: number;
   };
   /** Overrides every queue's visibility timeout, e.g. for fast retries in tests. */
   readonly visibilityTimeoutSeconds?: number;
@@ -87,6 +96,8 @@ export interface LocalRuntime {
   readonly apiHttpsUrl: string;
   /** The live dashboard (docs/local-runtime.md, "Live dashboard"); also LocalDashboardUrl in outputs.json. */
   readonly dashboardUrl: string;
+  /** The local Lambda API (docs/local-runtime.md, "Local Lambda API"); also LambdaEndpoint in outputs.json. */
+  readonly lambdaEndpoint: string;
   readonly certificateFile: string;
   readonly logDir: string;
   /** Seeds the runtime's random choices: start another with the same seed to replay them. */
@@ -147,6 +158,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     { port: options.ports.dynamodb, flag: '--dynamodb-port', what: 'DynamoDB' },
     { port: options.ports.sqs, flag: '--sqs-port', what: 'SQS' },
     { port: options.ports.dashboard ?? 0, flag: '--dashboard-port', what: 'live dashboard' },
+    { port: options.ports.lambda ?? 0, flag: '--lambda-port', what: 'Lambda API' },
   ]);
   try {
     log(`synthesizing stage ${options.stage} ...`);
@@ -250,6 +262,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // requests and batches in flight finish; only then do functions, proxies and emulators stop.
     stoppables.push({ stop: async () => void (await Promise.all([api.stop(), stack.stopEventSources()])) });
 
+    const lambdaApi = await startLambdaApi({
+      port: options.ports.lambda ?? 0,
+      functions: () => stack.functions,
+      template: () => stack.runningTemplate,
+      mappings: () => stack.mappings,
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      log,
+    });
+    // Stopped before the functions: no invoke or update arrives while they stop.
+    stoppables.push(lambdaApi);
+
     let current = assembly;
     let outputs: Record<string, string> = {};
     const dashboard = await startDashboard({
@@ -291,6 +315,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       next.DynamoDbEndpoint = dynamodbEmulator.endpoint;
       next.SqsEndpoint = sqsEmulator.endpoint;
       next.LocalDashboardUrl = dashboard.url;
+      next.LambdaEndpoint = lambdaApi.url;
       writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: next }, null, 2)}\n`);
       outputs = next;
     };
@@ -316,6 +341,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       apiUrl: api.url,
       apiHttpsUrl: api.httpsUrl,
       dashboardUrl: dashboard.url,
+      lambdaEndpoint: lambdaApi.url,
       certificateFile: tls.certFile,
       logDir,
       seed,
