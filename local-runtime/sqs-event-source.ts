@@ -191,8 +191,10 @@ export class SqsEventSource {
    */
   async pause(): Promise<void> {
     if (!this.paused) {
-      let resume = () => undefined as void;
-      const resumed = new Promise<void>((resolve) => (resume = resolve));
+      let resume: () => void = () => undefined;
+      const resumed = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
       this.paused = { resumed, resume };
     }
     this.cutGather = true;
