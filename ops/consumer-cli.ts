@@ -170,7 +170,7 @@ const status = async (target: ConsumerTarget, json: boolean): Promise<number> =>
   const queued = queue.visible + queue.inFlight + queue.delayed;
   const age = queued === 0 ? 'empty' : ageSeconds === undefined ? 'no age figure yet' : `oldest message ${duration(ageSeconds * 1000)} old`;
   process.stdout.write(
-    [
+    `${[
       `Consumer of ${pipeline.label}`,
       `  mapping   ${mapping.UUID}  ${mapping.State} (${mapping.StateTransitionReason ?? 'no reason given'}, last modified ${lastModified(mapping)})`,
       `  invokes   ${mapping.FunctionArn}`,
@@ -182,7 +182,7 @@ const status = async (target: ConsumerTarget, json: boolean): Promise<number> =>
         : '',
     ]
       .filter(Boolean)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   );
   return EXIT_CODES.ok;
 };

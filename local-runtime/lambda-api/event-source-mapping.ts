@@ -164,12 +164,12 @@ export class LocalEventSourceMapping {
       if (enable === false) await this.source.pause();
       if (enable === true) this.source.resume();
     };
-    const answer = this.describe();
+    // The poller takes new settings at once (reconfigure then waits for the batch being gathered): the answer shows them.
     this.transition = applied().finally(() => {
       this.state = this.source.enabled ? 'Enabled' : 'Disabled';
       this.lastModified = Date.now();
       this.transition = undefined;
     });
-    return answer;
+    return this.describe();
   }
 }
