@@ -288,6 +288,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       logDir,
       events,
       requestCounts: () => proxies.requestCounts(),
+      mappings: () => stack.mappings.map((mapping) => mapping.describe()),
       log,
     });
     // Stopped first of all: open pages are told the runtime is stopping before anything else goes.

@@ -1,4 +1,6 @@
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
+import type { MappingConfiguration } from '../lambda-api/event-source-mapping';
+import { functionNameOfArn } from '../lambda-api/function-name';
 import { shortId } from '../running-stack';
 import { type AlarmStatus, LOCAL_PERIOD_CAP_SECONDS } from './alarm-evaluator';
 import type { Failure } from './failure-feed';
@@ -36,6 +38,8 @@ export interface FunctionPanel {
   readonly batchSize?: { readonly averageSeries: Series; readonly maximumSeries: Series; readonly batches: number };
   /** What the function logged as EMF, totals since start and per second. */
   readonly emf: readonly { readonly name: string; readonly total: number; readonly series: Series }[];
+  /** The event source mappings that invoke it, as the local Lambda API shows them (paused, retuned). */
+  readonly mappings: readonly MappingConfiguration[];
 }
 
 export interface DashboardSnapshot {
@@ -64,6 +68,8 @@ export interface SnapshotSources {
   readonly queuesUnavailable: ReadonlyMap<string, string>;
   readonly alarms: readonly AlarmStatus[];
   readonly failures: readonly Failure[];
+  /** The event source mappings running now (local Lambda API). */
+  readonly mappings?: readonly MappingConfiguration[];
 }
 
 /** EMF names seen for a function, from its series keys. */
@@ -143,6 +149,10 @@ export const buildSnapshot = (sources: SnapshotSources, now: number = Date.now()
           total: store.total([seriesKey.emf(logicalId, name)]),
           series: countPerSecond([seriesKey.emf(logicalId, name)]),
         })),
+        // Local functions are named <stack>-<logical id>.
+        mappings: (sources.mappings ?? []).filter(
+          (mapping) => functionNameOfArn(mapping.FunctionArn) === `${sources.stackName}-${logicalId}`,
+        ),
       };
     }),
     alarms: sources.alarms,

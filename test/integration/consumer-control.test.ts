@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { Order } from '@orders-pipeline/shared';
 import { scanOrders, verificationProblems, verifyStoredOrders } from '../../load/lib/pipeline-checks';
+import type { DashboardSnapshot } from '../../local-runtime/dashboard/dashboard-snapshot';
 import { queueDepth } from '../../ops/pipeline-target';
 import { sampleOrder } from '../support/fixtures';
 import { eventually, runtimeForSuite } from '../support/local-runtime-harness';
@@ -147,6 +148,11 @@ describe('local Lambda API and npm run consumer', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(receives()).toBe(receivesWhenPaused);
     expect(pipeline.batches.length).toBe(batchesWhenPaused);
+    await eventually('the dashboard to show the mapping paused', async () => {
+      const snapshot = (await (await fetch(`${pipeline.runtime.dashboardUrl}/snapshot`)).json()) as DashboardSnapshot;
+      const consumerPanel = snapshot.functions.find((panel) => panel.label === 'ConsumerFunction');
+      return consumerPanel?.mappings[0]?.State === 'Disabled';
+    });
     const status = await consumer('status', ...local(), '--json');
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ mapping: { state: 'Disabled' }, queue: { inFlight: 0 } });
