@@ -1,8 +1,8 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
 import type { LocalFunction } from '../lambda/local-function';
+import { listenOn } from '../ports';
 import type { LocalEventSourceMapping } from './event-source-mapping';
 import { functionNameOfArn, parseFunctionName } from './function-name';
 import { LambdaApiError } from './lambda-api-error';
@@ -285,12 +285,7 @@ export const startLambdaApi = async (options: LambdaApiOptions): Promise<LambdaA
       sendError(response, new LambdaApiError('ServiceException', 500, `The local Lambda API failed: ${(error as Error).message}`));
     });
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`Cannot listen on 127.0.0.1:${options.port} (${error.code}). Stop what uses it or pass --lambda-port <port>.`)),
-    );
-    server.listen(options.port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
+  const port = await listenOn(server, options.port, '--lambda-port');
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
