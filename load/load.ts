@@ -113,6 +113,8 @@ export const runLoad = async (options: LocalLoadOptions, log: (line: string) => 
     seed: seeded.seed,
   });
   if (target.dashboardUrl) log(`live dashboard: ${target.dashboardUrl} (until the run ends)`);
+  if (target.outputsFile)
+    log(`its outputs: ${target.outputsFile} (npm run consumer -- pause --local --outputs <that file> pauses its consumer)`);
   try {
     return await runLoadOn(target, seeded, log, signal);
   } finally {

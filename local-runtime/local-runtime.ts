@@ -11,7 +11,15 @@ import { EnvironmentBudget } from './lambda/environment-budget';
 import { startHttpApi } from './http-api';
 import { buildRuntimeSdkFolder } from './lambda/runtime-sdk';
 import { startDashboard } from './dashboard';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import { startLambdaApi } from './lambda-api/lambda-api-server';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalResource,
+  UnresolvableReferenceError,
+  resolveIntrinsics,
+} from './intrinsics';
 import type { FunctionUsage, LocalFunction, LocalFunctionDefinition } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
@@ -56,6 +64,8 @@ export interface LocalRuntime {
   readonly apiHttpsUrl: string;
   /** The live dashboard (docs/local-runtime.md, "Live dashboard"); also LocalDashboardUrl in outputs.json. */
   readonly dashboardUrl: string;
+  /** The local Lambda API (docs/local-runtime.md, "Local Lambda API"); also LambdaEndpoint in outputs.json. */
+  readonly lambdaEndpoint: string;
   readonly certificateFile: string;
   readonly logDir: string;
   /** Seeds the runtime's random choices: start another with the same seed to replay them. */
@@ -222,6 +232,18 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
     // requests and batches in flight finish; only then do functions, proxies and emulators stop.
     stoppables.push({ stop: async () => void (await Promise.all([api.stop(), stack.stopEventSources()])) });
 
+    const lambdaApi = await startLambdaApi({
+      port: options.ports.lambda ?? 0,
+      functions: () => stack.functions,
+      template: () => stack.runningTemplate,
+      mappings: () => stack.mappings,
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      log,
+    });
+    // Stopped before the functions: no invoke or update arrives while they stop.
+    stoppables.push(lambdaApi);
+
     let current = assembly;
     let outputs: Record<string, string> = {};
     const dashboard = await startDashboard({
@@ -236,6 +258,7 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
       logDir,
       events,
       requestCounts: () => proxies.requestCounts(),
+      mappings: () => stack.mappings.map((mapping) => mapping.describe()),
       log,
     });
     // Stopped first of all: open pages are told the runtime is stopping before anything else goes.
@@ -263,6 +286,7 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
       next.DynamoDbEndpoint = dynamodbEmulator.endpoint;
       next.SqsEndpoint = sqsEmulator.endpoint;
       next.LocalDashboardUrl = dashboard.url;
+      next.LambdaEndpoint = lambdaApi.url;
       writeFileSync(outputsFile, `${JSON.stringify({ [stackName]: next }, null, 2)}\n`);
       outputs = next;
     };
@@ -298,6 +322,7 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
       apiUrl: api.url,
       apiHttpsUrl: api.httpsUrl,
       dashboardUrl: dashboard.url,
+      lambdaEndpoint: lambdaApi.url,
       certificateFile: tls.certFile,
       logDir,
       seed,

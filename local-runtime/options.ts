@@ -20,6 +20,14 @@ export const RUNTIME_PORTS = [
     // Programs that do not ask for the dashboard get it on a free port.
     optional: true,
   },
+  {
+    key: 'lambda',
+    flag: '--lambda-port',
+    env: 'ORDERS_LOCAL_LAMBDA_PORT',
+    fallback: 3002,
+    what: 'local Lambda API (event source mappings, functions, Invoke)',
+    optional: true,
+  },
 ] as const;
 
 type PortSpec = (typeof RUNTIME_PORTS)[number];

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { type AddressInfo, type Server, createServer } from 'node:net';
 
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
@@ -24,3 +24,12 @@ export const assertPortsFree = async (
     }
   }
 };
+
+/** Listens on 127.0.0.1:`port` (0: a free one) and resolves with the port; a failure names the flag that changes it. */
+export const listenOn = (server: Server, port: number, flag: string): Promise<number> =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`Cannot listen on 127.0.0.1:${port} (${error.code}). Stop what uses it or pass ${flag} <port>.`)),
+    );
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });

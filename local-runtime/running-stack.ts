@@ -13,6 +13,7 @@ import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } fr
 import { nodeBinaryFor } from './lambda/node-runtimes';
 import { physicalNameOf, provisionResources } from './provision';
 import { assertNoRefusals, describeInventory, inventoryOf } from './inventory';
+import { LocalEventSourceMapping } from './lambda-api/event-source-mapping';
 import { derivedRandom } from './seeded-random';
 import { type BatchSummary, type EventSourceSettings, SqsEventSource } from './sqs-event-source';
 
@@ -115,6 +116,8 @@ const definitionChanges = (before: LocalFunctionDefinition, after: LocalFunction
 
 interface RunningEventSource {
   readonly source: SqsEventSource;
+  /** The mapping as the local Lambda API shows and updates it. */
+  readonly mapping: LocalEventSourceMapping;
   readonly functionId: string;
   readonly queueId: string;
   /** A new QueueName makes a new queue (CloudFormation replaces it): the mapping moves to it. */
@@ -156,6 +159,16 @@ export class RunningStack {
   /** Changed routes reach this server from the next apply on. */
   serveWith(api: HttpApiServer): void {
     this.api = api;
+  }
+
+  /** The event source mappings running now, as the local Lambda API lists them. */
+  get mappings(): readonly LocalEventSourceMapping[] {
+    return [...this.eventSources.values()].map(({ mapping }) => mapping);
+  }
+
+  /** The template running now. */
+  get runningTemplate(): CfnTemplate {
+    return this.template;
   }
 
   /** The template's resources, by logical id, resolved to local names (for outputs). */
@@ -455,8 +468,21 @@ export class RunningStack {
       if (running) void running.source.stop();
       const fn = this.functions.get(settings.functionId) as LocalFunction;
       const source = new SqsEventSource(this.options.pollerSqs, fn, settings, this.options.onBatch, this.options.log);
-      source.start();
-      this.eventSources.set(logicalId, { source, functionId: settings.functionId, queueId: settings.queueId, queueUrl: settings.queueUrl });
+      const props = template.Resources[logicalId]?.Properties ?? {};
+      source.start(props.Enabled !== false);
+      const mapping = new LocalEventSourceMapping(
+        source,
+        this.mappingTargetArn(props.FunctionName, fn),
+        settings.queueArn,
+        props.ScalingConfig?.MaximumConcurrency !== undefined,
+      );
+      this.eventSources.set(logicalId, {
+        source,
+        mapping,
+        functionId: settings.functionId,
+        queueId: settings.queueId,
+        queueUrl: settings.queueUrl,
+      });
       if (!starting)
         changes.push(`event source ${shortId(settings.queueId)} → ${shortId(settings.functionId)} ${running ? 'replaced' : 'started'}`);
     }
@@ -468,6 +494,18 @@ export class RunningStack {
       changes.push(`event source ${shortId(running.queueId)} → ${shortId(running.functionId)} stopped (removed from the stack)`);
     }
     return changes;
+  }
+
+  /** The ARN a mapping invokes, as Lambda reports it: an alias or version ARN when FunctionName names one. */
+  private mappingTargetArn(functionName: unknown, fn: LocalFunction): string {
+    const functionArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${fn.definition.functionName}`;
+    let target: unknown;
+    try {
+      target = resolveIntrinsics(functionName, this.resources);
+    } catch {
+      return functionArn;
+    }
+    return typeof target === 'string' && target.startsWith('arn:') ? target : functionArn;
   }
 
   private queueChanges(before: CfnTemplate, after: CfnTemplate): string[] {

@@ -148,6 +148,8 @@ export class SqsEventSource {
   /** Set by reconfigure: the batch being gathered is cut short so that the next one follows the new settings. */
   private cutGather = false;
   private gathering: Promise<unknown> = Promise.resolve();
+  /** A disabled mapping's loop waits here for resume() (or stop()). */
+  private paused: { readonly resumed: Promise<void>; readonly resume: () => void } | undefined;
 
   constructor(
     private readonly sqs: SQSClient,
@@ -172,14 +174,44 @@ export class SqsEventSource {
     await this.gathering;
   }
 
-  start(): void {
+  /** Starts polling; a mapping created disabled (Enabled: false) starts paused. */
+  start(enabled = true): void {
     this.running = true;
+    if (!enabled) void this.pause();
     this.loop = this.run();
+  }
+
+  get enabled(): boolean {
+    return this.paused === undefined;
+  }
+
+  /**
+   * Disables the mapping as Lambda does: no new receives; a receive in flight may finish (what it gathered is invoked
+   * as usual) and batches in flight finish. Resolves once no receive is in flight any more.
+   */
+  async pause(): Promise<void> {
+    if (!this.paused) {
+      let resume: () => void = () => undefined;
+      const resumed = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      this.paused = { resumed, resume };
+    }
+    this.cutGather = true;
+    await this.gathering;
+  }
+
+  /** Enables the mapping again: polling goes on with the current settings. */
+  resume(): void {
+    const paused = this.paused;
+    this.paused = undefined;
+    paused?.resume();
   }
 
   /** Stops polling, invokes what was already gathered, and waits for in-flight batches. */
   async stop(): Promise<void> {
     this.running = false;
+    this.paused?.resume();
     await this.loop;
     await Promise.all(this.inFlight);
   }
@@ -189,6 +221,10 @@ export class SqsEventSource {
     let failedPolls = 0;
     while (this.running) {
       while (this.inFlight.size >= this.settings.maxConcurrency) await Promise.race(this.inFlight);
+      if (this.paused) {
+        await this.paused.resumed;
+        continue;
+      }
       let messages: Message[];
       try {
         const gathered = this.gather();

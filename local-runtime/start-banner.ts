@@ -18,6 +18,7 @@ export interface BannerFacts {
     | 'apiUrl'
     | 'apiHttpsUrl'
     | 'dashboardUrl'
+    | 'lambdaEndpoint'
     | 'certificateFile'
     | 'outputsFile'
     | 'logDir'
@@ -49,6 +50,7 @@ export const startBanner = (facts: BannerFacts): string => {
     `  API        ${runtime.apiUrl}  (${routes.length} route${routes.length === 1 ? '' : 's'}: ${routes.map((route) => route.routeKey).join(', ') || 'none'})`,
     `             ${runtime.apiHttpsUrl}  (self-signed: curl --cacert ${relative(runtime.certificateFile)})`,
     `  Dashboard  ${runtime.dashboardUrl}  (live metrics, the template's alarms evaluated locally, last failures, order search)`,
+    `  Lambda     ${runtime.lambdaEndpoint}  (Lambda API: npm run consumer -- status --local, aws lambda --endpoint-url)`,
     `  DynamoDB   ${runtime.outputs.DynamoDbEndpoint}  ${tables.length ? `tables ${tables.join(', ')}` : 'no tables'}`,
     `  SQS        ${runtime.outputs.SqsEndpoint}  ${queues.length ? `queues ${queues.join(', ')}` : 'no queues'}`,
     `  Outputs    ${relative(runtime.outputsFile)}`,

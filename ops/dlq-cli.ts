@@ -1,7 +1,5 @@
 // npm run dlq -- <inspect|redrive> (--local | --stage <name>) [options]: see --help and docs/operations.md, "Redriving the DLQ".
-import * as path from 'node:path';
 import { type Command, Option } from 'commander';
-import { STAGE_NAMES } from '../infra/config/stages';
 import {
   EXIT_CODES,
   type HelpShown,
@@ -23,13 +21,10 @@ import { bodyPreview, type DeadLetterView, MAX_RECEIVES_REASON } from './dlq/dea
 import { inspectDeadLetters, type Inspection } from './dlq/inspect';
 import { runMoveTask } from './dlq/move-task';
 import { redriveByCopy, type RedriveProgress } from './dlq/redrive-by-copy';
-import { type PipelineTarget, queueDepth, localTarget, queueArnOf, stageTarget } from './pipeline-target';
+import { type PipelineTarget, queueArnOf, queueDepth } from './pipeline-target';
+import { type Where, type WhereOptions, requireOneWhere, resolveTarget, whereFlag, whereOf, withWhere } from './where-options';
 
-export interface Where {
-  readonly local: boolean;
-  readonly stage?: string;
-  readonly outputs: string;
-}
+export type { Where } from './where-options';
 
 export interface InspectCommand {
   readonly command: 'inspect';
@@ -51,28 +46,8 @@ export interface RedriveCommand {
 
 export type DlqCommand = InspectCommand | RedriveCommand;
 
-const DEFAULT_OUTPUTS = path.join('.local', 'outputs.json');
-
 // Reading more than this many messages before a redrive (to warn about the ones no redrive fixes) would take minutes.
 const SCAN_LIMIT = 1_000;
-
-const withWhere = (command: Command): Command =>
-  command
-    .option('--local', 'the pipeline "npm start" runs, found from its outputs file')
-    .addOption(
-      new Option('--stage <name>', 'a deployed stage, found from stack OrdersPipeline-<name> with your AWS credentials').choices(
-        STAGE_NAMES,
-      ),
-    )
-    .option('--outputs <file>', 'with --local: the outputs file npm start writes', DEFAULT_OUTPUTS);
-
-interface WhereOptions {
-  local?: boolean;
-  stage?: string;
-  outputs: string;
-}
-
-const whereOf = (options: WhereOptions): Where => ({ local: options.local === true, stage: options.stage, outputs: options.outputs });
 
 const dlqProgram = (onCommand: (command: DlqCommand, invoked: Command) => void): Command => {
   const program = cliProgram(
@@ -136,22 +111,11 @@ export const parseDlqArgs = (args: string[]): DlqCommand | HelpShown => {
     () => {
       // Commander shows the help when no command is named; this only keeps the type honest.
       if (!parsed) throw new UsageError('Name a command: inspect or redrive.');
-      const { where } = parsed.command;
-      if (where.local === (where.stage !== undefined)) {
-        throw new UsageError(
-          'Say where, once: --local (the pipeline from npm start) or --stage <name> (a deployed stage).',
-          parsed.invoked,
-        );
-      }
+      requireOneWhere(parsed.command.where, parsed.invoked);
       return parsed.command;
     },
   );
 };
-
-const resolveTarget = (where: Where): Promise<PipelineTarget> =>
-  where.local ? Promise.resolve(localTarget(where.outputs)) : stageTarget(where.stage ?? '');
-
-const whereFlag = (target: PipelineTarget) => (target.local ? '--local' : `--stage ${target.label}`);
 
 const why = (message: DeadLetterView): string =>
   message.retryable

@@ -17,15 +17,15 @@ export interface PipelineTarget {
   readonly sqs: SQSClient;
 }
 
-const requireOutput = (outputs: Record<string, string | undefined>, name: string, where: string): string => {
+export const requireOutput = (outputs: Record<string, string | undefined>, name: string, where: string): string => {
   const value = outputs[name];
   if (!value)
     throw new OpsError(`${where} has no output "${name}". Redeploy the stack (or restart npm start) with this version of orders-pipeline.`);
   return value;
 };
 
-/** The pipeline `npm start` runs, from the outputs file it writes. */
-export const localTarget = (outputsFile: string): PipelineTarget => {
+/** The outputs file `npm start` writes: its stack's outputs, and how to name the file in messages. */
+export const readLocalOutputs = (outputsFile: string): { readonly where: string; readonly outputs: Record<string, string> } => {
   if (!existsSync(outputsFile)) {
     throw new OpsError(`${outputsFile} does not exist: start the local pipeline with "npm start" first (it writes that file).`);
   }
@@ -44,7 +44,12 @@ export const localTarget = (outputsFile: string): PipelineTarget => {
   }
   const [stackName, outputs] = Object.entries(byStack)[0] ?? [];
   if (!outputs) throw new OpsError(`${outputsFile} lists no stack: restart "npm start" to rewrite it.`);
-  const where = `${outputsFile} (${stackName})`;
+  return { where: `${outputsFile} (${stackName})`, outputs };
+};
+
+/** The pipeline `npm start` runs, from the outputs file it writes. */
+export const localTarget = (outputsFile: string): PipelineTarget => {
+  const { where, outputs } = readLocalOutputs(outputsFile);
   return {
     label: 'local',
     local: true,

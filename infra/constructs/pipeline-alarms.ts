@@ -30,6 +30,10 @@ const RATE_PERIOD = Duration.minutes(5);
 /** Where each alarm's runbook section is (docs/operations.md in this repository); the anchor is the heading's. */
 export const RUNBOOK = 'docs/operations.md';
 export const runbookLink = (anchor: string): string => `Runbook: ${RUNBOOK}#${anchor} (orders-pipeline repository).`;
+/** For the alarms whose cause can burn every order in flight into the DLQ: pause the consumer first. */
+export const stopTheBleeding = (stageName: string): string =>
+  ` If orders keep failing, pause the consumer first so that they wait in the queue: "npm run consumer -- pause --stage ${stageName}" ` +
+  `(${RUNBOOK}#stop-the-bleeding).`;
 
 export interface ConsumerAlarmThresholds {
   /** Failed invocations in 5 minutes. */
@@ -98,7 +102,8 @@ export class PipelineAlarms extends Construct {
       alarmDescription:
         `orders-pipeline ${props.stageName}: orders are in the DLQ and will not be stored until redriven. ` +
         `Inspect with "npm run dlq -- inspect --stage ${props.stageName}", fix the cause, then "npm run dlq -- redrive --stage ${props.stageName}". ` +
-        runbookLink('alarm-dlq-messages'),
+        runbookLink('alarm-dlq-messages') +
+        stopTheBleeding(props.stageName),
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       threshold: props.deadLetterMessages,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -134,7 +139,8 @@ export class PipelineAlarms extends Construct {
         `orders-pipeline ${this.stageName}: the consumer failed ${thresholds.errors}+ invocations in 5 min (crash, timeout or ` +
         'unhandled error; unstored records alone are not errors). Their batches come back after the visibility timeout ' +
         'and reach the DLQ after maxReceiveCount. Run the saved query "failures-by-error" and fix the cause. ' +
-        runbookLink('alarm-consumer-errors'),
+        runbookLink('alarm-consumer-errors') +
+        stopTheBleeding(this.stageName),
       metric: consumer.metricErrors({ period: RATE_PERIOD, statistic: 'Sum' }),
       threshold: thresholds.errors,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -236,7 +242,8 @@ export class PipelineAlarms extends Construct {
         'The consumer retries throttled writes, so orders are delayed, not lost, until retries run out. Check consumed ' +
         'capacity on the dashboard: a hot key, traffic above twice its previous peak (on-demand takes minutes to adapt) ' +
         "or the account's per-table quota. " +
-        runbookLink('alarm-dynamodb-throttling'),
+        runbookLink('alarm-dynamodb-throttling') +
+        stopTheBleeding(this.stageName),
       metric: throttleEvents,
       threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

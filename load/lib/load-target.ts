@@ -36,6 +36,8 @@ export interface LoadTarget {
   readonly apiUrl: string;
   /** Local only: the live dashboard of the pipeline under load, printed while the run goes. */
   readonly dashboardUrl?: string;
+  /** Local only: the outputs file of the pipeline under load (npm run consumer -- pause --local --outputs <file>). */
+  readonly outputsFile?: string;
   /** Requests per second to send at when the run names none (a stage's throttling limit). */
   readonly defaultRate?: number;
   /** How requests are authorized now (credentials renew during a run: the run asks again). */

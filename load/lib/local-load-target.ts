@@ -22,6 +22,7 @@ export const localLoadTarget = async (
     label: 'local',
     apiUrl: runtime.apiUrl,
     dashboardUrl: runtime.dashboardUrl,
+    outputsFile: runtime.outputsFile,
     requestAuth: () => JSON_AUTH,
     settle: async (runId, _sent, accepted, log, signal) => {
       const { quiesced, stored, verification } = await settleAndVerify(pipeline, runId, accepted, log, signal);

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../ports';
 
 export interface DashboardServer {
   readonly url: string;
@@ -80,12 +80,7 @@ export const startDashboardServer = async (options: {
       else response.destroy();
     });
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`Cannot listen on 127.0.0.1:${options.port} (${error.code}). Stop what uses it or pass --dashboard-port <port>.`)),
-    );
-    server.listen(options.port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
+  const port = await listenOn(server, options.port, '--dashboard-port');
   return {
     url: `http://127.0.0.1:${port}`,
     broadcast: (event, data) => {

@@ -1,5 +1,7 @@
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
 import { invokedFunctionId } from '../function-reference';
+import type { MappingConfiguration } from '../lambda-api/event-source-mapping';
+import { functionNameOfArn } from '../lambda-api/function-name';
 import { shortId } from '../running-stack';
 import { type AlarmStatus, LOCAL_PERIOD_CAP_SECONDS } from './alarm-evaluator';
 import type { Failure } from './failure-feed';
@@ -37,6 +39,8 @@ export interface FunctionPanel {
   readonly batchSize?: { readonly averageSeries: Series; readonly maximumSeries: Series; readonly batches: number };
   /** What the function logged as EMF, totals since start and per second. */
   readonly emf: readonly { readonly name: string; readonly total: number; readonly series: Series }[];
+  /** The event source mappings that invoke it, as the local Lambda API shows them (paused, retuned). */
+  readonly mappings: readonly MappingConfiguration[];
 }
 
 export interface DashboardSnapshot {
@@ -65,6 +69,8 @@ export interface SnapshotSources {
   readonly queuesUnavailable: ReadonlyMap<string, string>;
   readonly alarms: readonly AlarmStatus[];
   readonly failures: readonly Failure[];
+  /** The event source mappings running now (local Lambda API). */
+  readonly mappings?: readonly MappingConfiguration[];
 }
 
 /** EMF names seen for a function, from its series keys. */
@@ -146,6 +152,10 @@ export const buildSnapshot = (sources: SnapshotSources, now: number = Date.now()
           total: store.total([seriesKey.emf(logicalId, name)]),
           series: countPerSecond([seriesKey.emf(logicalId, name)]),
         })),
+        // Local functions are named <stack>-<logical id>.
+        mappings: (sources.mappings ?? []).filter(
+          (mapping) => functionNameOfArn(mapping.FunctionArn) === `${sources.stackName}-${logicalId}`,
+        ),
       };
     }),
     alarms: sources.alarms,

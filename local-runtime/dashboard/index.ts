@@ -10,6 +10,7 @@ import { DynamoDbOrderReader } from '../../shared-layer/src/tooling';
 import { type CfnTemplate, resourcesOfType } from '../cloud-assembly';
 import type { LocalResource } from '../intrinsics';
 import type { RuntimeEvents } from '../runtime-events';
+import type { MappingConfiguration } from '../lambda-api/event-source-mapping';
 import { shortId } from '../running-stack';
 import { type AlarmStatus, AlarmEvaluator } from './alarm-evaluator';
 import { type DashboardSnapshot, buildSnapshot } from './dashboard-snapshot';
@@ -35,6 +36,8 @@ export interface DashboardOptions {
   readonly logDir: string;
   readonly events: EventEmitter<RuntimeEvents>;
   readonly requestCounts: () => Readonly<Record<string, number>>;
+  /** The event source mappings as the local Lambda API shows them: their state and settings. */
+  readonly mappings: () => readonly MappingConfiguration[];
   readonly log: (line: string) => void;
 }
 
@@ -121,6 +124,7 @@ export const startDashboard = async (options: DashboardOptions): Promise<LocalDa
         queuesUnavailable: sampler.unavailable,
         alarms,
         failures: feed.latest(),
+        mappings: options.mappings(),
       },
       now,
     );

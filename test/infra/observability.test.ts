@@ -165,6 +165,20 @@ describe.each(STAGE_NAMES)('PipelineObservability (%s)', (stage: StageName) => {
       }
     });
 
+    it('sends the alarms whose cause can burn orders into the DLQ to "Stop the bleeding", with the pause command for the stage', () => {
+      const anchors = runbookAnchors();
+      const descriptions = Object.values(alarms()).map((alarm) => String(propertiesOf(alarm).AlarmDescription));
+      const calling = descriptions.filter((description) => description.includes('docs/operations.md#stop-the-bleeding'));
+
+      expect(anchors).toContain('stop-the-bleeding');
+      expect(calling.map((description) => /#(alarm-[a-z0-9-]+)/.exec(description)?.[1]).sort()).toEqual([
+        'alarm-consumer-errors',
+        'alarm-dlq-messages',
+        'alarm-dynamodb-throttling',
+      ]);
+      for (const description of calling) expect(description).toContain(`npm run consumer -- pause --stage ${stage}`);
+    });
+
     it(`alarms on ${thresholds.consumerErrors}+ consumer errors in 5 minutes`, () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

@@ -31,6 +31,7 @@ describe('local runtime (dev stage)', () => {
       'DeadLetterQueueUrl',
       'DynamoDbEndpoint',
       'IdempotencyTableName',
+      'LambdaEndpoint',
       'LocalDashboardUrl',
       'OrdersTableName',
       'QueueUrl',
@@ -38,6 +39,7 @@ describe('local runtime (dev stage)', () => {
     ]);
     expect(written['OrdersPipeline-dev'].ApiUrl).toBe(harness.runtime.apiUrl);
     expect(written['OrdersPipeline-dev'].LocalDashboardUrl).toBe(harness.runtime.dashboardUrl);
+    expect(written['OrdersPipeline-dev'].LambdaEndpoint).toBe(harness.runtime.lambdaEndpoint);
   });
 
   it('stores a POSTed order in the orders table', async () => {

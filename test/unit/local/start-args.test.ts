@@ -9,6 +9,7 @@ const VARIABLES = [
   'ORDERS_LOCAL_DYNAMODB_PORT',
   'ORDERS_LOCAL_SQS_PORT',
   'ORDERS_LOCAL_DASHBOARD_PORT',
+  'ORDERS_LOCAL_LAMBDA_PORT',
   'ORDERS_LOCAL_DATA_DIR',
   'ORDERS_LOCAL_MAX_ENVIRONMENTS',
   'ORDERS_LOCAL_DUPLICATE_RATE',
@@ -25,7 +26,7 @@ describe('npm start arguments', () => {
     process.env = saved;
   });
 
-  it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, the dashboard on 3001, data in .local, no faults', () => {
+  it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, the dashboard on 3001, the Lambda API on 3002, data in .local, no faults', () => {
     expect(parseStartArgs([])).toEqual({
       runtime: {
         stage: 'dev',
@@ -34,7 +35,7 @@ describe('npm start arguments', () => {
         appDir: undefined,
         acceptDifferences: false,
         dataDir: path.resolve('.local'),
-        ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001 },
+        ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001, lambda: 3002 },
         maxEnvironments: undefined,
         faults: undefined,
         duplicateDeliveryRate: 0,
@@ -55,9 +56,16 @@ describe('npm start arguments', () => {
     process.env.ORDERS_LOCAL_DUPLICATE_RATE = '0.1';
     process.env.ORDERS_LOCAL_SEED = '42';
     process.env.ORDERS_LOCAL_DASHBOARD_PORT = '0';
+    process.env.ORDERS_LOCAL_LAMBDA_PORT = '0';
 
     expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({
-      runtime: { stage: 'staging', ports: { http: 5000, dashboard: 0 }, maxEnvironments: 6, duplicateDeliveryRate: 0.1, seed: 42 },
+      runtime: {
+        stage: 'staging',
+        ports: { http: 5000, dashboard: 0, lambda: 0 },
+        maxEnvironments: 6,
+        duplicateDeliveryRate: 0.1,
+        seed: 42,
+      },
     });
   });
 

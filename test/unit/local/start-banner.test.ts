@@ -18,6 +18,7 @@ const factsFor = (template: CfnTemplate, outputs: Record<string, string>, stage?
     apiUrl: 'http://127.0.0.1:3000',
     apiHttpsUrl: 'https://127.0.0.1:3443',
     dashboardUrl: 'http://127.0.0.1:3001',
+    lambdaEndpoint: 'http://127.0.0.1:3002',
     certificateFile: '/data/tls/cert.pem',
     outputsFile: '/data/outputs.json',
     logDir: '/data/logs',
