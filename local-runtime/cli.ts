@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { STAGE_NAMES } from '../infra/config/stages';
 import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../ops/cli-kit';
 import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
-import { routesFromTemplate } from './http-api';
+import { routesFromTemplate } from './http-api-routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
