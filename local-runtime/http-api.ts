@@ -126,7 +126,8 @@ const toEvent = (
     cookies,
     headers,
     queryStringParameters: url.search ? queryStringParameters : undefined,
-    pathParameters,
+    // API Gateway decodes URL-encoded request parameters before passing them on (docs/local-runtime.md, "HTTP API").
+    pathParameters: pathParameters && Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodedPath(value)])),
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       ...(context.iam ? { authorizer: { iam: context.iam } } : {}),

@@ -169,6 +169,7 @@ export class RunningStack {
       template,
       dynamodb: this.options.dynamodb,
       sqs: this.options.sqs,
+      queueUrlEndpoint: this.options.functionEndpoints.sqs,
       visibilityTimeoutSeconds: this.options.visibilityTimeoutSeconds,
       log,
     });
