@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { type App, Aspects, type Environment, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type StageConfig, getStageConfig } from './config/stages';
-import { OrdersPipelineStack, stackNameFor } from './stacks/orders-pipeline-stack';
+import { stackNameFor } from './config/stack-name';
+import { OrdersPipelineStack } from './stacks/orders-pipeline-stack';
 
 /**
  * cdk.json's context (the feature flags): the CDK CLI gives it to the app, and an app built in-process (local

@@ -6,7 +6,7 @@ import { buildSync } from 'esbuild';
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src';
+import { type OrderMessage, buildOrderMessage, chunk, orderKey, serializeOrderMessage, toOrderItem } from '../shared-layer/src/tooling';
 import { EnvironmentBudget, LocalFunction, type Random, derivedRandom, newSeed, resourcesOfType, synthesizeStage } from '../local-runtime';
 import { FLOOR_CLIENTS, INIT_FLOOR_RATIO_TARGET, INIT_TARGETS_MS, type SdkClient, buildInitFloor } from './lib/init-floor';
 import { throwIfInterrupted } from './lib/interrupt';
@@ -15,7 +15,7 @@ import { type LocalPipeline, startPipeline } from '../local-runtime';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';
 import { summarizeLatencies } from './lib/percentiles';
 import { waitForQuiescence } from './lib/pipeline-checks';
-import { ENV } from '../shared-layer/src/env/variables';
+import { ENV } from '../shared-layer/src/tooling';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 

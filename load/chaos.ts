@@ -6,7 +6,7 @@ import {
   type RedeliveryBackoff,
   redeliveryBackoffFor,
   redeliveryWindowSeconds,
-} from '../shared-layer/src';
+} from '../shared-layer/src/tooling';
 import { getStageConfig } from '../infra/config/stages';
 import { FAULT_COUNTS, derivedRandom, newSeed, startPipeline } from '../local-runtime';
 import { forEachConcurrently, generateOrder } from './lib/order-generator';

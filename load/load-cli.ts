@@ -1,6 +1,6 @@
 // npm run load -- [--stage S] [--orders N] [--connections C] [--rate R] [--batch K]: see --help and load/README.md.
 import { Option } from 'commander';
-import { MAX_BATCH_ORDERS } from '../shared-layer/src';
+import { MAX_BATCH_ORDERS } from '../shared-layer/src/tooling';
 import { STAGE_NAMES } from '../infra/config/stages';
 import { newSeed } from '../local-runtime';
 import {

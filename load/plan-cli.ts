@@ -19,7 +19,7 @@ import {
   wholeNumber,
   writeStdout,
 } from '../ops/cli-kit';
-import { MAX_BATCH_ORDERS } from '../shared-layer/src';
+import { MAX_BATCH_ORDERS } from '../shared-layer/src/tooling';
 import { formatRows } from './lib/report-format';
 import { workFor } from './plan/measured-work';
 import { checkCalibration, DEFAULT_CALIBRATION, measureWork } from './plan/calibration';

@@ -3,15 +3,18 @@ import { Option } from 'commander';
 import { STAGE_NAMES } from '../infra/config/stages';
 import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, parseWith, wholeNumber } from '../ops/cli-kit';
 import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
-import { routesFromTemplate } from './http-api-routes';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
 import type { BatchSummary } from './sqs-event-source';
+import { startBanner } from './start-banner';
 import { watchProject } from './watch/watch-session';
 
 export interface StartOptions {
-  readonly stage: string;
+  /** This project's stage to run; absent with `app`. */
+  readonly stage?: string;
+  /** Another CDK app to run (the CDK CLI's --app), and its stack to pick. */
+  readonly app?: string;
+  readonly stack?: string;
   readonly dataDir: string;
   readonly ports: {
     readonly http: number;
@@ -25,6 +28,7 @@ export interface StartOptions {
   readonly duplicateRate: number;
   readonly seed?: number;
   readonly watch: boolean;
+  readonly acceptDifferences: boolean;
 }
 
 const port = (flags: string, description: string, env: string, fallback: number) =>
@@ -38,7 +42,20 @@ const startProgram = () =>
     'npm start --',
     'Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).',
   )
-    .addOption(new Option('--stage <name>', 'stage to run').choices(STAGE_NAMES).env('ORDERS_LOCAL_STAGE').default('dev'))
+    .addOption(new Option('--stage <name>', "this project's stage to run (default dev)").choices(STAGE_NAMES).env('ORDERS_LOCAL_STAGE'))
+    .addOption(
+      new Option(
+        '--app <command-or-dir>',
+        "run another CDK app instead, as `cdk deploy --app` takes it: a command run in the current folder with its cdk.json's context, a folder with a cdk.json, or a cdk.out",
+      ).conflicts('stage'),
+    )
+    .addOption(
+      new Option(
+        '--accept-differences',
+        'run the stack even where a resource would run differently from AWS (each difference is said at start); refused otherwise',
+      ).default(false),
+    )
+    .addOption(new Option('--stack <name>', "the app's stack to run when it has several (its name or Stage/Stack path)"))
     .addOption(port('--api-port <port>', 'HTTP API port', 'ORDERS_LOCAL_API_PORT', 3000))
     .addOption(port('--https-port <port>', 'HTTPS API port', 'ORDERS_LOCAL_HTTPS_PORT', 3443))
     .addOption(port('--dynamodb-port <port>', 'DynamoDB port', 'ORDERS_LOCAL_DYNAMODB_PORT', 8000))
@@ -99,7 +116,9 @@ const fromEnv = <T>(name: string, parse: (raw: string) => T): T | undefined => {
 export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
   parseWith(startProgram(), args, (program) => {
     const options = program.opts<{
-      stage: string;
+      stage?: string;
+      app?: string;
+      stack?: string;
       apiPort: number;
       httpsPort: number;
       dynamodbPort: number;
@@ -108,7 +127,16 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       dataDir: string;
       maxEnvironments?: number;
       watch: boolean;
+      acceptDifferences: boolean;
     }>();
+    if (options.stack !== undefined && options.app === undefined) {
+      throw new UsageError('--stack picks one stack of an app given with --app; pass --app too.');
+    }
+    if (options.watch && options.app !== undefined) {
+      throw new UsageError(
+        "--watch rebuilds this project's functions and stack; it does not work with --app. Restart npm start after changing the app.",
+      );
+    }
     let faults: FaultConfig | undefined;
     try {
       faults = readFaultConfig();
@@ -116,7 +144,9 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       throw new UsageError((error as Error).message);
     }
     return {
-      stage: options.stage,
+      stage: options.app === undefined ? (options.stage ?? 'dev') : undefined,
+      app: options.app,
+      stack: options.stack,
       dataDir: path.resolve(options.dataDir),
       ports: {
         http: options.apiPort,
@@ -130,6 +160,7 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
       seed: fromEnv('ORDERS_LOCAL_SEED', wholeNumber({ min: 0 })),
       watch: Boolean(options.watch),
+      acceptDifferences: Boolean(options.acceptDifferences),
     };
   });
 
@@ -154,7 +185,19 @@ const describeBatch = (batch: BatchSummary): string => {
 };
 
 const main = async () => {
-  const { stage, dataDir, ports, faults: faultInjection, duplicateRate, seed, maxEnvironments, watch } = parseCommandLine(parseStartArgs);
+  const {
+    stage,
+    app,
+    stack,
+    dataDir,
+    ports,
+    faults: faultInjection,
+    duplicateRate,
+    seed,
+    maxEnvironments,
+    watch,
+    acceptDifferences,
+  } = parseCommandLine(parseStartArgs);
   const started = Date.now();
   let signalled: string | undefined;
   // Until the runtime is up, a signal only marks that it must stop as soon as it is.
@@ -163,6 +206,11 @@ const main = async () => {
   process.on('SIGTERM', earlySignal);
   const runtime = await startLocalRuntime({
     stage,
+    app,
+    stack,
+    // npm runs scripts in the project's root; an app's command runs where npm start was typed, as cdk's would.
+    appDir: process.env.INIT_CWD ?? process.cwd(),
+    acceptDifferences,
     dataDir,
     ports,
     faults: faultInjection,
@@ -180,34 +228,17 @@ const main = async () => {
     );
   }
   runtime.events.on('batch', (batch) => log(describeBatch(batch)));
-  const { outputs } = runtime;
-  const sample = path.relative(process.cwd(), path.join(__dirname, '..', 'test', 'events', 'order.json'));
-  // On IAM stages the route verifies SigV4: curl signs with the local credentials (docs/local-runtime.md, Fidelity).
-  const signed = routesFromTemplate(runtime.assembly.template).some(
-    (route) => route.routeKey === 'POST /orders' && route.authorizationType === 'AWS_IAM',
-  )
-    ? ` --aws-sigv4 'aws:amz:${LOCAL_REGION}:execute-api' --user ${LOCAL_CREDENTIALS.accessKeyId}:${LOCAL_CREDENTIALS.secretAccessKey}`
-    : '';
-  process.stdout.write(`
-orders-pipeline ${stage} is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
-
-  API        ${runtime.apiUrl}/orders
-             ${runtime.apiHttpsUrl}/orders  (self-signed: curl --cacert ${path.relative(process.cwd(), runtime.certificateFile)})
-  Dashboard  ${runtime.dashboardUrl}  (live metrics, the template's alarms evaluated locally, last failures, order search)
-  DynamoDB   ${outputs.DynamoDbEndpoint}  table ${outputs.OrdersTableName}
-  SQS        ${outputs.SqsEndpoint}  queue ${outputs.QueueUrl}
-  DLQ        ${outputs.DeadLetterQueueUrl}
-  Outputs    ${path.relative(process.cwd(), runtime.outputsFile)}
-  Logs       ${path.relative(process.cwd(), runtime.logDir)}/
-
-Try it:
-  curl -i${signed} -X POST ${runtime.apiUrl}/orders -H 'content-type: application/json' -d @${sample}
-  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
-    aws --endpoint-url ${outputs.DynamoDbEndpoint} dynamodb scan --table-name ${outputs.OrdersTableName}
-
-Ctrl-C stops (in-flight batches finish first). One line per consumer batch follows${watch ? ', and one per reload' : ''}.
-`);
-  const session = watch ? await watchProject({ runtime, projectRoot: PROJECT_ROOT, stage, dataDir, log }) : undefined;
+  process.stdout.write(
+    startBanner({
+      runtime,
+      stage,
+      readySeconds: (Date.now() - started) / 1000,
+      watch,
+      cwd: process.cwd(),
+      sampleOrderFile: path.join(PROJECT_ROOT, 'test', 'events', 'order.json'),
+    }),
+  );
+  const session = watch && stage ? await watchProject({ runtime, projectRoot: PROJECT_ROOT, stage, dataDir, log }) : undefined;
 
   let stoppingSince: number | undefined;
   const shutdown = async (reason: string, exitCode: number) => {

@@ -6,7 +6,11 @@
 export type { LocalPipeline, PipelineOptions } from './pipeline';
 export { startPipeline, startPipelineIn } from './pipeline';
 export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
-export { startLocalRuntime } from './local-runtime';
+export type { RuntimeEvents } from './runtime-events';
+export { StartOptionsError, startLocalRuntime } from './local-runtime';
+export { CdkAppError } from './cdk-app';
+export type { Handling, InventoryLine } from './inventory';
+export { DifferencesRefusedError } from './inventory';
 export type { BatchSummary } from './sqs-event-source';
 export type { FaultConfig } from './faults/fault-config';
 export { FAULT_INJECTION_ENV, NO_FAULTS, readFaultConfig } from './faults/fault-config';

@@ -3,21 +3,24 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { synthesizeCdkApp } from './cdk-app';
 import { type CfnTemplate, type StageAssembly, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
-import { type ApiRequestRecord, startHttpApi } from './http-api';
+import { startHttpApi } from './http-api';
 import { apiResources, localApiUrl } from './http-api-url';
 import { startDashboard } from './dashboard';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
-import type { FunctionUsage, InvocationRecord, LocalFunction } from './lambda/local-function';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableReferenceError, resolveIntrinsics } from './intrinsics';
+import type { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
 import type { FaultConfig } from './faults/fault-config';
 import { type AppliedChange, RunningStack } from './running-stack';
+import { assertNoRefusals, describeInventory, type InventoryLine, inventoryOf } from './inventory';
+import { ordersTableOf } from './project-stack';
+import type { RuntimeEvents } from './runtime-events';
 import { newSeed } from './seeded-random';
-import type { BatchSummary } from './sqs-event-source';
 import { ensureSelfSignedCertificate } from './tls';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -25,7 +28,22 @@ const PROJECT_ROOT = path.join(__dirname, '..');
 const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 
 export interface LocalRuntimeOptions {
-  readonly stage: string;
+  /** One of this project's stages (dev when neither it nor `app` is given). */
+  readonly stage?: string;
+  /**
+   * Another CDK app to run instead of this project's stack, as the CDK CLI's `--app` takes it: a command run in `appDir`
+   * with that folder's cdk.json context, a folder holding a cdk.json, or a cloud assembly directory (see cdk-app.ts).
+   */
+  readonly app?: string;
+  /** The app's stack to run when it has several (its name or its `Stage/Stack` path). */
+  readonly stack?: string;
+  /** The folder `app`'s command runs in; the current folder when absent. */
+  readonly appDir?: string;
+  /**
+   * Runs a stack even when some of its resources would run differently from AWS (a FIFO queue, a physical name, ...),
+   * each said at start; without it such a stack is refused (DifferencesRefusedError). See inventory.ts.
+   */
+  readonly acceptDifferences?: boolean;
   /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
   readonly dataDir: string;
   /** 0 picks a free port; the live dashboard's port is free when absent. */
@@ -77,6 +95,10 @@ export interface LocalRuntime {
   readonly outputs: Readonly<Record<string, string>>;
   /** The synthesized stage running now. */
   readonly assembly: StageAssembly;
+  /** Every resource of the template at start and what the runtime does with it (runs, not run, runs differently). */
+  readonly inventory: readonly InventoryLine[];
+  /** The template's resources that run, by logical id, with their local names (table names, queue URLs, function names). */
+  readonly resources: ReadonlyMap<string, LocalResource>;
   /** Brings the running stack to another synth of the stage (watch mode), keeping tables' and queues' data. */
   applyStack(assembly: StageAssembly): Promise<AppliedChange>;
   /** Runs rebuilt function bundles and layers (watch mode); see RunningStack.replaceCode. */
@@ -118,12 +140,26 @@ const assertNodeVersion = () => {
   }
 };
 
-export interface RuntimeEvents {
-  batch: [BatchSummary];
-  invocation: [InvocationRecord];
-  request: [ApiRequestRecord];
-  fatal: [Error];
+export class StartOptionsError extends Error {
+  override readonly name = 'StartOptionsError';
 }
+
+/** The stack the options ask for, synthesized: a CDK app (`app`), a stack built in-process (`synthesize`) or a stage. */
+const synthesizeWanted = async (options: LocalRuntimeOptions, dataDir: string, log: (line: string) => void): Promise<StageAssembly> => {
+  if (options.app !== undefined && (options.stage !== undefined || options.synthesize !== undefined)) {
+    throw new StartOptionsError(`app runs another CDK app: pass it without ${options.stage !== undefined ? 'stage' : 'synthesize'}.`);
+  }
+  if (options.stack !== undefined && options.app === undefined) {
+    throw new StartOptionsError('stack picks one stack of an app: pass it with app (--app), not alone.');
+  }
+  if (options.app !== undefined) {
+    return synthesizeCdkApp({ app: options.app, stack: options.stack, appDir: options.appDir }, path.join(dataDir, 'cdk.out', 'app'), log);
+  }
+  const stage = options.stage ?? 'dev';
+  log(`synthesizing stage ${stage} ...`);
+  const outdir = path.join(dataDir, 'cdk.out', stage);
+  return options.synthesize ? options.synthesize(outdir) : synthesizeStage(stage, outdir);
+};
 
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const log = options.log ?? (() => undefined);
@@ -150,10 +186,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     { port: options.ports.dashboard ?? 0, flag: '--dashboard-port', what: 'live dashboard' },
   ]);
   try {
-    log(`synthesizing stage ${options.stage} ...`);
-    const outdir = path.join(dataDir, 'cdk.out', options.stage);
-    const assembly = options.synthesize ? options.synthesize(outdir) : synthesizeStage(options.stage, outdir);
+    const assembly = await synthesizeWanted(options, dataDir, log);
     const { template, stackName } = assembly;
+    const inventory = inventoryOf(template, stackName);
+    for (const line of describeInventory(inventory)) log(line);
+    assertNoRefusals(inventory, options.acceptDifferences ?? false);
 
     log('starting DynamoDB (dynalite) and SQS (fauxqs) ...');
     // Both start at once; when one fails, the other is stopped too before the error goes up, so that it cannot
@@ -261,7 +298,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       sqs,
       sqsEndpoint: sqsEmulator.endpoint,
       dynamodb,
-      ordersTableName: () => outputs.OrdersTableName,
+      ordersTableName: () => ordersTableOf(outputs),
       logDir,
       events,
       requestCounts: () => proxies.requestCounts(),
@@ -290,6 +327,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       outputs = next;
     };
     writeOutputs(template, false);
+    if (!ordersTableOf(outputs)) {
+      log(
+        `dashboard: order search off: it reads this project's orders table and log lines, and ${stackName} has no OrdersTableName ` +
+          'output (metrics, alarms and last failures work for any stack)',
+      );
+    }
 
     return {
       stackName,
@@ -298,6 +341,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       },
       get assembly() {
         return current;
+      },
+      inventory,
+      get resources() {
+        return stack.resolved;
       },
       async applyStack(next) {
         const applied = await stack.apply(next);

@@ -17,7 +17,7 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-export type PipelineOptions = Omit<LocalRuntimeOptions, 'stage' | 'dataDir' | 'ports'> & { readonly stage?: string };
+export type PipelineOptions = Omit<LocalRuntimeOptions, 'dataDir' | 'ports'>;
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -50,7 +50,6 @@ export const startPipeline = async (dataDirPrefix: string, options: PipelineOpti
 export const startPipelineIn = async (dataDir: string, options: PipelineOptions = {}): Promise<LocalPipeline> => {
   const runtime = await startLocalRuntime({
     ...options,
-    stage: options.stage ?? 'dev',
     dataDir,
     ports: { http: 0, https: 0, dynamodb: 0, sqs: 0 },
   });

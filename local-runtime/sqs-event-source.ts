@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
-import { batchEntries, batchItemsNamed } from '../shared-layer/src/clients/sqs-batch-entries';
+import { batchEntries, batchItemsNamed } from '../shared-layer/src/tooling';
 import type { LocalFunction } from './lambda/local-function';
 import { LOCAL_REGION } from './intrinsics';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { stackNameFor } from '../infra/stacks/orders-pipeline-stack';
+import { stackNameFor } from '../infra/config/stack-name';
 import { OpsError } from './cli-kit/ops-error';
 
 /** One deployed (or local) pipeline's queues, and a client that reaches them. */

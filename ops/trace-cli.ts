@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { STAGE_NAMES } from '../infra/config/stages';
-import { ORDER_ID_PATTERN } from '../shared-layer/src/orders/order-schema';
+import { ORDER_ID_PATTERN } from '../shared-layer/src/tooling';
 import { type HelpShown, UsageError, cliProgram, parseCommandLine, parseWith, runMain, wholeNumber } from './cli-kit';
 import { formatJourney } from './trace/journey';
 import { localSources, stageSources } from './trace/sources';

@@ -5,7 +5,7 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV } from '../../shared-layer/src/env/variables';
+import { ENV } from '../../shared-layer/src/tooling';
 import type { FunctionSettings } from '../config/stages';
 import type { LocalBuild } from './local-build';
 import { SHARED_LAYER_MODULE } from './shared-layer';

@@ -9,8 +9,8 @@ import { CfnPermission, MetricType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV } from '../../shared-layer/src/env/variables';
-import { redeliveryBackoffFor } from '../../shared-layer/src/retry/redelivery-backoff';
+import { ENV } from '../../shared-layer/src/tooling';
+import { redeliveryBackoffFor } from '../../shared-layer/src/tooling';
 import type { ApiAuth, StageConfig } from '../config/stages';
 import { PipelineAlarms } from '../constructs/pipeline-alarms';
 import { PipelineFunction } from '../constructs/pipeline-function';
@@ -18,9 +18,6 @@ import { PipelineObservability } from '../constructs/pipeline-observability';
 import { QueueWithDeadLetter } from '../constructs/queue-with-dead-letter';
 import { SharedLayer } from '../constructs/shared-layer';
 import { addNagSuppressions } from './nag-suppressions';
-
-/** Stack names carry the stage so that dev, staging and prod can share one account. */
-export const stackNameFor = (stageName: string): string => `OrdersPipeline-${stageName}`;
 
 const authorizerFor = (auth: ApiAuth) => {
   switch (auth.type) {

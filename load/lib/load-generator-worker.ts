@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 // Straight to the module, not the runtime's index: this worker is bundled on its own and must not pull in the CDK.
 import { derivedRandom, type Random } from '../../local-runtime/seeded-random';
 import type { FromGenerator, LoadGeneratorOptions, LoadProgress, LoadResult, ToGenerator } from './load-generator';

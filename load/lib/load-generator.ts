@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 import type { LatencySummary } from './percentiles';
 import type { RequestAuth } from './request-auth';
 

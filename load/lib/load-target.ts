@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 import type { CostBreakdown } from './cost-model';
 import type { FixedMonthlyCost } from './observability-cost';
 import type { LogBytesByKind } from './log-line-kinds';

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 import type { Random } from '../../local-runtime';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'];

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 import { queueDepth } from '../../ops/pipeline-target';
 import type { LocalPipeline } from '../../local-runtime';
 

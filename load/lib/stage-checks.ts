@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, type OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src';
+import { BATCH_GET_MAX_KEYS, DEFAULT_BACKOFF, type OrderRequest, chunk, fullJitterDelayMs, orderKey } from '../../shared-layer/src/tooling';
 import { forEachConcurrently } from './order-generator';
 import { queueDepth } from '../../ops/pipeline-target';
 import { type StoredOrderItem, type Verification, verifyStoredOrders } from './pipeline-checks';

@@ -1,4 +1,4 @@
-import type { OrderRequest } from '../../shared-layer/src';
+import type { OrderRequest } from '../../shared-layer/src/tooling';
 import { derivedRandom } from '../../local-runtime';
 import { generateOrder } from './order-generator';
 

@@ -3,8 +3,8 @@
  * infra/config/stages.ts but the design load, so that a setting a construct changes (a visibility timeout derived from
  * the function timeout, a default) is the one the model sees.
  */
-import { ENV } from '../../shared-layer/src/env/variables';
-import type { RedeliveryBackoff } from '../../shared-layer/src/retry/redelivery-backoff';
+import { ENV } from '../../shared-layer/src/tooling';
+import type { RedeliveryBackoff } from '../../shared-layer/src/tooling';
 
 type Properties = Readonly<Record<string, unknown>>;
 type Resources = Readonly<Record<string, { readonly Type: string; readonly Properties?: Properties }>>;

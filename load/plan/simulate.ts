@@ -1,5 +1,5 @@
 import { seededRandom } from '../../local-runtime';
-import { redeliveryDelaySeconds } from '../../shared-layer/src/retry/redelivery-backoff';
+import { redeliveryDelaySeconds } from '../../shared-layer/src/tooling';
 import { LatencyHistogram, type LatencySummary } from '../lib/percentiles';
 import { AWS_MODEL, type AwsModel } from './aws-model';
 import type { DeployedStage } from './deployed-stage';

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { FAULT_COUNTS } from '../faults/dynamodb-wire-faults';
 import type { ApiRequestRecord } from '../http-api';
 import type { InvocationRecord } from '../lambda/local-function';
-import type { RuntimeEvents } from '../local-runtime';
+import type { RuntimeEvents } from '../runtime-events';
 import { shortId } from '../running-stack';
 import type { BatchSummary } from '../sqs-event-source';
 import type { FailureFeed } from './failure-feed';

@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES } from '../../shared-layer/src/orders/dead-letter';
+import { DEAD_LETTER_ATTRIBUTES } from '../../shared-layer/src/tooling';
 
 /** SQS moved it after maxReceiveCount failed receives; the consumer never said why. */
 export const MAX_RECEIVES_REASON = 'MaxReceiveCountExceeded';

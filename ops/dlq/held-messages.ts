@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { chunk } from '../../shared-layer/src/retry/chunk';
-import { batchEntries } from '../../shared-layer/src/clients/sqs-batch-entries';
+import { chunk } from '../../shared-layer/src/tooling';
+import { batchEntries } from '../../shared-layer/src/tooling';
 
 /** ReceiveMessage, ChangeMessageVisibilityBatch, SendMessageBatch and DeleteMessageBatch take at most 10. */
 export const SQS_BATCH_MAX = 10;

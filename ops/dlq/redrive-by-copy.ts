@@ -6,8 +6,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { batchEntries, batchItemsNamed } from '../../shared-layer/src/clients/sqs-batch-entries';
-import { REDRIVEN_FROM_ATTRIBUTE } from '../../shared-layer/src/orders/correlation-id';
+import { batchEntries, batchItemsNamed } from '../../shared-layer/src/tooling';
+import { REDRIVEN_FROM_ATTRIBUTE } from '../../shared-layer/src/tooling';
 import { type DeadLetterView, isDeadLetterAttribute, viewDeadLetter } from './dead-letter-view';
 import { HeldMessages, SQS_BATCH_MAX } from './held-messages';
 

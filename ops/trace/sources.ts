@@ -6,7 +6,7 @@ import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDbOrderReader } from '../../shared-layer/src/clients/dynamodb-order-reader';
+import { DynamoDbOrderReader } from '../../shared-layer/src/tooling';
 import { OpsError } from '../cli-kit/ops-error';
 import type { DeadLetterView } from '../dlq/dead-letter-view';
 import { inspectDeadLetters } from '../dlq/inspect';

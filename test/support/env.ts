@@ -1,5 +1,5 @@
 // The module, not @orders-pipeline/shared: the layer's index would create Powertools' logger before its level is set.
-import { ENV } from '../../shared-layer/src/env/variables';
+import { ENV } from '../../shared-layer/src/tooling';
 
 // What the CDK stack sets on deployed functions; handlers read it once at import.
 process.env[ENV.QUEUE_URL] ??= 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-test';

@@ -36,7 +36,9 @@ export class RuntimeHarness {
 
   async start(): Promise<this> {
     const stage = this.overrides.stage ?? 'dev';
-    this.pipeline = await startPipelineIn(this.dataDir, { synthesize: cachedSynthesis(stage), ...this.overrides });
+    // Another CDK app (`app`) is synthesized by its own command; the project's stages come from the run's cache.
+    const synthesize = this.overrides.app === undefined ? cachedSynthesis(stage) : undefined;
+    this.pipeline = await startPipelineIn(this.dataDir, { synthesize, ...this.overrides });
     return this;
   }
 

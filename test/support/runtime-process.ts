@@ -2,6 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
+/** The banner's API line, printed once the stack runs: the API's base URL. */
+const API_LINE = /^ {2}API\s+(http:\/\/\S+)/m;
 
 /** `npm start` as a user runs it, in its own process group (as a terminal would put it), on free ports. */
 export class RuntimeProcess {
@@ -14,7 +16,8 @@ export class RuntimeProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(dataDir: string, timeoutMs = 60_000): Promise<RuntimeProcess> {
+  /** `args` go after the port and data options (`--app ...`, `--stage ...`). */
+  static async start(dataDir: string, timeoutMs = 60_000, args: readonly string[] = []): Promise<RuntimeProcess> {
     const child = spawn(
       process.execPath,
       [
@@ -33,6 +36,7 @@ export class RuntimeProcess {
         '0',
         '--dashboard-port',
         '0',
+        ...args,
       ],
       {
         cwd: PROJECT_ROOT,
@@ -43,7 +47,7 @@ export class RuntimeProcess {
     );
     const runtime = new RuntimeProcess(child);
     const deadline = Date.now() + timeoutMs;
-    while (!/API\s+(http:\S+)\/orders/.test(runtime.output)) {
+    while (!API_LINE.test(runtime.output)) {
       if (child.exitCode !== null || Date.now() > deadline) {
         runtime.kill('SIGKILL');
         throw new Error(`npm start did not come up:\n${runtime.output}`);
@@ -54,7 +58,7 @@ export class RuntimeProcess {
   }
 
   get apiUrl(): string {
-    return (/API\s+(http:\S+)\/orders/.exec(this.output) as RegExpExecArray)[1];
+    return (API_LINE.exec(this.output) as RegExpExecArray)[1];
   }
 
   get log(): string {

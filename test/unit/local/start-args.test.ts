@@ -28,6 +28,8 @@ describe('npm start arguments', () => {
   it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, the dashboard on 3001, data in .local, no faults', () => {
     expect(parseStartArgs([])).toEqual({
       stage: 'dev',
+      app: undefined,
+      stack: undefined,
       dataDir: path.resolve('.local'),
       ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001 },
       maxEnvironments: undefined,
@@ -35,6 +37,7 @@ describe('npm start arguments', () => {
       duplicateRate: 0,
       seed: undefined,
       watch: false,
+      acceptDifferences: false,
     });
   });
 
@@ -72,6 +75,22 @@ describe('npm start arguments', () => {
         'error: ORDERS_LOCAL_DUPLICATE_RATE "2" is invalid. Use a fraction from 0 to 1, e.g. 0.05.\n(Run "npm start -- --help" for the options.)',
       ),
     );
+  });
+
+  it('takes --app and --stack in place of a stage', () => {
+    expect(parseStartArgs(['--app', 'npx ts-node app.ts', '--stack', 'Shop'])).toMatchObject({
+      stage: undefined,
+      app: 'npx ts-node app.ts',
+      stack: 'Shop',
+    });
+  });
+
+  it('refuses --stack without --app, --app with --stage, and --watch with --app', () => {
+    expect(() => parseStartArgs(['--stack', 'Shop'])).toThrow(/--stack picks one stack of an app given with --app; pass --app too/);
+    expect(() => parseStartArgs(['--app', 'cdk.out', '--stage', 'prod'])).toThrow(
+      /option '--app <command-or-dir>' cannot be used with option '--stage <name>'/,
+    );
+    expect(() => parseStartArgs(['--app', 'cdk.out', '--watch'])).toThrow(/--watch .* does not work with --app/);
   });
 
   it('takes --help and refuses unknown options', () => {

@@ -1,0 +1,213 @@
+import type { CfnResource, CfnTemplate } from './cloud-assembly';
+
+/**
+ * What the local runtime does with one resource of the template. `runs`: it runs as on AWS, `how` says how (and what
+ * of it is not applied, when that changes nothing a function or client sees). `named`: it does not run locally, `why`
+ * says so. `refused`: it would run differently from AWS in a way an app can see (a name, an order, an index), so the
+ * start stops unless the user accepts the difference (`--accept-differences`).
+ */
+export type Handling =
+  | { readonly status: 'runs'; readonly how: string }
+  | { readonly status: 'named'; readonly why: string }
+  | { readonly status: 'refused'; readonly why: string };
+
+export interface InventoryLine {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly handling: Handling;
+}
+
+export interface InventoryContext {
+  readonly logicalId: string;
+  readonly template: CfnTemplate;
+  readonly stackName: string;
+}
+
+/** How the runtime handles one resource type; add one entry per type (or a refusal to an entry) to change what it says. */
+export type ResourceCheck = (resource: CfnResource, context: InventoryContext) => Handling;
+
+const runs = (how: string): Handling => ({ status: 'runs', how });
+const named = (why: string): Handling => ({ status: 'named', why });
+
+/** Runs as `how` says unless one of `differences` (a reason, or false when it does not apply) holds: then refused. */
+const runsUnless = (how: string, differences: readonly (string | false | undefined)[]): Handling => {
+  const found = differences.filter((difference): difference is string => typeof difference === 'string');
+  return found.length > 0 ? { status: 'refused', why: found.join('; ') } : runs(how);
+};
+
+const notApplied = (props: Record<string, unknown>, names: readonly string[]): string => {
+  const present = names.filter((name) => props[name] !== undefined);
+  return present.length > 0 ? ` (${present.join(', ')} not applied locally)` : '';
+};
+
+/** The Node major the functions run on: the runtime's own (docs/local-runtime.md, "Processes"). */
+const LOCAL_NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+const IAM_NOT_ENFORCED = 'not enforced locally: functions run with local credentials the emulators accept for every call';
+
+// The `named` reasons say why a resource does not run; the start prefixes them with "not run".
+/** Every resource type the runtime knows, with what it does with it. Types not listed are named as not run. */
+export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
+  'AWS::DynamoDB::Table': (table, { stackName, logicalId }) => {
+    const props = table.Properties ?? {};
+    return runsUnless(
+      `on dynalite as ${stackName}-${logicalId}: key schema, global secondary indexes, TTL, encryption setting, deletion protection${notApplied(props, ['PointInTimeRecoverySpecification', 'ProvisionedThroughput', 'ContributorInsightsSpecification'])}`,
+      [
+        props.TableName !== undefined &&
+          `TableName ${JSON.stringify(props.TableName)} is not honoured: the table is named ${stackName}-${logicalId}`,
+        props.LocalSecondaryIndexes !== undefined && 'its local secondary indexes are not created',
+        props.StreamSpecification !== undefined && 'its stream does not run (no DynamoDB Streams locally)',
+      ],
+    );
+  },
+  'AWS::SQS::Queue': (queue, { stackName, logicalId }) => {
+    const props = queue.Properties ?? {};
+    return runsUnless(
+      `on fauxqs as ${stackName}-${logicalId}: visibility timeout, retention, long polling, redrive to its DLQ${notApplied(props, ['SqsManagedSseEnabled', 'KmsMasterKeyId', 'RedriveAllowPolicy'])}`,
+      [
+        props.FifoQueue === true && 'it is a FIFO queue and would run as a standard one (no ordering, no deduplication)',
+        props.QueueName !== undefined &&
+          `QueueName ${JSON.stringify(props.QueueName)} is not honoured: the queue is named ${stackName}-${logicalId}`,
+        props.DelaySeconds !== undefined && `its DelaySeconds (${props.DelaySeconds}) is not applied`,
+        props.MaximumMessageSize !== undefined && `its MaximumMessageSize (${props.MaximumMessageSize}) is not applied`,
+      ],
+    );
+  },
+  'AWS::Lambda::Function': (fn, { stackName, logicalId }) => {
+    const props = fn.Properties ?? {};
+    const runtime = String(props.Runtime ?? '');
+    const nodeMajor = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+    return runsUnless(
+      `Node ${LOCAL_NODE_MAJOR} processes from its asset, Lambda's lifecycle and limits${notApplied(props, ['VpcConfig', 'DeadLetterConfig', 'EphemeralStorage', 'SnapStart'])}`,
+      [
+        props.PackageType === 'Image' && 'it is a container image function; only zip functions run',
+        props.Code?.ZipFile !== undefined && 'its code is inline (ZipFile); only asset code runs',
+        nodeMajor === undefined &&
+          props.PackageType !== 'Image' &&
+          `its runtime ${runtime || '(none)'} is not Node.js; only Node.js functions run`,
+        nodeMajor !== undefined && Number(nodeMajor) !== LOCAL_NODE_MAJOR && `its runtime ${runtime} would run on Node ${LOCAL_NODE_MAJOR}`,
+        props.FunctionName !== undefined &&
+          `FunctionName ${JSON.stringify(props.FunctionName)} is not honoured: it is named ${stackName}-${logicalId}`,
+      ],
+    );
+  },
+  'AWS::Lambda::LayerVersion': () => runs("its nodejs/node_modules on the functions' module path, as Lambda mounts /opt/nodejs"),
+  'AWS::Lambda::EventSourceMapping': (mapping) => {
+    const props = mapping.Properties ?? {};
+    const source = props.EventSourceArn?.['Fn::GetAtt']?.[0];
+    return runsUnless('an SQS poller with its batch size, batching window, maximum concurrency and partial batch responses', [
+      typeof source !== 'string' && "its source is not a queue of this stack; only SQS mappings to this stack's queues run",
+      props.FilterCriteria !== undefined && 'its FilterCriteria is not applied (every record would be delivered)',
+      props.Enabled === false && 'it is disabled on AWS but would poll locally',
+    ]);
+  },
+  'AWS::ApiGatewayV2::Api': (api) => {
+    const props = api.Properties ?? {};
+    const cors = props.CorsConfiguration !== undefined ? ', its CorsConfiguration applied' : '';
+    return runsUnless(`the local HTTP API front (payload format 2.0${cors}) on --api-port and --https-port`, [
+      props.ProtocolType !== 'HTTP' && `its protocol ${props.ProtocolType} is not HTTP; only HTTP APIs run`,
+      props.Body !== undefined || props.BodyS3Location !== undefined ? 'it is defined by an OpenAPI body, which is not read' : false,
+    ]);
+  },
+  'AWS::ApiGatewayV2::Route': (route) => {
+    const props = route.Properties ?? {};
+    const authorization = props.AuthorizationType ?? 'NONE';
+    return runsUnless(`served by the local front${authorization === 'AWS_IAM' ? ', SigV4 verified' : ''}`, [
+      !['NONE', 'AWS_IAM'].includes(authorization) && `its ${authorization} authorizer is not run (only IAM auth is verified)`,
+    ]);
+  },
+  'AWS::ApiGatewayV2::Integration': (integration) => {
+    const props = integration.Properties ?? {};
+    return runsUnless('invokes its function with payload format 2.0 and its timeout', [
+      props.IntegrationType !== 'AWS_PROXY' && `its type ${props.IntegrationType} is not a Lambda proxy; only Lambda proxies run`,
+      props.PayloadFormatVersion !== undefined &&
+        props.PayloadFormatVersion !== '2.0' &&
+        `its payload format ${props.PayloadFormatVersion} is not 2.0`,
+    ]);
+  },
+  'AWS::ApiGatewayV2::Stage': (stage) => {
+    const props = stage.Properties ?? {};
+    return runsUnless(`as the API's root${notApplied(props, ['DefaultRouteSettings', 'RouteSettings', 'AccessLogSettings'])}`, [
+      props.StageName !== '$default' && `its stage name ${props.StageName} would be served at the root, not under /${props.StageName}`,
+    ]);
+  },
+  'AWS::CloudWatch::Alarm': () => runs('evaluated on the live dashboard from local metrics; its actions are not sent'),
+  'AWS::Logs::LogGroup': () =>
+    named("log groups are not created: functions' logs go to <data-dir>/logs/<function>.log; retention and encryption are not applied"),
+  'AWS::Logs::QueryDefinition': () => named('Logs Insights queries do not run locally; read <data-dir>/logs/'),
+  'AWS::Lambda::Permission': () => named('not enforced locally: the local API and event sources invoke any function'),
+  'AWS::IAM::Role': () => named(IAM_NOT_ENFORCED),
+  'AWS::IAM::Policy': () => named(IAM_NOT_ENFORCED),
+  'AWS::IAM::ManagedPolicy': () => named(IAM_NOT_ENFORCED),
+  'AWS::SQS::QueuePolicy': () => named('not enforced locally: fauxqs accepts every local caller'),
+  'AWS::SNS::Topic': () => named('no local SNS; publishes to it fail and alarm actions are not sent'),
+  'AWS::SNS::TopicPolicy': () => named('no local SNS'),
+  'AWS::SNS::Subscription': () => named('no local SNS, nothing is delivered'),
+  'AWS::CloudWatch::Dashboard': () => named('the live dashboard (--dashboard-port) shows the local metrics instead'),
+  'AWS::CDK::Metadata': () => named("CDK's version reporting; nothing to run"),
+  'AWS::KMS::Key': () => named('tables encrypted with it name a local stand-in alias'),
+  'AWS::CodeDeploy::Application': () => named('deployments are not simulated, functions run their latest code'),
+  'AWS::CodeDeploy::DeploymentGroup': () => named('deployments are not simulated, functions run their latest code'),
+  'AWS::Lambda::Version': () => named('invocations go to the function itself'),
+  'AWS::Lambda::Alias': () => named('invocations go to the function itself'),
+};
+
+const handlingOf = (logicalId: string, resource: CfnResource, context: Omit<InventoryContext, 'logicalId'>): Handling => {
+  const check = RESOURCE_CHECKS[resource.Type];
+  if (check) return check(resource, { ...context, logicalId });
+  if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') {
+    return named('custom resources are not invoked at start');
+  }
+  return named(`the local runtime has no ${resource.Type.split('::')[1] ?? resource.Type} emulator`);
+};
+
+/** Every resource of the template with what the runtime does with it, in template order. */
+export const inventoryOf = (template: CfnTemplate, stackName: string): InventoryLine[] =>
+  Object.entries(template.Resources).map(([logicalId, resource]) => ({
+    logicalId,
+    type: resource.Type,
+    handling: handlingOf(logicalId, resource, { template, stackName }),
+  }));
+
+export class DifferencesRefusedError extends Error {
+  override readonly name = 'DifferencesRefusedError';
+}
+
+/**
+ * The start's account of the template: one line per type that runs (how, and its logical ids), one per resource that
+ * does not (why) or runs differently (what differs, when the differences were accepted).
+ */
+export const describeInventory = (inventory: readonly InventoryLine[]): string[] => {
+  const lines: string[] = [];
+  const running = new Map<string, { how: Set<string>; ids: string[] }>();
+  for (const { logicalId, type, handling } of inventory) {
+    if (handling.status !== 'runs') continue;
+    const entry = running.get(type) ?? { how: new Set<string>(), ids: [] };
+    entry.how.add(handling.how);
+    entry.ids.push(logicalId);
+    running.set(type, entry);
+  }
+  for (const [type, { how, ids }] of running) {
+    // Resources of a type usually run alike; when their notes differ, each is said.
+    if (how.size === 1) lines.push(`runs     ${type} ${ids.join(', ')}: ${[...how][0]}`);
+    else
+      for (const line of inventory.filter((entry) => entry.type === type && entry.handling.status === 'runs'))
+        lines.push(`runs     ${type} ${line.logicalId}: ${(line.handling as { how: string }).how}`);
+  }
+  for (const { logicalId, type, handling } of inventory) {
+    if (handling.status === 'named') lines.push(`not run  ${type} ${logicalId}: ${handling.why}`);
+    if (handling.status === 'refused') lines.push(`DIFFERS  ${type} ${logicalId}: ${handling.why}`);
+  }
+  return lines;
+};
+
+/** Stops the start when the template needs what the runtime cannot honour, unless the user accepted the differences. */
+export const assertNoRefusals = (inventory: readonly InventoryLine[], acceptDifferences: boolean): void => {
+  const refused = inventory.filter((line) => line.handling.status === 'refused');
+  if (refused.length === 0 || acceptDifferences) return;
+  const listed = refused.map((line) => `  ${line.type} ${line.logicalId}: ${(line.handling as { why: string }).why}`).join('\n');
+  throw new DifferencesRefusedError(
+    `The local runtime cannot run ${refused.length} resource${refused.length === 1 ? '' : 's'} of this stack as AWS would:\n${listed}\n` +
+      'Change the stack, or pass --accept-differences (acceptDifferences: true) to run it with these differences.',
+  );
+};
