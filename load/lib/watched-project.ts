@@ -82,7 +82,7 @@ export class WatchedProject {
   }
 
   get apiUrl(): string {
-    const match = /API\s+(http:\S+)\/orders/.exec(this.output);
+    const match = /^ {2}API\s+(http:\/\/[^\s/]+)/m.exec(this.output);
     if (!match) throw new Error(`npm start printed no API URL:\n${this.output}`);
     return match[1];
   }
