@@ -15,7 +15,7 @@ const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(Str
 
 /**
  * The CORS configuration of the template's HTTP API; undefined when it has none. The local front serves one API: a
- * template with several takes the first one that configures CORS (docs/local-runtime.md, "CORS").
+ * template with several takes the first one that configures CORS (docs/local-runtime.md, "HTTP API").
  */
 export const corsFromTemplate = (template: CfnTemplate): CorsSettings | undefined => {
   for (const [, api] of resourcesOfType(template, 'AWS::ApiGatewayV2::Api')) {

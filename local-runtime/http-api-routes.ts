@@ -98,7 +98,7 @@ interface Candidate {
   readonly pathParameters: Record<string, string>;
 }
 
-/** Negative when `a` is the better match: API Gateway's precedence (docs/local-runtime.md, "Routes"). */
+/** Negative when `a` is the better match: API Gateway's precedence (docs/local-runtime.md, "HTTP API"). */
 const byPrecedence = (a: Candidate, b: Candidate): number => {
   const tiers = tierOf(a.segments) - tierOf(b.segments);
   if (tiers !== 0) return tiers;

@@ -27,7 +27,7 @@ const routed = (routeKeys: readonly string[], method: string, path: string) => {
   return match ? { routeKey: match.route.routeKey, pathParameters: match.pathParameters } : '404';
 };
 
-// AWS's own example (docs/local-runtime.md, "Routes"), listed here least specific first so that template order cannot be what decides.
+// Listed least specific first, so that template order cannot be what decides (docs/local-runtime.md, "HTTP API").
 const PETS = ['$default', 'ANY /{proxy+}', 'GET /pets/{proxy+}', 'GET /pets/dog/{id}', 'GET /pets/dog/1'];
 
 describe('http-api-routes', () => {
