@@ -5,43 +5,33 @@ import { type HelpShown, UsageError, cliProgram, fraction, parseCommandLine, par
 import { FAULT_INJECTION_ENV, type FaultConfig, readFaultConfig } from './faults/fault-config';
 import { defaultMaxEnvironments } from './lambda/environment-budget';
 import { startLocalRuntime } from './local-runtime';
+import { type LocalRuntimeOptions, RUNTIME_PORTS, type RuntimePorts, StartOptionsError, validateRuntimeOptions } from './options';
 import type { BatchSummary } from './sqs-event-source';
 import { startBanner } from './start-banner';
 import { watchProject } from './watch/watch-session';
 
+/** What `npm start` runs: the runtime's own options (checked by its schema, options.ts) and the CLI's watch mode. */
 export interface StartOptions {
-  /** This project's stage to run; absent with `app`. */
-  readonly stage?: string;
-  /** Another CDK app to run (the CDK CLI's --app), and its stack to pick. */
-  readonly app?: string;
-  readonly stack?: string;
-  readonly dataDir: string;
-  readonly ports: {
-    readonly http: number;
-    readonly https: number;
-    readonly dynamodb: number;
-    readonly sqs: number;
-    readonly dashboard: number;
-  };
-  readonly maxEnvironments?: number;
-  readonly faults?: FaultConfig;
-  readonly duplicateRate: number;
-  readonly seed?: number;
+  readonly runtime: LocalRuntimeOptions;
   readonly watch: boolean;
-  readonly acceptDifferences: boolean;
 }
 
-const port = (flags: string, description: string, env: string, fallback: number) =>
-  new Option(flags, description)
+/** `--api-port` → `apiPort`: the key commander gives an option's value. */
+const optionKey = (flag: string) => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+const portOption = ({ flag, what, env, fallback }: (typeof RUNTIME_PORTS)[number]) =>
+  new Option(`${flag} <port>`, `${what} port`)
     .argParser(wholeNumber({ min: 0, max: 65535 }))
     .env(env)
     .default(fallback);
 
-const startProgram = () =>
-  cliProgram(
+const startProgram = () => {
+  const program = cliProgram(
     'npm start --',
     'Runs the synthesized stack locally: HTTP API, functions from their bundles, DynamoDB (dynalite), SQS (fauxqs).',
-  )
+  );
+  for (const spec of RUNTIME_PORTS) program.addOption(portOption(spec));
+  return program
     .addOption(new Option('--stage <name>', "this project's stage to run (default dev)").choices(STAGE_NAMES).env('ORDERS_LOCAL_STAGE'))
     .addOption(
       new Option(
@@ -56,18 +46,6 @@ const startProgram = () =>
       ).default(false),
     )
     .addOption(new Option('--stack <name>', "the app's stack to run when it has several (its name or Stage/Stack path)"))
-    .addOption(port('--api-port <port>', 'HTTP API port', 'ORDERS_LOCAL_API_PORT', 3000))
-    .addOption(port('--https-port <port>', 'HTTPS API port', 'ORDERS_LOCAL_HTTPS_PORT', 3443))
-    .addOption(port('--dynamodb-port <port>', 'DynamoDB port', 'ORDERS_LOCAL_DYNAMODB_PORT', 8000))
-    .addOption(port('--sqs-port <port>', 'SQS port', 'ORDERS_LOCAL_SQS_PORT', 4566))
-    .addOption(
-      port(
-        '--dashboard-port <port>',
-        "live dashboard port: metrics, the template's alarms evaluated locally, last failures, order search",
-        'ORDERS_LOCAL_DASHBOARD_PORT',
-        3001,
-      ),
-    )
     .addOption(new Option('--data-dir <dir>', 'data, logs, certificate, outputs').env('ORDERS_LOCAL_DATA_DIR').default('.local'))
     .addOption(
       // No environment variable: commander would take ORDERS_LOCAL_WATCH=false as on.
@@ -100,6 +78,7 @@ Fault injection (see docs/local-runtime.md, "Fault injection"):
   ORDERS_LOCAL_DUPLICATE_RATE=0.1                      fraction of records delivered twice
   ORDERS_LOCAL_SEED=<n>                                seeds the faults' random choices`,
     );
+};
 
 /** An environment-only setting through the same parser as an option, its mistakes as usage errors. */
 const fromEnv = <T>(name: string, parse: (raw: string) => T): T | undefined => {
@@ -119,19 +98,12 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
       stage?: string;
       app?: string;
       stack?: string;
-      apiPort: number;
-      httpsPort: number;
-      dynamodbPort: number;
-      sqsPort: number;
-      dashboardPort: number;
       dataDir: string;
       maxEnvironments?: number;
       watch: boolean;
       acceptDifferences: boolean;
+      [port: string]: unknown;
     }>();
-    if (options.stack !== undefined && options.app === undefined) {
-      throw new UsageError('--stack picks one stack of an app given with --app; pass --app too.');
-    }
     if (options.watch && options.app !== undefined) {
       throw new UsageError(
         "--watch rebuilds this project's functions and stack; it does not work with --app. Restart npm start after changing the app.",
@@ -143,25 +115,27 @@ export const parseStartArgs = (args: string[]): StartOptions | HelpShown =>
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    return {
+    const runtime: LocalRuntimeOptions = {
       stage: options.app === undefined ? (options.stage ?? 'dev') : undefined,
       app: options.app,
       stack: options.stack,
+      // npm runs scripts in the project's root; an app's command runs where npm start was typed, as cdk's would.
+      appDir: options.app === undefined ? undefined : (process.env.INIT_CWD ?? process.cwd()),
+      acceptDifferences: Boolean(options.acceptDifferences),
       dataDir: path.resolve(options.dataDir),
-      ports: {
-        http: options.apiPort,
-        https: options.httpsPort,
-        dynamodb: options.dynamodbPort,
-        sqs: options.sqsPort,
-        dashboard: options.dashboardPort,
-      },
+      ports: Object.fromEntries(RUNTIME_PORTS.map(({ key, flag }) => [key, options[optionKey(flag)]])) as unknown as RuntimePorts,
       maxEnvironments: options.maxEnvironments,
       faults,
-      duplicateRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
+      duplicateDeliveryRate: fromEnv('ORDERS_LOCAL_DUPLICATE_RATE', fraction) ?? 0,
       seed: fromEnv('ORDERS_LOCAL_SEED', wholeNumber({ min: 0 })),
-      watch: Boolean(options.watch),
-      acceptDifferences: Boolean(options.acceptDifferences),
     };
+    try {
+      validateRuntimeOptions(runtime);
+    } catch (error) {
+      if (!(error instanceof StartOptionsError)) throw error;
+      throw new UsageError(error.message);
+    }
+    return { runtime, watch: Boolean(options.watch) };
   });
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -185,40 +159,15 @@ const describeBatch = (batch: BatchSummary): string => {
 };
 
 const main = async () => {
-  const {
-    stage,
-    app,
-    stack,
-    dataDir,
-    ports,
-    faults: faultInjection,
-    duplicateRate,
-    seed,
-    maxEnvironments,
-    watch,
-    acceptDifferences,
-  } = parseCommandLine(parseStartArgs);
+  const { runtime: runtimeOptions, watch } = parseCommandLine(parseStartArgs);
+  const { stage, faults: faultInjection, duplicateDeliveryRate: duplicateRate = 0, dataDir } = runtimeOptions;
   const started = Date.now();
   let signalled: string | undefined;
   // Until the runtime is up, a signal only marks that it must stop as soon as it is.
   const earlySignal = (signal: string) => (signalled = signal);
   process.on('SIGINT', earlySignal);
   process.on('SIGTERM', earlySignal);
-  const runtime = await startLocalRuntime({
-    stage,
-    app,
-    stack,
-    // npm runs scripts in the project's root; an app's command runs where npm start was typed, as cdk's would.
-    appDir: process.env.INIT_CWD ?? process.cwd(),
-    acceptDifferences,
-    dataDir,
-    ports,
-    faults: faultInjection,
-    duplicateDeliveryRate: duplicateRate,
-    seed,
-    maxEnvironments,
-    log,
-  });
+  const runtime = await startLocalRuntime({ ...runtimeOptions, log });
   process.off('SIGINT', earlySignal);
   process.off('SIGTERM', earlySignal);
   if (faultInjection || duplicateRate > 0) {

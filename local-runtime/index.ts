@@ -5,10 +5,13 @@
  */
 export type { LocalPipeline, PipelineOptions } from './pipeline';
 export { startPipeline, startPipelineIn } from './pipeline';
-export type { LocalRuntime, LocalRuntimeOptions, RuntimeUsage } from './local-runtime';
+export type { LocalRuntime, RuntimeUsage } from './local-runtime';
+export type { LocalRuntimeOptions, RuntimePorts } from './options';
 export type { RuntimeEvents } from './runtime-events';
-export { StartOptionsError, startLocalRuntime } from './local-runtime';
+export { startLocalRuntime } from './local-runtime';
+export { RUNTIME_PORTS, StartOptionsError, validateRuntimeOptions } from './options';
 export { CdkAppError } from './cdk-app';
+export { BANNER_API_LINE } from './start-banner';
 export type { Handling, InventoryLine } from './inventory';
 export { DifferencesRefusedError } from './inventory';
 export type { BatchSummary } from './sqs-event-source';
@@ -23,4 +26,10 @@ export { itemBytes, requestUnitsOf } from './dynamodb-capacity';
 // For the benchmarks of the runtime's own overhead.
 export { LocalFunction } from './lambda/local-function';
 export { EnvironmentBudget } from './lambda/environment-budget';
-export { resourcesOfType, synthesizeStage } from './cloud-assembly';
+export type { CfnTemplate, StageAssembly } from './cloud-assembly';
+export { readStageAssembly, resourcesOfType, synthesizeStack, synthesizeStage } from './cloud-assembly';
+// The local account's credentials and region: what clients of the emulators and signed requests use.
+export { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
+export type { SigningCredentials } from './sigv4-verifier';
+export { NodeSha256 } from './sigv4-verifier';
+export type { DashboardSnapshot } from './dashboard/dashboard-snapshot';

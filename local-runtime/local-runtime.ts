@@ -15,9 +15,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, UnresolvableRefere
 import type { FunctionUsage, LocalFunction } from './lambda/local-function';
 import { assertPortsFree } from './ports';
 import { CountingProxies } from './counting-proxies';
-import type { FaultConfig } from './faults/fault-config';
 import { type AppliedChange, RunningStack } from './running-stack';
 import { assertNoRefusals, describeInventory, type InventoryLine, inventoryOf } from './inventory';
+import { type LocalRuntimeOptions, RUNTIME_PORTS, validateRuntimeOptions } from './options';
 import { ordersTableOf } from './project-stack';
 import type { RuntimeEvents } from './runtime-events';
 import { newSeed } from './seeded-random';
@@ -26,61 +26,6 @@ import { ensureSelfSignedCertificate } from './tls';
 const PROJECT_ROOT = path.join(__dirname, '..');
 /** The runtime's own AWS SDK, as Lambda's nodejs22.x provides one outside the bundle. */
 const RUNTIME_NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
-
-export interface LocalRuntimeOptions {
-  /** One of this project's stages (dev when neither it nor `app` is given). */
-  readonly stage?: string;
-  /**
-   * Another CDK app to run instead of this project's stack, as the CDK CLI's `--app` takes it: a command run in `appDir`
-   * with that folder's cdk.json context, a folder holding a cdk.json, or a cloud assembly directory (see cdk-app.ts).
-   */
-  readonly app?: string;
-  /** The app's stack to run when it has several (its name or its `Stage/Stack` path). */
-  readonly stack?: string;
-  /** The folder `app`'s command runs in; the current folder when absent. */
-  readonly appDir?: string;
-  /**
-   * Runs a stack even when some of its resources would run differently from AWS (a FIFO queue, a physical name, ...),
-   * each said at start; without it such a stack is refused (DifferencesRefusedError). See inventory.ts.
-   */
-  readonly acceptDifferences?: boolean;
-  /** Holds data, logs, TLS material, the cloud assembly and outputs.json. */
-  readonly dataDir: string;
-  /** 0 picks a free port; the live dashboard's port is free when absent. */
-  readonly ports: {
-    readonly http: number;
-    readonly https: number;
-    readonly dynamodb: number;
-    readonly sqs: number;
-    readonly dashboard?: number;
-  };
-  /** Overrides every queue's visibility timeout, e.g. for fast retries in tests. */
-  readonly visibilityTimeoutSeconds?: number;
-  /** Per function logical-id prefix (e.g. "ConsumerFunction"): extra environment, merged last. */
-  readonly environmentOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Per function logical-id prefix: a Timeout in seconds replacing the template's. */
-  readonly timeoutOverrides?: Readonly<Record<string, number>>;
-  /** Fraction of successfully processed records the event source delivers once more (at-least-once duplicates). */
-  readonly duplicateDeliveryRate?: number;
-  /** Faults injected on the wire into the functions' DynamoDB calls (docs/local-runtime.md, "Fault injection"). */
-  readonly faults?: FaultConfig;
-  /** Seeds every random choice of the runtime (faults, duplicate deliveries); a fresh one when absent, see `seed` on the runtime. */
-  readonly seed?: number;
-  /** Replaces the event-source mappings' batching settings (the tune sweep varies them). */
-  readonly eventSourceOverrides?: {
-    readonly batchSize?: number;
-    readonly maxBatchingWindowSeconds?: number;
-    readonly maxConcurrency?: number;
-  };
-  /** Execution environments all functions together may have (the account-style limit); default 4 per core, at least 8. */
-  readonly maxEnvironments?: number;
-  readonly log?: (line: string) => void;
-  /**
-   * Synthesizes the stack to run into `outdir`; the stage's stack when absent. The conformance suite runs a probe
-   * stack this way (test/conformance).
-   */
-  readonly synthesize?: (outdir: string) => StageAssembly;
-}
 
 export interface RuntimeUsage {
   /** By logical id (ApiFunction…, ConsumerFunction…). */
@@ -140,18 +85,8 @@ const assertNodeVersion = () => {
   }
 };
 
-export class StartOptionsError extends Error {
-  override readonly name = 'StartOptionsError';
-}
-
 /** The stack the options ask for, synthesized: a CDK app (`app`), a stack built in-process (`synthesize`) or a stage. */
 const synthesizeWanted = async (options: LocalRuntimeOptions, dataDir: string, log: (line: string) => void): Promise<StageAssembly> => {
-  if (options.app !== undefined && (options.stage !== undefined || options.synthesize !== undefined)) {
-    throw new StartOptionsError(`app runs another CDK app: pass it without ${options.stage !== undefined ? 'stage' : 'synthesize'}.`);
-  }
-  if (options.stack !== undefined && options.app === undefined) {
-    throw new StartOptionsError('stack picks one stack of an app: pass it with app (--app), not alone.');
-  }
   if (options.app !== undefined) {
     return synthesizeCdkApp({ app: options.app, stack: options.stack, appDir: options.appDir }, path.join(dataDir, 'cdk.out', 'app'), log);
   }
@@ -161,7 +96,8 @@ const synthesizeWanted = async (options: LocalRuntimeOptions, dataDir: string, l
   return options.synthesize ? options.synthesize(outdir) : synthesizeStage(stage, outdir);
 };
 
-export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const options = validateRuntimeOptions(input);
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   const logDir = path.join(dataDir, 'logs');
@@ -178,13 +114,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const seed = options.seed ?? newSeed();
 
   assertNodeVersion();
-  await assertPortsFree([
-    { port: options.ports.http, flag: '--api-port', what: 'HTTP API' },
-    { port: options.ports.https, flag: '--https-port', what: 'HTTPS API' },
-    { port: options.ports.dynamodb, flag: '--dynamodb-port', what: 'DynamoDB' },
-    { port: options.ports.sqs, flag: '--sqs-port', what: 'SQS' },
-    { port: options.ports.dashboard ?? 0, flag: '--dashboard-port', what: 'live dashboard' },
-  ]);
+  await assertPortsFree(
+    RUNTIME_PORTS.map(({ key, flag, what }) => ({ port: (options.ports as Record<string, number | undefined>)[key] ?? 0, flag, what })),
+  );
   try {
     const assembly = await synthesizeWanted(options, dataDir, log);
     const { template, stackName } = assembly;

@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createEphemeralDir } from './ephemeral-dir';
-import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './local-runtime';
+import { type LocalRuntime, startLocalRuntime } from './local-runtime';
+import type { LocalRuntimeOptions } from './options';
 import type { BatchSummary } from './sqs-event-source';
 
 /** A fresh local pipeline for one run: its runtime, SDK clients on its emulators, and every batch it ran. */

@@ -5,6 +5,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
 import type { LocalRuntime } from './local-runtime';
 import { ordersTableOf } from './project-stack';
 
+/** The banner's API line, printed once the stack runs, with the API's base URL: how tools that start `npm start` find it. */
+export const BANNER_API_LINE = /^ {2}API\s+(http:\/\/\S+)/m;
+
 export interface BannerFacts {
   readonly runtime: Pick<
     LocalRuntime,

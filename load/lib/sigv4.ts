@@ -1,5 +1,5 @@
 import aws4 from 'aws4';
-import type { SigningCredentials } from '../../local-runtime/sigv4-verifier';
+import type { SigningCredentials } from '../../local-runtime';
 
 export type { SigningCredentials };
 

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEphemeralDir, type EphemeralDir } from '../../local-runtime';
+import { BANNER_API_LINE, createEphemeralDir, type EphemeralDir } from '../../local-runtime';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 /** What `npm start` needs from the project; node_modules is linked, not copied. */
@@ -82,7 +82,7 @@ export class WatchedProject {
   }
 
   get apiUrl(): string {
-    const match = /^ {2}API\s+(http:\/\/[^\s/]+)/m.exec(this.output);
+    const match = BANNER_API_LINE.exec(this.output);
     if (!match) throw new Error(`npm start printed no API URL:\n${this.output}`);
     return match[1];
   }

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { LOCAL_CREDENTIALS } from '../../local-runtime/intrinsics';
+import { LOCAL_CREDENTIALS } from '../../local-runtime';
 import { signRequest } from '../../load/lib/sigv4';
 import { CONFORMING, conformance, loadFixture } from './fixture';
 import { type ProbeCapture, probeForSuite } from './probe-runtime';

@@ -7,7 +7,7 @@ import { Code, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } fro
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { type StageAssembly, synthesizeStack } from '../../local-runtime/cloud-assembly';
+import { type StageAssembly, synthesizeStack } from '../../local-runtime';
 
 export const PROBE_STACK_NAME = 'ConformanceProbe';
 /** The probe's function timeout, and the shorter integration timeout of its /slow routes. */

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-runtime/intrinsics';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-runtime';
 import { eventually } from '../support/local-runtime-harness';
 import { CONFORMING, conformance, loadFixture } from './fixture';
 import { type ProbeRuntime, probeForSuite } from './probe-runtime';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENV } from '@orders-pipeline/shared';
-import { synthesizeStage } from '../../local-runtime/cloud-assembly';
+import { synthesizeStage } from '../../local-runtime';
 import { LocalBundler } from '../../local-runtime/watch/bundler';
 import { resourcesOfType, synthStage } from './synth-stage';
 

@@ -17,7 +17,7 @@ import { redriveByCopy } from '../../ops/dlq/redrive-by-copy';
 import { queueDepth } from '../../ops/pipeline-target';
 import { scanOrders, verifyStoredOrders } from '../../load/lib/pipeline-checks';
 import { sampleOrder } from '../support/fixtures';
-import { NO_FAULTS } from '../../local-runtime/faults/fault-config';
+import { NO_FAULTS } from '../../local-runtime';
 import { RuntimeHarness, eventually, runtimeForSuite } from '../support/local-runtime-harness';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');

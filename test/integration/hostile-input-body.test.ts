@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-runtime/intrinsics';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-runtime';
 import { signRequest } from '../../load/lib/sigv4';
 import { type RuntimeHarness, eventually, runtimeForSuite } from '../support/local-runtime-harness';
 

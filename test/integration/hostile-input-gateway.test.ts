@@ -3,9 +3,7 @@ import * as net from 'node:net';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromOrderItem, type OrderItem } from '@orders-pipeline/shared';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-runtime/intrinsics';
-import { NodeSha256 } from '../../local-runtime/sigv4-verifier';
-import type { DashboardSnapshot } from '../../local-runtime/dashboard/dashboard-snapshot';
+import { type DashboardSnapshot, LOCAL_CREDENTIALS, LOCAL_REGION, NodeSha256 } from '../../local-runtime';
 import { sampleOrder } from '../support/fixtures';
 import { eventually, type RuntimeHarness, runtimeForSuite } from '../support/local-runtime-harness';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startLocalRuntime } from '../../local-runtime/local-runtime';
+import { startLocalRuntime } from '../../local-runtime';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const actualNode = process.versions.node;

@@ -1,9 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { BANNER_API_LINE } from '../../local-runtime';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
-/** The banner's API line, printed once the stack runs: the API's base URL. */
-const API_LINE = /^ {2}API\s+(http:\/\/\S+)/m;
 
 /** `npm start` as a user runs it, in its own process group (as a terminal would put it), on free ports. */
 export class RuntimeProcess {
@@ -47,7 +46,7 @@ export class RuntimeProcess {
     );
     const runtime = new RuntimeProcess(child);
     const deadline = Date.now() + timeoutMs;
-    while (!API_LINE.test(runtime.output)) {
+    while (!BANNER_API_LINE.test(runtime.output)) {
       if (child.exitCode !== null || Date.now() > deadline) {
         runtime.kill('SIGKILL');
         throw new Error(`npm start did not come up:\n${runtime.output}`);
@@ -58,7 +57,7 @@ export class RuntimeProcess {
   }
 
   get apiUrl(): string {
-    return (API_LINE.exec(this.output) as RegExpExecArray)[1];
+    return (BANNER_API_LINE.exec(this.output) as RegExpExecArray)[1];
   }
 
   get log(): string {

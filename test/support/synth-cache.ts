@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type StageAssembly, readStageAssembly, synthesizeStage } from '../../local-runtime/cloud-assembly';
+import { type StageAssembly, readStageAssembly, synthesizeStage } from '../../local-runtime';
 import { SYNTH_CACHE_ENV } from './synth-cache-setup';
 
 const STACK_NAME_FILE = 'stack-name.json';

@@ -27,17 +27,20 @@ describe('npm start arguments', () => {
 
   it('keeps the defaults: dev on ports 3000, 3443, 8000 and 4566, the dashboard on 3001, data in .local, no faults', () => {
     expect(parseStartArgs([])).toEqual({
-      stage: 'dev',
-      app: undefined,
-      stack: undefined,
-      dataDir: path.resolve('.local'),
-      ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001 },
-      maxEnvironments: undefined,
-      faults: undefined,
-      duplicateRate: 0,
-      seed: undefined,
+      runtime: {
+        stage: 'dev',
+        app: undefined,
+        stack: undefined,
+        appDir: undefined,
+        acceptDifferences: false,
+        dataDir: path.resolve('.local'),
+        ports: { http: 3000, https: 3443, dynamodb: 8000, sqs: 4566, dashboard: 3001 },
+        maxEnvironments: undefined,
+        faults: undefined,
+        duplicateDeliveryRate: 0,
+        seed: undefined,
+      },
       watch: false,
-      acceptDifferences: false,
     });
   });
 
@@ -54,11 +57,7 @@ describe('npm start arguments', () => {
     process.env.ORDERS_LOCAL_DASHBOARD_PORT = '0';
 
     expect(parseStartArgs(['--api-port', '5000'])).toMatchObject({
-      stage: 'staging',
-      ports: { http: 5000, dashboard: 0 },
-      maxEnvironments: 6,
-      duplicateRate: 0.1,
-      seed: 42,
+      runtime: { stage: 'staging', ports: { http: 5000, dashboard: 0 }, maxEnvironments: 6, duplicateDeliveryRate: 0.1, seed: 42 },
     });
   });
 
@@ -78,15 +77,19 @@ describe('npm start arguments', () => {
   });
 
   it('takes --app and --stack in place of a stage', () => {
-    expect(parseStartArgs(['--app', 'npx ts-node app.ts', '--stack', 'Shop'])).toMatchObject({
-      stage: undefined,
-      app: 'npx ts-node app.ts',
-      stack: 'Shop',
+    expect(parseStartArgs(['--app', 'npx ts-node app.ts', '--stack', 'Shop', '--accept-differences'])).toMatchObject({
+      runtime: {
+        stage: undefined,
+        app: 'npx ts-node app.ts',
+        stack: 'Shop',
+        appDir: process.env.INIT_CWD ?? process.cwd(),
+        acceptDifferences: true,
+      },
     });
   });
 
   it('refuses --stack without --app, --app with --stage, and --watch with --app', () => {
-    expect(() => parseStartArgs(['--stack', 'Shop'])).toThrow(/--stack picks one stack of an app given with --app; pass --app too/);
+    expect(() => parseStartArgs(['--stack', 'Shop'])).toThrow(/stack: stack picks one stack of an app: pass it with app \(--app\)/);
     expect(() => parseStartArgs(['--app', 'cdk.out', '--stage', 'prod'])).toThrow(
       /option '--app <command-or-dir>' cannot be used with option '--stage <name>'/,
     );
