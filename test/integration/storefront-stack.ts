@@ -4,7 +4,7 @@ import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { type StageAssembly, synthesizeStack } from '../../local-runtime/cloud-assembly';
+import { type StageAssembly, synthesizeStack } from '../../local-runtime';
 
 export const STOREFRONT_ORIGIN = 'https://shop.example.com';
 
