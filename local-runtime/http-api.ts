@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type CfnTemplate, resourcesOfType } from './cloud-assembly';
-import { invokedFunctionId } from './function-reference';
+import { type CorsSettings, corsHeadersFor, isPreflight, withoutCorsHeaders } from './http-api-cors';
+import { type LocalRoute, matchRoute } from './http-api-routes';
 import { authorizeIamRequest, type IamIdentity } from './iam-authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './intrinsics';
 import type { LocalFunction } from './lambda/local-function';
@@ -16,62 +16,8 @@ import type { SigningCredentials } from './sigv4-verifier';
 /** How long a stop waits for requests in flight: API Gateway's integration timeout. */
 const STOP_GRACE_MS = 30_000;
 
-/** An HTTP API integration's default (and longest) timeout. */
-const DEFAULT_INTEGRATION_TIMEOUT_MS = 30_000;
-
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
-export interface LocalRoute {
-  readonly method: string;
-  readonly path: string;
-  readonly routeKey: string;
-  readonly functionLogicalId: string;
-  readonly authorizationType: string;
-  /** The integration's TimeoutInMillis: API Gateway answers 503 when the function has not answered by then. */
-  readonly integrationTimeoutMs: number;
-}
-
-/** Reads routes → integrations → functions from the template (payload format 2.0 Lambda proxies). */
-export const routesFromTemplate = (template: CfnTemplate): LocalRoute[] => {
-  const integrations = new Map(resourcesOfType(template, 'AWS::ApiGatewayV2::Integration'));
-  return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([logicalId, route]) => {
-    const props = route.Properties ?? {};
-    const integrationId: string | undefined = props.Target?.['Fn::Join']?.[1]?.find(
-      (part: unknown) => typeof part === 'object' && part !== null && 'Ref' in part,
-    )?.Ref;
-    const integration = integrationId ? integrations.get(integrationId)?.Properties : undefined;
-    // The function itself, or its version or alias (the `live` alias every stage's integrations invoke).
-    const functionLogicalId = invokedFunctionId(template, integration?.IntegrationUri);
-    if (!functionLogicalId) throw new Error(`route ${logicalId} does not target a Lambda integration the local runtime understands`);
-    const [method, path] = String(props.RouteKey).split(' ');
-    return {
-      method,
-      path,
-      routeKey: props.RouteKey,
-      functionLogicalId,
-      authorizationType: props.AuthorizationType ?? 'NONE',
-      integrationTimeoutMs: Number(integration?.TimeoutInMillis ?? DEFAULT_INTEGRATION_TIMEOUT_MS),
-    };
-  });
-};
-
-const matchRoute = (routes: readonly LocalRoute[], method: string, path: string) => {
-  for (const route of routes) {
-    if (route.method !== 'ANY' && route.method !== method) continue;
-    const pattern = route.path
-      .split('/')
-      .map((segment) => {
-        if (/^\{.+\+\}$/.test(segment)) return `(?<${segment.slice(1, -2)}>.+)`;
-        if (/^\{.+\}$/.test(segment)) return `(?<${segment.slice(1, -1)}>[^/]+)`;
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    const match = new RegExp(`^${pattern}$`).exec(path);
-    if (match) return { route, pathParameters: match.groups ? { ...match.groups } : undefined };
-  }
-  return undefined;
-};
 
 const TEXT_CONTENT = /^(text\/|application\/(json|xml|x-www-form-urlencoded|problem\+json|[\w.+-]+\+json|javascript))/i;
 
@@ -180,7 +126,8 @@ const toEvent = (
     cookies,
     headers,
     queryStringParameters: url.search ? queryStringParameters : undefined,
-    pathParameters,
+    // API Gateway decodes URL-encoded request parameters before passing them on (docs/local-runtime.md, "HTTP API").
+    pathParameters: pathParameters && Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, decodedPath(value)])),
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       ...(context.iam ? { authorizer: { iam: context.iam } } : {}),
@@ -260,16 +207,22 @@ export interface ApiRequestRecord {
   readonly functionError?: string;
 }
 
+/** What the front serves: the template's routes and its API's CORS configuration. */
+export interface LocalHttpApi {
+  readonly routes: readonly LocalRoute[];
+  readonly cors?: CorsSettings;
+}
+
 export interface HttpApiServer {
   readonly url: string;
   readonly httpsUrl: string;
-  /** Requests from now on are matched against these (watch mode applying a stack change). */
-  setRoutes(routes: readonly LocalRoute[]): void;
+  /** Requests from now on are served by this (watch mode applying a stack change). */
+  setApi(api: LocalHttpApi): void;
   stop(): Promise<void>;
 }
 
 export const startHttpApi = async (options: {
-  readonly routes: readonly LocalRoute[];
+  readonly api: LocalHttpApi;
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly httpPort: number;
   readonly httpsPort: number;
@@ -281,11 +234,15 @@ export const startHttpApi = async (options: {
   /** Whose SigV4 signatures routes with IAM auth accept (the emulators' local pair). */
   readonly iamCredentials: readonly SigningCredentials[];
 }): Promise<HttpApiServer> => {
-  let routes = options.routes;
+  let served = options.api;
   const apiId = localApiId(options.stackName);
   /** Answers the request; returns why the function failed when it did. */
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<string | undefined> => {
     const requestId = newRequestId();
+    const { routes, cors } = served;
+    // API Gateway puts the CORS headers on every answer to a CORS request, its own answers included.
+    if (cors)
+      for (const [name, value] of Object.entries(corsHeadersFor(cors, request.method, request.headers))) response.setHeader(name, value);
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -309,6 +266,12 @@ export const startHttpApi = async (options: {
     }
     const rawPath = rawPathOf(request.url);
     const matched = matchRoute(routes, request.method ?? 'GET', rawPath);
+    if (!matched && cors && isPreflight(request.method, request.headers)) {
+      // No route takes the OPTIONS request: API Gateway answers the preflight itself.
+      response.writeHead(204, { 'apigw-requestid': requestId, 'content-length': '0' });
+      response.end();
+      return;
+    }
     if (!matched) {
       const routeKeys = routes.map((route) => route.routeKey).join(', ');
       options.log(`${request.method} ${rawPath} → 404: no route matches (dot segments are not resolved). Routes: ${routeKeys}.`);
@@ -385,8 +348,8 @@ export const startHttpApi = async (options: {
       send(response, 200, typeof result === 'string' ? result : JSON.stringify(result), { 'apigw-requestid': requestId });
       return undefined;
     }
-    const headers: Record<string, string> = { 'apigw-requestid': requestId };
-    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    const returned = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
+    const headers: Record<string, string> = { 'apigw-requestid': requestId, ...(cors ? withoutCorsHeaders(returned) : returned) };
     const answer = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
     response.writeHead(result.statusCode, {
       ...headers,
@@ -452,8 +415,8 @@ export const startHttpApi = async (options: {
   return {
     url: `http://127.0.0.1:${httpPort}`,
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
-    setRoutes: (next) => {
-      routes = next;
+    setApi: (next) => {
+      served = next;
     },
     // Stops accepting connections, lets requests in flight finish (at most STOP_GRACE_MS), then closes the rest.
     stop: async () => {

@@ -102,26 +102,28 @@ export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
     const queue = typeof source === 'string' ? template.Resources[source] : undefined;
     const fifo = queue?.Type === 'AWS::SQS::Queue' && isFifo(queue.Properties);
     // Lambda refuses these for a FIFO queue: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (checked 2026-12-07).
-    return runsUnless('an SQS poller with its batch size, batching window, maximum concurrency and partial batch responses', [
-      attribute === 'StreamArn' && 'its source is a DynamoDB stream, which does not run locally: the function is never invoked by it',
-      attribute !== 'StreamArn' &&
-        (queue?.Type !== 'AWS::SQS::Queue' || attribute !== 'Arn') &&
-        "its source is not a queue of this stack; only SQS mappings to this stack's queues run",
-      fifo &&
-        Number(props.BatchSize ?? 10) > 10 &&
-        `its BatchSize ${props.BatchSize} on a FIFO queue: Lambda allows at most 10 (a deploy fails); 10 run`,
-      fifo &&
-        Number(props.MaximumBatchingWindowInSeconds ?? 0) > 0 &&
-        'its MaximumBatchingWindowInSeconds on a FIFO queue: Lambda supports no batching window there (a deploy fails); none runs',
-      props.FilterCriteria !== undefined && 'its FilterCriteria is not applied (every record would be delivered)',
-      props.Enabled === false && 'it is disabled on AWS but would poll locally',
-    ]);
+    return runsUnless(
+      'an SQS poller with its batch size, batching window, maximum concurrency and partial batch responses; Enabled: false starts it paused (npm run consumer -- resume --local)',
+      [
+        attribute === 'StreamArn' && 'its source is a DynamoDB stream, which does not run locally: the function is never invoked by it',
+        attribute !== 'StreamArn' &&
+          (queue?.Type !== 'AWS::SQS::Queue' || attribute !== 'Arn') &&
+          "its source is not a queue of this stack; only SQS mappings to this stack's queues run",
+        fifo &&
+          Number(props.BatchSize ?? 10) > 10 &&
+          `its BatchSize ${props.BatchSize} on a FIFO queue: Lambda allows at most 10 (a deploy fails); 10 run`,
+        fifo &&
+          Number(props.MaximumBatchingWindowInSeconds ?? 0) > 0 &&
+          'its MaximumBatchingWindowInSeconds on a FIFO queue: Lambda supports no batching window there (a deploy fails); none runs',
+        props.FilterCriteria !== undefined && 'its FilterCriteria is not applied (every record would be delivered)',
+      ],
+    );
   },
   'AWS::ApiGatewayV2::Api': (api) => {
     const props = api.Properties ?? {};
-    return runsUnless('the local HTTP API front (payload format 2.0) on --api-port and --https-port', [
+    const cors = props.CorsConfiguration !== undefined ? ', its CorsConfiguration applied' : '';
+    return runsUnless(`the local HTTP API front (payload format 2.0${cors}) on --api-port and --https-port`, [
       props.ProtocolType !== 'HTTP' && `its protocol ${props.ProtocolType} is not HTTP; only HTTP APIs run`,
-      props.CorsConfiguration !== undefined && 'its CorsConfiguration is not applied (no preflight answers, no CORS headers)',
       props.Body !== undefined || props.BodyS3Location !== undefined ? 'it is defined by an OpenAPI body, which is not read' : false,
     ]);
   },
@@ -129,7 +131,6 @@ export const RESOURCE_CHECKS: Readonly<Record<string, ResourceCheck>> = {
     const props = route.Properties ?? {};
     const authorization = props.AuthorizationType ?? 'NONE';
     return runsUnless(`served by the local front${authorization === 'AWS_IAM' ? ', SigV4 verified' : ''}`, [
-      props.RouteKey === '$default' && 'the $default route never matches locally',
       !['NONE', 'AWS_IAM'].includes(authorization) && `its ${authorization} authorizer is not run (only IAM auth is verified)`,
     ]);
   },

@@ -4,12 +4,13 @@ import { EventEmitter } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { synthesizeCdkApp } from './cdk-app';
-import { type CfnTemplate, type StageAssembly, resourcesOfType, synthesizeStage } from './cloud-assembly';
+import { type CfnTemplate, type StageAssembly, synthesizeStage } from './cloud-assembly';
 import { EmulatorProcess } from './emulators/emulator-process';
 import { superviseEmulator } from './emulators/supervise-emulator';
 import { EnvironmentBudget } from './lambda/environment-budget';
 import { startHttpApi } from './http-api';
 import { buildRuntimeSdkFolder } from './lambda/runtime-sdk';
+import { apiResources, localApiUrl } from './http-api-url';
 import { startDashboard } from './dashboard';
 import { startLambdaApi } from './lambda-api/lambda-api-server';
 import {
@@ -217,7 +218,7 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
     await stack.apply(assembly);
 
     const api = await startHttpApi({
-      routes: stack.routes,
+      api: stack.httpApi,
       functions: stack.functions,
       httpPort: options.ports.http,
       httpsPort: options.ports.https,
@@ -266,17 +267,11 @@ export const startLocalRuntime = async (input: LocalRuntimeOptions): Promise<Loc
 
     const outputsFile = path.join(dataDir, 'outputs.json');
     const writeOutputs = (template: CfnTemplate, quiet: boolean) => {
-      const apiEndpoints: Map<string, LocalResource> = new Map(
-        resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([logicalId]) => [
-          logicalId,
-          { ref: 'local', attributes: { ApiEndpoint: api.url } },
-        ]),
-      );
-      const outputResources = new Map([...stack.resolved, ...apiEndpoints]);
+      const outputResources = new Map([...stack.resolved, ...apiResources(template, stackName, api.url)]);
       const next: Record<string, string> = {};
       for (const [name, output] of Object.entries(template.Outputs ?? {})) {
         try {
-          next[name] = String(resolveIntrinsics(output.Value, outputResources));
+          next[name] = localApiUrl(String(resolveIntrinsics(output.Value, outputResources)), template, stackName, api.url);
         } catch (error) {
           // Alarms and their SNS topic exist only on AWS; their outputs are left out locally.
           if (!(error instanceof UnresolvableReferenceError)) throw error;

@@ -19,6 +19,11 @@ export interface ProvisionOptions {
   readonly template: CfnTemplate;
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
+  /**
+   * The endpoint the queue URLs handed out (Ref, QueueUrl, so env vars and outputs) point at: the counting proxy.
+   * The AWS SDK sends SQS calls to the QueueUrl's host, so a URL on the emulator itself would bypass the count.
+   */
+  readonly queueUrlEndpoint: string;
   /** Replaces every queue's VisibilityTimeout (tests use a few seconds instead of minutes). */
   readonly visibilityTimeoutSeconds?: number;
   readonly log: (line: string) => void;
@@ -154,6 +159,9 @@ const applyTimeToLive = async (client: DynamoDBClient, tableName: string, props:
   }
 };
 
+/** A queue URL moved to another endpoint: the emulator looks queues up by the URL's path, whatever its host. */
+const onEndpoint = (queueUrl: string, endpoint: string): string => new URL(new URL(queueUrl).pathname, endpoint).toString();
+
 /**
  * Creates the template's DynamoDB tables and SQS queues on the emulators (idempotently, so persisted
  * data survives a restart) and returns what each logical id resolves to.
@@ -223,12 +231,13 @@ export const provisionResources = async (options: ProvisionOptions): Promise<Map
     }
     const { Attributes } = await options.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     log(`queue ${queueName} ready (${fifo ? 'FIFO, ' : ''}visibility timeout ${attributes.VisibilityTimeout ?? 30} s)`);
+    const handedOut = onEndpoint(QueueUrl, options.queueUrlEndpoint);
     resources.set(logicalId, {
-      ref: QueueUrl,
+      ref: handedOut,
       attributes: {
         Arn: Attributes?.QueueArn ?? '',
         QueueName: queueName,
-        QueueUrl,
+        QueueUrl: handedOut,
         VisibilityTimeout: attributes.VisibilityTimeout ?? '30',
       },
     });

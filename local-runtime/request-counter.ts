@@ -8,6 +8,10 @@ import type { SharedCounts } from './shared-counts';
 
 /** SQS bills every 64 KB chunk of a request's payload as one request. */
 const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
+/** SQS operations whose answers carry queue URLs: the emulator's URLs in them are moved onto the counter. */
+const QUEUE_URL_OPERATIONS = new Set(['CreateQueue', 'GetQueueUrl', 'ListQueues', 'ListDeadLetterSourceQueues']);
+/** The emulator's queue URLs (local-runtime/emulators/sqs-server.mjs builds them on 127.0.0.1, account 000000000000). */
+const EMULATOR_QUEUE_URL = /http:\/\/127\.0\.0\.1:\d+\/(?=000000000000\/)/g;
 /** How long a call whose caller is to crash is held for the caller to die, before it is answered after all. */
 const CRASH_WAIT_MS = 1_000;
 
@@ -19,10 +23,22 @@ export interface WireFaultHooks {
 }
 
 /**
- * A pass-through HTTP proxy in front of an emulator that counts requests by operation
- * (`<service>:<Operation>`, from the X-Amz-Target header of the AWS JSON protocols) and what AWS would
- * bill for them. Functions talk to the emulators through it, so the counts are what the code really
- * sent, crashed invocations included.
+ * The operation a call names: the X-Amz-Target header of the AWS JSON protocols, else the `Action` of a query
+ * protocol body (older SDKs and the AWS CLI send SQS calls so).
+ */
+const operationOf = (headers: http.IncomingHttpHeaders, body: Buffer | undefined): string | undefined => {
+  const target = headers['x-amz-target'];
+  if (target !== undefined) return String(target).split('.').pop() || 'unknown';
+  if (body === undefined) return undefined;
+  if (!String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'unknown';
+  return new URLSearchParams(body.toString('utf8')).get('Action') ?? 'unknown';
+};
+
+/**
+ * A pass-through HTTP proxy in front of an emulator that counts requests by operation (`<service>:<Operation>`)
+ * and what AWS would bill for them. Functions talk to the emulators through it, so the counts are what the code
+ * really sent, crashed invocations included. Queue URLs in SQS answers point back at it, so that an SDK sending to
+ * the QueueUrl's host (the default) stays counted.
  */
 export class RequestCounter {
   private readonly agent = new http.Agent({ keepAlive: true });
@@ -34,23 +50,27 @@ export class RequestCounter {
 
   static async start(service: string, target: URL, counts: SharedCounts, faultHooks?: WireFaultHooks): Promise<RequestCounter> {
     let agent: http.Agent | undefined;
+    let endpoint = '';
     const server = http.createServer((request, response) => {
-      const operation =
-        String(request.headers['x-amz-target'] ?? 'unknown')
-          .split('.')
-          .pop() ?? 'unknown';
-      counts.count(`${service}:${operation}`);
-      if (faultHooks?.faults.intercepts(operation)) {
+      // Known from the header at once; a query protocol call's Action once its body has arrived.
+      let operation = operationOf(request.headers, undefined);
+      if (operation !== undefined) counts.count(`${service}:${operation}`);
+      if (operation !== undefined && faultHooks?.faults.intercepts(operation)) {
+        const intercepted = operation;
         const forward = (body: Buffer) => {
-          bill(counts, service, operation, body);
+          bill(counts, service, intercepted, body);
           return forwardWhole(target, agent, request, body);
         };
-        void answerWithFaults(request, response, operation, faultHooks, forward);
+        void answerWithFaults(request, response, intercepted, faultHooks, forward);
         return;
       }
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers, agent },
         (upstreamResponse) => {
+          if (service === 'sqs' && QUEUE_URL_OPERATIONS.has(operation ?? '') && !upstreamResponse.headers['content-encoding']) {
+            answerWithQueueUrlsOn(endpoint, upstreamResponse, response);
+            return;
+          }
           response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
           upstreamResponse.pipe(response);
         },
@@ -67,12 +87,18 @@ export class RequestCounter {
         upstream.write(chunk);
       });
       request.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (operation === undefined) {
+          operation = operationOf(request.headers, body) ?? 'unknown';
+          counts.count(`${service}:${operation}`);
+        }
         upstream.end();
-        bill(counts, service, operation, Buffer.concat(chunks));
+        bill(counts, service, operation, body);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const counter = new RequestCounter(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const counter = new RequestCounter(server, endpoint);
     agent = counter.agent;
     return counter;
   }
@@ -85,6 +111,20 @@ export class RequestCounter {
     this.agent.destroy();
   }
 }
+
+/** Passes an SQS answer on with the emulator's queue URLs in it moved onto the counter. */
+const answerWithQueueUrlsOn = (endpoint: string, upstreamResponse: http.IncomingMessage, response: http.ServerResponse): void => {
+  const chunks: Buffer[] = [];
+  upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
+  upstreamResponse.on('error', () => response.destroy());
+  upstreamResponse.on('end', () => {
+    const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(EMULATOR_QUEUE_URL, `${endpoint}/`), 'utf8');
+    // The rewritten body has a length of its own: sent whole, never chunked.
+    const headers = Object.fromEntries(Object.entries(upstreamResponse.headers).filter(([name]) => name !== 'transfer-encoding'));
+    response.writeHead(upstreamResponse.statusCode ?? 502, { ...headers, 'content-length': String(body.byteLength) });
+    response.end(body);
+  });
+};
 
 const readBody = (request: http.IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {

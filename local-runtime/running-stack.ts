@@ -5,8 +5,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type CfnResource, type CfnTemplate, type StageAssembly, resourcesOfType } from './cloud-assembly';
 import { invokedFunctionId } from './function-reference';
-import type { HttpApiServer, LocalRoute } from './http-api';
-import { routesFromTemplate } from './http-api';
+import type { HttpApiServer, LocalHttpApi } from './http-api';
+import { corsFromTemplate } from './http-api-cors';
+import { type LocalRoute, routesFromTemplate } from './http-api-routes';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
@@ -147,13 +148,14 @@ export class RunningStack {
   private template: CfnTemplate = { Resources: {} };
   /** By layer logical id: the folder holding the layer's nodejs/ as it runs now. */
   private readonly layerDirs = new Map<string, string>();
-  private routeList: LocalRoute[] = [];
+  private served: LocalHttpApi = { routes: [] };
   private api: HttpApiServer | undefined;
 
   constructor(private readonly options: RunningStackOptions) {}
 
-  get routes(): readonly LocalRoute[] {
-    return this.routeList;
+  /** The routes and CORS configuration the HTTP API serves. */
+  get httpApi(): LocalHttpApi {
+    return this.served;
   }
 
   /** Changed routes reach this server from the next apply on. */
@@ -200,6 +202,7 @@ export class RunningStack {
       template,
       dynamodb: this.options.dynamodb,
       sqs: this.options.sqs,
+      queueUrlEndpoint: this.options.functionEndpoints.sqs,
       visibilityTimeoutSeconds: this.options.visibilityTimeoutSeconds,
       log,
     });
@@ -282,13 +285,15 @@ export class RunningStack {
 
     const routes = routesFromTemplate(template);
     const routeKeys = (list: readonly LocalRoute[]) => new Set(list.map((route) => `${route.routeKey} → ${route.functionLogicalId}`));
-    const [oldKeys, newKeys] = [routeKeys(this.routeList), routeKeys(routes)];
+    const [oldKeys, newKeys] = [routeKeys(this.served.routes), routeKeys(routes)];
     if (!starting) {
       for (const key of newKeys) if (!oldKeys.has(key)) changes.push(`route ${shortId(key)} added`);
       for (const key of oldKeys) if (!newKeys.has(key)) changes.push(`route ${shortId(key)} removed`);
     }
-    this.routeList = routes;
-    this.api?.setRoutes(routes);
+    const cors = corsFromTemplate(template);
+    if (!starting && JSON.stringify(cors) !== JSON.stringify(this.served.cors)) changes.push('CORS configuration applied');
+    this.served = { routes, cors };
+    this.api?.setApi(this.served);
     // A table left as it was stays in the running template, so that changing it back is no change.
     const kept = Object.fromEntries(unchangeable.map(({ logicalId }) => [logicalId, before.Resources[logicalId]]));
     this.template = { ...template, Resources: { ...template.Resources, ...kept } };

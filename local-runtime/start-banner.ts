@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { resourcesOfType } from './cloud-assembly';
-import { routesFromTemplate } from './http-api';
+import { routesFromTemplate } from './http-api-routes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './intrinsics';
 import type { LocalRuntime } from './local-runtime';
 import { ordersTableOf } from './project-stack';

@@ -31,6 +31,8 @@ export interface AlarmSpec {
     | 'consumer-throttles'
     | 'api-5xx-rate'
     | 'table-throttles'
+    /** A deployment's new version (ExecutedVersion): the model runs one version, so these never fire in it. */
+    | 'new-version-errors'
     | 'other';
   readonly threshold: number;
   /** GreaterThanThreshold; otherwise GreaterThanOrEqualToThreshold. */
@@ -131,6 +133,7 @@ const watchedBy = (properties: Properties, ids: { dlq: string; queue: string; co
   const dimensions = JSON.stringify(properties.Dimensions ?? properties.Metrics ?? []);
   if (names.includes('ApproximateNumberOfMessagesVisible') && dimensions.includes(ids.dlq)) return 'dlq-visible';
   if (names.includes('ApproximateAgeOfOldestMessage') && dimensions.includes(ids.queue)) return 'oldest-message-age';
+  if (dimensions.includes('ExecutedVersion')) return 'new-version-errors';
   if (names.includes('Errors') && dimensions.includes(ids.consumer)) return 'consumer-errors';
   if (names.includes('Throttles') && dimensions.includes(ids.consumer)) return 'consumer-throttles';
   if (names.includes('5xx')) return 'api-5xx-rate';

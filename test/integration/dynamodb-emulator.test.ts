@@ -226,7 +226,14 @@ describe('the local DynamoDB (dynalite process): TTL, encryption and deletion pr
     const TableName = `${stackName}-IdempotencyTable`;
     const provision = async () => {
       const lines: string[] = [];
-      await provisionResources({ stackName, template, dynamodb, sqs, log: (line) => lines.push(line) });
+      await provisionResources({
+        stackName,
+        template,
+        dynamodb,
+        sqs,
+        queueUrlEndpoint: 'http://127.0.0.1:9',
+        log: (line) => lines.push(line),
+      });
       return lines;
     };
 

@@ -9,7 +9,7 @@ const SYNTH_TIMEOUT_MS = 180_000;
 
 describe('npm start -- --app with a grown stack (CORS, $default and greedy routes, a FIFO queue, a GSI, an SNS topic)', () => {
   const lines: string[] = [];
-  // CORS and the $default route are refused today: accepted here, each said at start. The FIFO queue runs as FIFO.
+  // The FIFO queue runs as FIFO, CORS and the $default route as on AWS; each said at start.
   const harness = new RuntimeHarness({ app: GROWN_APP, acceptDifferences: true, log: (line) => lines.push(line) });
   beforeAll(() => harness.start(), SYNTH_TIMEOUT_MS);
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe('npm start -- --app with a grown stack (CORS, $default and greedy route
 
   it('says at start what it runs differently, because the differences were accepted', () => {
     expect(linesAbout('OrderQueue')).toEqual([expect.stringMatching(/^runs {5}AWS::SQS::Queue .*: FIFO \(message groups in order/)]);
-    expect(linesAbout('StoreApi')).toEqual([expect.stringMatching(/^DIFFERS {2}AWS::ApiGatewayV2::Api .*CorsConfiguration/)]);
+    expect(linesAbout('StoreApi')).toEqual([expect.stringMatching(/^runs {5}AWS::ApiGatewayV2::Api .*CorsConfiguration applied/)]);
   });
 
   it('refuses the same assembly without --accept-differences, naming each difference, before starting anything', async () => {
@@ -74,6 +74,22 @@ describe('npm start -- --app with a grown stack (CORS, $default and greedy route
       return Item;
     });
     expect(stored).toMatchObject({ orderId: 'grown-1', customerId: 'c-1' });
+  });
+
+  it('sends what no route matches to the $default route', async () => {
+    const response = await api('/nowhere/else');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ routeKey: '$default', path: '/nowhere/else' });
+  });
+
+  it("gives a preflight to the $default route, as API Gateway documents, with the API's CORS headers on its answer", async () => {
+    const origin = 'https://shop.example.com';
+    const response = await api('/orders', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ routeKey: '$default' });
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(response.headers.get('access-control-max-age')).toBe('600');
   });
 
   it('serves the greedy {proxy+} route with the rest of the path', async () => {
