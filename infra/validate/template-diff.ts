@@ -15,13 +15,22 @@ export const ASSET_HASH_PLACEHOLDER = '<asset-hash>';
 // with every edit of a handler or the layer (and with the bundler's output), which the diff is not about.
 const ASSET_HASH = /[0-9a-f]{64}/g;
 
+/** What a function version's code-dependent hash becomes in a snapshot. */
+export const VERSION_HASH_PLACEHOLDER = '<version-hash>';
+
+// CDK names a function's `currentVersion` `<id>CurrentVersion<8 hex of the construct path><32 hex of its code and
+// configuration>`, so the logical id (a key, and every Ref/GetAtt naming it) changes with every handler edit too.
+const VERSION_HASH = /(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g;
+
+const normaliseText = (text: string): string => text.replace(ASSET_HASH, ASSET_HASH_PLACEHOLDER).replace(VERSION_HASH, `$1${VERSION_HASH_PLACEHOLDER}`);
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const normalise = (value: Json): Json => {
-  if (typeof value === 'string') return value.replace(ASSET_HASH, ASSET_HASH_PLACEHOLDER);
+  if (typeof value === 'string') return normaliseText(value);
   if (Array.isArray(value)) return value.map(normalise);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalise(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [normaliseText(key), normalise(item)]));
   }
   return value;
 };

@@ -40,6 +40,22 @@ describe('normaliseTemplate', () => {
     const rebuilt = 'e995f23e6200c99ce50de5df7e172c29cb6ed7afe6ad5ceabcc0c1f8ae50901e';
     expect(normaliseTemplate(functionTemplate(rebuilt, 256))).toEqual(normaliseTemplate(functionTemplate(HASH, 256)));
   });
+
+  it("gives the same snapshot when a handler edit renames the function's current version and everything naming it", () => {
+    const versioned = (suffix: string) => ({
+      Resources: {
+        [`ApiFunctionCurrentVersion4E2A1C38${suffix}`]: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'ApiFunction' } } },
+        ApiFunctionLive: {
+          Type: 'AWS::Lambda::Alias',
+          Properties: { FunctionVersion: { 'Fn::GetAtt': [`ApiFunctionCurrentVersion4E2A1C38${suffix}`, 'Version'] }, Name: 'live' },
+        },
+      },
+    });
+    const before = normaliseTemplate(versioned('709a3713a0b7d423b14833870910201b'));
+    expect(normaliseTemplate(versioned('51ae1119509aa0beafca3ed755c78488'))).toEqual(before);
+    expect(JSON.stringify(before)).toContain('ApiFunctionCurrentVersion4E2A1C38<version-hash>');
+    expect(JSON.stringify(before)).not.toContain('709a3713');
+  });
 });
 
 describe('templateDiffCheck', () => {
