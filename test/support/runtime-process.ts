@@ -35,6 +35,8 @@ export class RuntimeProcess {
         '0',
         '--dashboard-port',
         '0',
+        '--lambda-port',
+        '0',
         ...args,
       ],
       {
