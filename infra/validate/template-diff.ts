@@ -22,7 +22,8 @@ export const VERSION_HASH_PLACEHOLDER = '<version-hash>';
 // configuration>`, so the logical id (a key, and every Ref/GetAtt naming it) changes with every handler edit too.
 const VERSION_HASH = /(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g;
 
-const normaliseText = (text: string): string => text.replace(ASSET_HASH, ASSET_HASH_PLACEHOLDER).replace(VERSION_HASH, `$1${VERSION_HASH_PLACEHOLDER}`);
+const normaliseText = (text: string): string =>
+  text.replace(ASSET_HASH, ASSET_HASH_PLACEHOLDER).replace(VERSION_HASH, `$1${VERSION_HASH_PLACEHOLDER}`);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -57,7 +57,11 @@ export class WatchedProject {
     for (const entry of COPIED) cpSync(path.join(PROJECT_ROOT, entry), path.join(dir.path, entry), { recursive: true });
     symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir.path, 'node_modules'), 'dir');
     mkdirSync(path.join(dir.path, '.local'), { recursive: true });
-    const ports = ['--api-port', '0', '--https-port', '0', '--dynamodb-port', '0', '--sqs-port', '0', '--dashboard-port', '0', '--lambda-port', '0'];
+    // Every port free, so that a copy never collides with `npm start` on its defaults or another copy.
+    const ports = ['--api-port', '--https-port', '--dynamodb-port', '--sqs-port', '--dashboard-port', '--lambda-port'].flatMap((flag) => [
+      flag,
+      '0',
+    ]);
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'local-runtime/cli.ts', '--watch', ...ports], {
       cwd: dir.path,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -44,7 +44,10 @@ describe('normaliseTemplate', () => {
   it("gives the same snapshot when a handler edit renames the function's current version and everything naming it", () => {
     const versioned = (suffix: string) => ({
       Resources: {
-        [`ApiFunctionCurrentVersion4E2A1C38${suffix}`]: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'ApiFunction' } } },
+        [`ApiFunctionCurrentVersion4E2A1C38${suffix}`]: {
+          Type: 'AWS::Lambda::Version',
+          Properties: { FunctionName: { Ref: 'ApiFunction' } },
+        },
         ApiFunctionLive: {
           Type: 'AWS::Lambda::Alias',
           Properties: { FunctionVersion: { 'Fn::GetAtt': [`ApiFunctionCurrentVersion4E2A1C38${suffix}`, 'Version'] }, Name: 'live' },
