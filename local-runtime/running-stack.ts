@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type CfnResource, type CfnTemplate, type StageAssembly, resourcesOfType } from './cloud-assembly';
-import { invokedFunctionId } from './function-reference';
+import { aliasesOf, invokedFunctionId, referencedLogicalIds } from './function-reference';
 import type { HttpApiServer, LocalHttpApi } from './http-api';
 import { corsFromTemplate } from './http-api-cors';
 import { type LocalRoute, routesFromTemplate } from './http-api-routes';
@@ -477,7 +477,7 @@ export class RunningStack {
       source.start(props.Enabled !== false);
       const mapping = new LocalEventSourceMapping(
         source,
-        this.mappingTargetArn(props.FunctionName, fn),
+        this.mappingTargetArn(template, props.FunctionName, fn),
         settings.queueArn,
         props.ScalingConfig?.MaximumConcurrency !== undefined,
       );
@@ -502,8 +502,14 @@ export class RunningStack {
   }
 
   /** The ARN a mapping invokes, as Lambda reports it: an alias or version ARN when FunctionName names one. */
-  private mappingTargetArn(functionName: unknown, fn: LocalFunction): string {
+  /** The ARN the mapping names as its function, as Lambda reports it: qualified by the alias when it invokes one. */
+  private mappingTargetArn(template: CfnTemplate, functionName: unknown, fn: LocalFunction): string {
     const functionArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${fn.definition.functionName}`;
+    const aliases = aliasesOf(template);
+    const alias = referencedLogicalIds(functionName)
+      .map((logicalId) => aliases.get(logicalId))
+      .find((found) => found !== undefined);
+    if (alias) return `${functionArn}:${alias.name}`;
     let target: unknown;
     try {
       target = resolveIntrinsics(functionName, this.resources);

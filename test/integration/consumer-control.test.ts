@@ -77,7 +77,7 @@ describe('local Lambda API and npm run consumer', () => {
       MaximumBatchingWindowInSeconds: 1,
       ScalingConfig: { MaximumConcurrency: 2 },
       EventSourceArn: expect.stringMatching(/^arn:aws:sqs:us-east-1:\d{12}:OrdersPipeline-dev-OrderQueue/),
-      FunctionArn: expect.stringMatching(/:function:OrdersPipeline-dev-ConsumerFunction/),
+      FunctionArn: expect.stringMatching(/:function:OrdersPipeline-dev-ConsumerFunction[0-9A-F]{8}:live$/),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     expect(mapping.UUID).toMatch(/^[0-9a-f-]{36}$/);
