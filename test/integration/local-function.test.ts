@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentBudget } from '../../local-runtime/lambda/environment-budget';
-import { type InvocationRecord, type InvokeOutcome, LocalFunction, type LocalFunctionDefinition } from '../../local-runtime/lambda/local-function';
+import {
+  type InvocationRecord,
+  type InvokeOutcome,
+  LocalFunction,
+  type LocalFunctionDefinition,
+} from '../../local-runtime/lambda/local-function';
 
 /** Handlers as plain JS modules, the way a bundle is: each behaviour a test needs, by file name. */
 const HANDLERS: Record<string, string> = {
