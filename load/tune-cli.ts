@@ -31,6 +31,23 @@ import { renderTuneReport } from './tune-report';
  */
 const MEMORY_SWEEP_RATE = 50;
 
+/**
+ * The latency each stage's memory must keep, by stage (--memory's defaults). dev and staging serve developers and
+ * rehearsals at light traffic: half a second of handler p99 and 2 s of INIT are tolerable there, and every deploy
+ * cold-starts. prod's clients wait on each request and a spike starts hundreds of environments at once: 200 ms of
+ * handler p99 and 1 s of INIT; a batch of 200 within 1 s drains the design spike at its max concurrency with room
+ * (20 environments × 200 orders a second against 2,000 orders/s: docs/capacity.md).
+ */
+const MEMORY_BOUNDS: Readonly<Record<string, LatencyBounds>> = {
+  dev: { requestP99Ms: 500, batchP99Ms: 2000, initMs: 2000 },
+  staging: { requestP99Ms: 500, batchP99Ms: 2000, initMs: 2000 },
+  prod: { requestP99Ms: 200, batchP99Ms: 1000, initMs: 1000 },
+};
+const boundsHelp = (bound: keyof LatencyBounds) =>
+  Object.entries(MEMORY_BOUNDS)
+    .map(([stage, bounds]) => `${stage} ${bounds[bound]}`)
+    .join(', ');
+
 const list = (flags: string, description: string, bounds: { min: number }, fallback: number[]) =>
   new Option(flags, description).argParser(wholeNumberList(bounds)).default(fallback, fallback.join(','));
 
@@ -57,12 +74,18 @@ const tuneProgram = () =>
       new Option('--stage <name>', `--memory: run the consumer at this stage's batch settings (${STAGE_NAMES.join(', ')})`).default('dev'),
     )
     .addOption(
-      new Option('--request-p99-ms <ms>', '--memory: p99 bound of a request function invocation').argParser(wholeNumber()).default(100),
+      new Option('--request-p99-ms <ms>', `--memory: p99 bound of a request function invocation (${boundsHelp('requestP99Ms')})`).argParser(
+        wholeNumber(),
+      ),
     )
     .addOption(
-      new Option('--batch-p99-ms <ms>', '--memory: p99 bound of a batch (event-source) invocation').argParser(wholeNumber()).default(2000),
+      new Option('--batch-p99-ms <ms>', `--memory: p99 bound of a batch (event-source) invocation (${boundsHelp('batchP99Ms')})`).argParser(
+        wholeNumber(),
+      ),
     )
-    .addOption(new Option('--init-ms <ms>', "--memory: bound of the worst cold start's INIT").argParser(wholeNumber()).default(1000))
+    .addOption(
+      new Option('--init-ms <ms>', `--memory: bound of the worst cold start's INIT (${boundsHelp('initMs')})`).argParser(wholeNumber()),
+    )
     .addOption(
       new Option('--reads <n>', '--memory: GET /orders/{orderId} and GET /openapi.json reads after the load')
         .argParser(wholeNumber({ min: 0 }))
@@ -105,9 +128,9 @@ const parseMemorySweep = (program: Command): MemorySweepCliOptions => {
     orders: number;
     rate: number;
     reads: number;
-    requestP99Ms: number;
-    batchP99Ms: number;
-    initMs: number;
+    requestP99Ms?: number;
+    batchP99Ms?: number;
+    initMs?: number;
     out?: string;
     seed?: number;
   }>();
@@ -124,7 +147,11 @@ const parseMemorySweep = (program: Command): MemorySweepCliOptions => {
     orders: options.orders,
     rate: program.getOptionValueSource('rate') === 'cli' ? options.rate : MEMORY_SWEEP_RATE,
     reads: options.reads,
-    bounds: { requestP99Ms: options.requestP99Ms, batchP99Ms: options.batchP99Ms, initMs: options.initMs },
+    bounds: {
+      requestP99Ms: options.requestP99Ms ?? MEMORY_BOUNDS[options.stage].requestP99Ms,
+      batchP99Ms: options.batchP99Ms ?? MEMORY_BOUNDS[options.stage].batchP99Ms,
+      initMs: options.initMs ?? MEMORY_BOUNDS[options.stage].initMs,
+    },
     out: options.out ?? reportFile('memory'),
     seed: options.seed ?? newSeed(),
   };

@@ -122,14 +122,14 @@ describe('tune --memory arguments', () => {
       orders: 1000,
       rate: 50,
       reads: 50,
-      bounds: { requestP99Ms: 100, batchP99Ms: 2000, initMs: 1000 },
+      bounds: { requestP99Ms: 500, batchP99Ms: 2000, initMs: 2000 },
       seed: 3,
     });
     expect(parseTuneArgs(['--memory', '--memories', '1024,256,256', '--stage', 'prod', '--rate', '80', '--init-ms', '500'])).toMatchObject({
       memoriesMb: [256, 1024],
       stage: 'prod',
       rate: 80,
-      bounds: { initMs: 500 },
+      bounds: { requestP99Ms: 200, batchP99Ms: 1000, initMs: 500 },
     });
   });
 
