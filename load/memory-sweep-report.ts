@@ -15,7 +15,7 @@ const boundOf = (sweep: FunctionSweep, bounds: LatencyBounds) => (sweep.batch ? 
 /** One line per function for the terminal: what it runs at now, what the sweep recommends, and why. */
 export const recommendationLine = (sweep: FunctionSweep, recommended: MemoryPoint | undefined, bounds: LatencyBounds): string => {
   const now = sweep.points.find((point) => point.memoryMb === sweep.currentMemoryMb);
-  const head = `${sweep.functionName} (now ${sweep.currentMemoryMb} MB${now ? `, $${now.costPerMillionOrders.toFixed(4)} per million` : ''}; ${sweep.invocations} invocations, ${sweep.inits} INIT, ${Math.round(sweep.cpuShareOfHandlerTime * 100)} % of handler time CPU)`;
+  const head = `${sweep.functionName} (dev runs it at ${sweep.currentMemoryMb} MB${now ? `, $${now.costPerMillionOrders.toFixed(4)} per million` : ''}; ${sweep.invocations} invocations, ${sweep.inits} INIT, ${Math.round(sweep.cpuShareOfHandlerTime * 100)} % of handler time CPU)`;
   if (!recommended)
     return `${head}: no memory met ${sweep.batch ? 'batch' : 'request'} p99 <= ${boundOf(sweep, bounds)} ms and INIT <= ${bounds.initMs} ms; loosen a bound or make the function cheaper to run`;
   return (
@@ -31,7 +31,7 @@ const functionTable = (sweep: FunctionSweep, recommended: MemoryPoint | undefine
         .filter(Boolean)
         .join(' ');
       return (
-        `<tr${classes ? ` class="${classes}"` : ''}><td>${point.memoryMb}${point.memoryMb === sweep.currentMemoryMb ? ' (now)' : ''}</td>` +
+        `<tr${classes ? ` class="${classes}"` : ''}><td>${point.memoryMb}${point.memoryMb === sweep.currentMemoryMb ? ' (dev)' : ''}</td>` +
         `<td>${ms(point.invocationMs.p50)}</td><td>${ms(point.invocationMs.p99)}</td><td>${ms(point.initMs.p50)}</td><td>${ms(point.initMs.max)}</td>` +
         `<td>${point.costPerMillionOrders.toFixed(4)}</td><td>${meetsBounds(sweep, point, bounds) ? 'yes' : 'no'}</td></tr>`
       );

@@ -20,7 +20,7 @@ export interface MeasuredPhase {
 /** What one function did in the measured run: each invocation that answered and each INIT, on one local core. */
 export interface FunctionPhases {
   readonly functionName: string;
-  /** The memory it runs at now (the template's MemorySize). */
+  /** The memory the local pipeline (the dev stage) ran it at: the template's MemorySize. */
   readonly memorySizeMb: number;
   /** An event-source function (the consumer): its bound is a batch's, not a client's request. */
   readonly batch: boolean;
