@@ -160,11 +160,11 @@ const stages = {
     designLoad: { ordersPerSecond: 2, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
     // Memory from `npm run tune -- --memory` (2026-12-07, two runs, figures in docs/load-and-cost.md): the least GB-s
     // whose modelled handler p99 <= 500 ms (a batch's <= 2 s) and worst INIT <= 2 s. API 256 MB: p99 271-278 ms, worst
-    // INIT 1.38-1.46 s, $0.20-0.23 per million orders; 128 MB's INIT models at 2.3-2.7 s.
+    // INIT 1.37-1.46 s, $0.20-0.23 per million orders; 128 MB's INIT models at 2.47-2.76 s.
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     consumer: {
-      // 256 MB (was 512): a batch of 100 at p99 595-643 ms, INIT 1.12-1.14 s, $0.017 per million against $0.021 at
-      // 512 MB; 128 MB's INIT models at 2.2 s.
+      // 256 MB (was 512): a batch of 100 at p99 595-643 ms, INIT 1.12-1.14 s, $0.017-0.018 per million against
+      // $0.021-0.022 at 512 MB; 128 MB's INIT models at 2.13 s.
       memorySizeMb: 256,
       timeout: Duration.seconds(30),
       batchSize: 100,
@@ -242,8 +242,8 @@ const stages = {
     api: {
       // Memory from `npm run tune -- --memory --stage prod` (2026-12-07, two runs, docs/load-and-cost.md): the least
       // GB-s whose modelled handler p99 <= 200 ms (a batch's <= 1 s) and worst INIT <= 1 s, as a spike starts hundreds of
-      // environments and each INIT sits in some client's p99. 512 MB: p99 140 ms, worst INIT 0.78-0.88 s, $0.34 per
-      // million orders; 256 MB's INIT models at 1.45 s.
+      // environments and each INIT sits in some client's p99. 512 MB: p99 140 ms, worst INIT 0.77-0.88 s, $0.34-0.35
+      // per million orders; 256 MB's INIT models at 1.39-1.47 s.
       memorySizeMb: 512,
       timeout: Duration.seconds(10),
       auth: { type: 'iam' },
@@ -253,8 +253,9 @@ const stages = {
       throttlingBurstLimit: 5000,
     },
     consumer: {
-      // 512 MB (was 1,024): a batch of 200 at p99 664-686 ms, worst INIT 0.55-0.75 s, $0.018-0.021 per million (about
-      // $0.024 at 1,024 MB); 256 MB's batch p99 models at 1.35 s. npm run plan still holds the design spike at 512 MB.
+      // 512 MB (was 1,024): a batch of 200 at p99 664-686 ms, worst INIT 0.55-0.75 s, $0.018-0.021 per million
+      // ($0.022-0.029 at 1,024 MB); 256 MB's batch p99 models at 1.19-1.30 s. npm run plan still holds the design
+      // spike at 512 MB (accept→stored p99 1.4 s).
       memorySizeMb: 512,
       timeout: Duration.seconds(60),
       batchSize: 200,
@@ -273,8 +274,8 @@ const stages = {
       // One crash can be a blip (a DynamoDB timeout); two in a minute from a version that serves a tenth is a pattern.
       newVersionErrorsPerMinute: 2,
     },
-    // OrderStatus 512 MB (was 128): p99 131 ms, INIT 0.71 s in one run, while 256 MB's p99 (168-262 ms) met 200 ms in one
-    // of two. OpenApi 256 MB (was 128): INIT 0.59 s; 128 MB's modelled at 0.76 s in one run and 1.18 s in the other.
+    // OrderStatus 512 MB (was 128): p99 85-131 ms, INIT 0.44-0.71 s; 256 MB (p99 168 and 254 ms) met 200 ms in one run
+    // of two. OpenApi 256 MB (was 128): INIT 0.39-0.59 s; 128 MB's modelled at 0.76 s in one run and 1.11 s in the other.
     readFunctionsMemoryMb: { orderStatus: 512, openApi: 256 },
     maxReceiveCount: 5,
     // The cold-start query needs every function's platform.report (its initDurationMs): worth its bytes in prod.
