@@ -9,6 +9,16 @@ import {
 
 const bounds = { requestP99Ms: 100, batchP99Ms: 1000, initMs: 1000 };
 
+/** A request function's measurements unless `fields` say otherwise. */
+const measured = (fields: Partial<FunctionPhases>): FunctionPhases => ({
+  functionName: 'api',
+  memorySizeMb: 256,
+  batch: false,
+  invocations: [],
+  inits: [],
+  ...fields,
+});
+
 describe('memory model', () => {
   it('gives one vCPU at 1,769 MB and above, and a proportional share below', () => {
     expect(cpuShareAt(1769)).toBe(1);
@@ -33,16 +43,13 @@ describe('memory model', () => {
   });
 
   it('prices handler and INIT GB-s per million orders at the given price', () => {
-    const phases: FunctionPhases = {
-      functionName: 'api',
-      memorySizeMb: 256,
-      batch: false,
+    const phases = measured({
       invocations: [
         { durationMs: 10, cpuMs: 5 },
         { durationMs: 20, cpuMs: 0 },
       ],
       inits: [{ durationMs: 100, cpuMs: 100 }],
-    };
+    });
     const [point] = sweepFunction('ApiFunction', phases, [1769], 2, 1).points;
     // At one vCPU nothing changes: (10 + 20 + 100) ms × 1769/1024 GB = 0.224580… GB-s for 2 orders, per million.
     expect(point.costPerMillionOrders).toBeCloseTo((0.13 * (1769 / 1024) * 1e6) / 2, 6);
@@ -50,14 +57,11 @@ describe('memory model', () => {
   });
 
   it('picks the cheapest memory whose p99 and worst INIT meet the bounds', () => {
-    const phases: FunctionPhases = {
-      functionName: 'api',
-      memorySizeMb: 256,
-      batch: false,
+    const phases = measured({
       // 20 ms of CPU and 10 ms of waiting: at 256 MB 20 × 1769/256 + 10 = 148.2 ms (too slow), at 512 MB 79.1 ms.
       invocations: [{ durationMs: 30, cpuMs: 20 }],
       inits: [{ durationMs: 100, cpuMs: 100 }],
-    };
+    });
     const sweep = sweepFunction('ApiFunction', phases, [128, 256, 512, 1024], 1);
     expect(cheapestMeetingBounds(sweep, bounds)?.memoryMb).toBe(512);
     // A tighter INIT bound: 100 ms × 1769/1024 = 172.8 ms needs 1,024 MB.
@@ -66,25 +70,18 @@ describe('memory model', () => {
   });
 
   it('holds a batch function to the batch bound, not the request bound', () => {
-    const phases: FunctionPhases = {
-      functionName: 'consumer',
-      memorySizeMb: 512,
+    const phases = measured({
       batch: true,
       invocations: [{ durationMs: 60, cpuMs: 50 }],
-      inits: [],
-    };
+    });
     // 50 × 1769/128 + 10 = 701 ms: over the request bound, within the batch bound.
     expect(cheapestMeetingBounds(sweepFunction('ConsumerFunction', phases, [128, 256], 1), bounds)?.memoryMb).toBe(128);
   });
 
   it('makes a pure-waiting function cost more with every step of memory', () => {
-    const phases: FunctionPhases = {
-      functionName: 'waits',
-      memorySizeMb: 128,
-      batch: false,
+    const phases = measured({
       invocations: [{ durationMs: 40, cpuMs: 0 }],
-      inits: [],
-    };
+    });
     const costs = sweepFunction('Waits', phases, [128, 256, 512], 1).points.map((point) => point.costPerMillionOrders);
     expect(costs[1]).toBeCloseTo(costs[0] * 2, 6);
     expect(costs[2]).toBeCloseTo(costs[0] * 4, 6);
