@@ -118,6 +118,7 @@ export interface MemorySweepCliOptions {
 const BATCH_SWEEP_ONLY = ['batchSizes', 'windows', 'concurrency', 'p99TargetMs'];
 const MEMORY_SWEEP_ONLY = ['memories', 'stage', 'requestP99Ms', 'batchP99Ms', 'initMs', 'reads'];
 const givenOn = (program: Command, names: readonly string[]) => names.filter((name) => program.getOptionValueSource(name) === 'cli');
+const belong = (names: readonly string[]) => `${names.map(flag).join(', ')} ${names.length === 1 ? 'belongs' : 'belong'}`;
 const flag = (name: string) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 const reportFile = (prefix: string) => path.join('.local', 'reports', `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
 
@@ -135,8 +136,7 @@ const parseMemorySweep = (program: Command): MemorySweepCliOptions => {
     seed?: number;
   }>();
   const misplaced = givenOn(program, BATCH_SWEEP_ONLY);
-  if (misplaced.length > 0)
-    throw new UsageError(`${misplaced.map(flag).join(', ')} belong to the batch sweep: drop them or drop --memory.`);
+  if (misplaced.length > 0) throw new UsageError(`${belong(misplaced)} to the batch sweep: drop them or drop --memory.`);
   if (!isStageName(options.stage)) throw new UsageError(`Unknown stage "${options.stage}": use one of ${STAGE_NAMES.join(', ')}.`);
   const tooLarge = options.memories.filter((memoryMb) => memoryMb > 10_240);
   if (tooLarge.length > 0) throw new UsageError(`Lambda memory goes from 128 to 10240 MB: ${tooLarge.join(', ')} is out of range.`);
@@ -161,7 +161,7 @@ export const parseTuneArgs = (args: string[]): TuneCliOptions | MemorySweepCliOp
   parseWith(tuneProgram(), args, (program) => {
     if (program.opts<{ memory?: boolean }>().memory) return parseMemorySweep(program);
     const misplaced = givenOn(program, MEMORY_SWEEP_ONLY);
-    if (misplaced.length > 0) throw new UsageError(`${misplaced.map(flag).join(', ')} belong to the memory sweep: add --memory.`);
+    if (misplaced.length > 0) throw new UsageError(`${belong(misplaced)} to the memory sweep: add --memory.`);
     const options = program.opts<{
       batchSizes: number[];
       windows: number[];

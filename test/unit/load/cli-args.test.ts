@@ -134,8 +134,9 @@ describe('tune --memory arguments', () => {
   });
 
   it('refuses options of the other sweep, an unknown stage and memories Lambda does not offer', () => {
-    expect(() => parseTuneArgs(['--memory', '--batch-sizes', '10'])).toThrow(/--batch-sizes belong to the batch sweep/);
-    expect(() => parseTuneArgs(['--memories', '512'])).toThrow(/--memories belong to the memory sweep: add --memory/);
+    expect(() => parseTuneArgs(['--memory', '--batch-sizes', '10'])).toThrow(/--batch-sizes belongs to the batch sweep/);
+    expect(() => parseTuneArgs(['--memories', '512'])).toThrow(/--memories belongs to the memory sweep: add --memory/);
+    expect(() => parseTuneArgs(['--reads', '5', '--init-ms', '9'])).toThrow(/--init-ms, --reads belong to the memory sweep/);
     expect(() => parseTuneArgs(['--memory', '--stage', 'qa'])).toThrow(/Unknown stage "qa": use one of dev, staging, prod/);
     expect(() => parseTuneArgs(['--memory', '--memories', '64'])).toThrow(/List whole numbers of at least 128/);
     expect(() => parseTuneArgs(['--memory', '--memories', '20000'])).toThrow(/from 128 to 10240 MB: 20000/);
