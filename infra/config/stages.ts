@@ -120,6 +120,8 @@ export interface StageConfig {
      */
     readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   };
+  /** Memory of the two read functions, GET /orders/{orderId} and GET /openapi.json (see FunctionSettings.memorySizeMb). */
+  readonly readFunctionsMemoryMb: { readonly orderStatus: number; readonly openApi: number };
   readonly deployment: DeploymentSettings;
   /** Receives before SQS moves a message to the DLQ. */
   readonly maxReceiveCount: number;
@@ -156,19 +158,23 @@ const stages = {
   dev: {
     stageName: 'dev',
     designLoad: { ordersPerSecond: 2, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 60, ordersPerRequest: 1 },
-    // 256 MB: INIT (about 110 ms of one core since issue 27) models at about 0.75 s; 128 MB would double that for the
-    // same INIT GB-s. The handler mostly waits on SendMessage, so more memory would only cost more per request.
+    // Memory from `npm run tune -- --memory` (2026-12-07, two runs, figures in docs/load-and-cost.md): the least GB-s
+    // whose modelled handler p99 <= 500 ms (a batch's <= 2 s) and worst INIT <= 2 s. API 256 MB: p99 271-278 ms, worst
+    // INIT 1.37-1.46 s, $0.20-0.23 per million orders; 128 MB's INIT models at 2.47-2.76 s.
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'none' }, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     consumer: {
-      // 512 MB: a batch of 100 parses, validates and marshals 100 orders (CPU) between its DynamoDB calls, and INIT
-      // (both clients, about 125-150 ms of one core) models at about 0.45-0.5 s, paid once per environment, not per order.
-      memorySizeMb: 512,
+      // 256 MB (was 512): a batch of 100 at p99 595-643 ms, INIT 1.12-1.14 s, $0.017-0.018 per million against
+      // $0.021-0.022 at 512 MB; 128 MB's INIT models at 2.13 s.
+      memorySizeMb: 256,
       timeout: Duration.seconds(30),
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(1),
       maxConcurrency: 2,
       throttleStormToOutlast: Duration.minutes(10),
     },
+    // OrderStatus 256 MB (was 128): p99 184-260 ms, INIT 1.33-1.36 s; 128 MB's INIT models at 2.7 s. OpenApi 128 MB:
+    // p99 under 4 ms, INIT 0.7-1.0 s.
+    readFunctionsMemoryMb: { orderStatus: 256, openApi: 128 },
     // Deployed and broken on purpose all day: a deploy takes effect at once, nothing to wait for or roll back.
     deployment: { strategy: 'all-at-once' },
     maxReceiveCount: 3,
@@ -193,16 +199,18 @@ const stages = {
   staging: {
     stageName: 'staging',
     designLoad: { ordersPerSecond: 10, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
-    // As dev: the same code and request pattern at a few times its rate.
+    // As dev (the same bounds in `npm run tune -- --memory --stage staging`): the same code and request pattern at a few
+    // times its rate.
     api: { memorySizeMb: 256, timeout: Duration.seconds(10), auth: { type: 'iam' }, throttlingRateLimit: 200, throttlingBurstLimit: 400 },
     consumer: {
-      memorySizeMb: 512,
+      memorySizeMb: 256,
       timeout: Duration.seconds(30),
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(2),
       maxConcurrency: 5,
       throttleStormToOutlast: Duration.minutes(10),
     },
+    readFunctionsMemoryMb: { orderStatus: 256, openApi: 128 },
     // The same shifts as prod, so that a release is rehearsed the way prod will take it.
     deployment: {
       strategy: 'codedeploy',
@@ -232,8 +240,10 @@ const stages = {
     stageName: 'prod',
     designLoad: { ordersPerSecond: 200, spikeFactor: 10, spikeMinutes: 10, acceptedToStoredP99Seconds: 30, ordersPerRequest: 1 },
     api: {
-      // 512 MB: a spike starts hundreds of environments, and each one's INIT sits in some client's p99: about 0.4 s
-      // modelled here against 0.75 s at 256 MB, for the same INIT GB-s.
+      // Memory from `npm run tune -- --memory --stage prod` (2026-12-07, two runs, docs/load-and-cost.md): the least
+      // GB-s whose modelled handler p99 <= 200 ms (a batch's <= 1 s) and worst INIT <= 1 s, as a spike starts hundreds of
+      // environments and each INIT sits in some client's p99. 512 MB: p99 140 ms, worst INIT 0.77-0.88 s, $0.34-0.35
+      // per million orders; 256 MB's INIT models at 1.39-1.47 s.
       memorySizeMb: 512,
       timeout: Duration.seconds(10),
       auth: { type: 'iam' },
@@ -243,9 +253,10 @@ const stages = {
       throttlingBurstLimit: 5000,
     },
     consumer: {
-      // 1,024 MB: batches of 200 hold twice dev's CPU work between DynamoDB calls; npm run plan models its drain of
-      // the design spike at this memory (docs/capacity.md).
-      memorySizeMb: 1024,
+      // 512 MB (was 1,024): a batch of 200 at p99 664-686 ms, worst INIT 0.55-0.75 s, $0.018-0.021 per million
+      // ($0.022-0.029 at 1,024 MB); 256 MB's batch p99 models at 1.19-1.30 s. npm run plan still holds the design
+      // spike at 512 MB (accept→stored p99 1.4 s).
+      memorySizeMb: 512,
       timeout: Duration.seconds(60),
       batchSize: 200,
       maxBatchingWindow: Duration.seconds(5),
@@ -263,6 +274,9 @@ const stages = {
       // One crash can be a blip (a DynamoDB timeout); two in a minute from a version that serves a tenth is a pattern.
       newVersionErrorsPerMinute: 2,
     },
+    // OrderStatus 512 MB (was 128): p99 85-131 ms, INIT 0.44-0.71 s; 256 MB (p99 168 and 254 ms) met 200 ms in one run
+    // of two. OpenApi 256 MB (was 128): INIT 0.39-0.59 s; 128 MB's modelled at 0.76 s in one run and 1.11 s in the other.
+    readFunctionsMemoryMb: { orderStatus: 512, openApi: 256 },
     maxReceiveCount: 5,
     // The cold-start query needs every function's platform.report (its initDurationMs): worth its bytes in prod.
     logLevels: { application: 'INFO', requestFunctionsSystem: 'INFO', consumerSystem: 'INFO' },

@@ -42,9 +42,9 @@ export interface OrdersPipelineStackProps extends StackProps {
  * two environments serve a static document comfortably, and more would only widen what a flood can consume.
  */
 const OPEN_API_RESERVED_CONCURRENCY = 2;
-const OPEN_API_SETTINGS = { memorySizeMb: 128, timeout: Duration.seconds(3) };
-/** One GetItem per request: the smallest size, and a timeout that fails fast behind the 30 s integration limit. */
-const ORDER_STATUS_SETTINGS = { memorySizeMb: 128, timeout: Duration.seconds(5) };
+const OPEN_API_TIMEOUT = Duration.seconds(3);
+/** One GetItem per request: a timeout that fails fast behind the 30 s integration limit. */
+const ORDER_STATUS_TIMEOUT = Duration.seconds(5);
 
 /** Actions Powertools idempotency performs on its table (DynamoDBPersistenceLayer). */
 const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -108,7 +108,7 @@ export class OrdersPipelineStack extends Stack {
       functionDir: 'openapi',
       serviceName: 'orders-openapi',
       description: 'Serves GET /openapi.json; no access to the queue or the tables',
-      settings: OPEN_API_SETTINGS,
+      settings: { memorySizeMb: config.readFunctionsMemoryMb.openApi, timeout: OPEN_API_TIMEOUT },
       reservedConcurrency: OPEN_API_RESERVED_CONCURRENCY,
     });
 
@@ -118,7 +118,7 @@ export class OrdersPipelineStack extends Stack {
       functionDir: 'order-status',
       serviceName: 'orders-status',
       description: 'Serves GET /orders/{orderId}; may only GetItem on the orders table',
-      settings: ORDER_STATUS_SETTINGS,
+      settings: { memorySizeMb: config.readFunctionsMemoryMb.orderStatus, timeout: ORDER_STATUS_TIMEOUT },
       environment: { [ENV.ORDERS_TABLE_NAME]: ordersTable.tableName },
     });
     orderStatusFunction.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [ordersTable.tableArn] }));

@@ -2,6 +2,7 @@ import type { OrderRequest } from '../../shared-layer/src/tooling';
 import type { CostBreakdown } from './cost-model';
 import type { FixedMonthlyCost } from './observability-cost';
 import type { LogBytesByKind } from './log-line-kinds';
+import type { FunctionPhases } from './memory-model';
 import type { LatencySummary } from './percentiles';
 import type { RequestAuth } from './request-auth';
 import type { StoredOrderItem, Verification } from './pipeline-checks';
@@ -51,6 +52,8 @@ export interface LoadTarget {
     /** Aborted: stop waiting and return what was found so far. */
     signal?: AbortSignal,
   ): Promise<Settlement>;
+  /** Local only: the CPU and wall time of every invocation and INIT so far, by function logical id (the memory sweep's input). */
+  invocationPhases?(): Readonly<Record<string, FunctionPhases>>;
   /** Local only. */
   measure?(acceptedOrders: number, stored: readonly StoredOrderItem[]): LocalMeasurements;
   stop(): Promise<void>;

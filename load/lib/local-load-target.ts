@@ -1,6 +1,7 @@
 import { queueDepth } from '../../ops/pipeline-target';
 import type { LocalRuntimeOptions } from '../../local-runtime';
 import { measuredCostPerMillion } from './cost-model';
+import type { FunctionPhases, MeasuredPhase } from './memory-model';
 import { fixedMonthlyObservabilityCost } from './observability-cost';
 import type { LoadTarget } from './load-target';
 import { startPipeline } from '../../local-runtime';
@@ -18,6 +19,16 @@ export const localLoadTarget = async (
 ): Promise<LoadTarget> => {
   const pipeline = await startPipeline('orders-load-', options);
   const { runtime, batches } = pipeline;
+  const phases = new Map<string, { functionName: string; invocations: MeasuredPhase[]; inits: MeasuredPhase[] }>();
+  runtime.events.on('invocation', (record) => {
+    let entry = phases.get(record.functionLogicalId);
+    if (!entry) {
+      entry = { functionName: record.functionName, invocations: [], inits: [] };
+      phases.set(record.functionLogicalId, entry);
+    }
+    if (record.cpuMs !== undefined) entry.invocations.push({ durationMs: record.durationMs, cpuMs: record.cpuMs });
+    if (record.init) entry.inits.push(record.init);
+  });
   return {
     label: 'local',
     apiUrl: runtime.apiUrl,
@@ -38,6 +49,16 @@ export const localLoadTarget = async (
         costPerMillion: measuredCostPerMillion(runtime, pipeline.dataDir, acceptedOrders, stored),
         observabilityPerMonth: fixedMonthlyObservabilityCost(runtime.assembly.template),
       };
+    },
+    invocationPhases: () => {
+      const { functions } = runtime.usage();
+      const eventSourceFunctions = new Set(batches.map((batch) => batch.functionName));
+      return Object.fromEntries(
+        [...phases].map(([logicalId, entry]): [string, FunctionPhases] => [
+          logicalId,
+          { ...entry, memorySizeMb: functions[logicalId]?.memorySizeMb ?? 0, batch: eventSourceFunctions.has(entry.functionName) },
+        ]),
+      );
     },
     stop: () => pipeline.stop(),
   };

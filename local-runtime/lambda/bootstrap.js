@@ -94,15 +94,23 @@ const loadHandler = () => {
   if (typeof found !== 'function') throw runtimeError('Runtime.HandlerNotFound', `${LOCAL_HANDLER} is not a function`);
   return found;
 };
+// CPU time (user + system) of this process, in ms. INIT's is everything since the process started, as its duration is;
+// an invocation's is the delta across it. A memory sweep scales CPU time by Lambda's CPU share at a memory setting and
+// leaves the rest (waiting on SQS, DynamoDB) as it is (docs/load-and-cost.md, "Memory per function").
+const cpuMsSince = (start) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 let handler;
 try {
   handler = loadHandler();
-  send({ type: 'ready', initDurationMs: performance.now() });
+  send({ type: 'ready', initDurationMs: performance.now(), initCpuMs: cpuMsSince() });
 } catch (error) {
   const payload = errorPayload(error);
   send({
     type: 'init-error',
     initDurationMs: performance.now(),
+    initCpuMs: cpuMsSince(),
     // The runtime's own load errors keep their Runtime.* type; an error the module threw is named as an INIT failure.
     error: error?.[RAISED_BY_RUNTIME] ? payload : { ...payload, errorType: `Runtime.InitError: ${error?.name}` },
   });
@@ -154,6 +162,7 @@ process.on('message', async (message) => {
   currentRequestId = id;
   invocationMetrics = {};
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let outcome;
   try {
     const result = await runHandler(event, context);
@@ -162,7 +171,8 @@ process.on('message', async (message) => {
     outcome = { ok: false, error: errorPayload(error) };
   }
   const durationMs = performance.now() - started;
+  const cpuMs = cpuMsSince(cpuAtStart);
   const metrics = invocationMetrics;
   invocationMetrics = undefined;
-  send({ type: 'result', id, durationMs, metrics, ...outcome });
+  send({ type: 'result', id, durationMs, cpuMs, metrics, ...outcome });
 });

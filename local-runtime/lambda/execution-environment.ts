@@ -8,15 +8,18 @@ export interface InvocationError {
   readonly errorMessage: string;
 }
 
+/** Wall-clock and CPU time (user + system) of a phase, as the environment's process measured them. */
+export interface PhaseTimes {
+  readonly durationMs: number;
+  readonly cpuMs: number;
+}
+
 /** What the environment answered for one invocation. */
-export type EnvironmentResult =
-  | { readonly ok: true; readonly result: unknown; readonly durationMs: number; readonly metrics: Readonly<Record<string, number>> }
-  | {
-      readonly ok: false;
-      readonly error: InvocationError;
-      readonly durationMs: number;
-      readonly metrics: Readonly<Record<string, number>>;
-    };
+export type EnvironmentResult = PhaseTimes &
+  (
+    | { readonly ok: true; readonly result: unknown; readonly metrics: Readonly<Record<string, number>> }
+    | { readonly ok: false; readonly error: InvocationError; readonly metrics: Readonly<Record<string, number>> }
+  );
 
 export interface EnvironmentSpec {
   readonly codeDir: string;
@@ -33,8 +36,8 @@ export interface EnvironmentSpec {
 }
 
 type EnvironmentMessage =
-  | { type: 'ready'; initDurationMs: number }
-  | { type: 'init-error'; initDurationMs: number; error: InvocationError }
+  | { type: 'ready'; initDurationMs: number; initCpuMs: number }
+  | { type: 'init-error'; initDurationMs: number; initCpuMs: number; error: InvocationError }
   | ({ type: 'result'; id: string } & EnvironmentResult);
 
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.js');
@@ -57,8 +60,8 @@ export class ExecutionEnvironment {
   private killedBySignal: NodeJS.Signals | null = null;
   private killed = false;
   readonly exited: Promise<string>;
-  /** Resolves with the INIT duration, or rejects with the INIT error. */
-  readonly initialized: Promise<number>;
+  /** Resolves with INIT's duration and CPU time, or rejects with the INIT error. */
+  readonly initialized: Promise<PhaseTimes>;
   /** Names this environment to the counting proxies (see caller-id.ts), unless the function sets AWS_SDK_UA_APP_ID itself. */
   readonly callerId = callerIdFor(nextEnvironmentNumber());
   readonly logStreamName: string;
@@ -94,9 +97,9 @@ export class ExecutionEnvironment {
     // A failed fork or a failed IPC write: the process is gone or going; 'exit' does the bookkeeping.
     this.child.on('error', (error) => spec.runtimeLog(`environment error: ${error.message}`));
 
-    this.initialized = new Promise<number>((resolve, reject) => {
+    this.initialized = new Promise<PhaseTimes>((resolve, reject) => {
       this.child.on('message', (message: EnvironmentMessage) => {
-        if (message.type === 'ready') resolve(message.initDurationMs);
+        if (message.type === 'ready') resolve({ durationMs: message.initDurationMs, cpuMs: message.initCpuMs });
         else if (message.type === 'init-error')
           reject(Object.assign(new Error(message.error.errorMessage), { invocationError: message.error }));
         else if (message.type === 'result' && this.pending?.id === message.id) {

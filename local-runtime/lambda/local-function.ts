@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BudgetMember, EnvironmentBudget } from './environment-budget';
-import { ExecutionEnvironment, type InvocationError } from './execution-environment';
+import { ExecutionEnvironment, type InvocationError, type PhaseTimes } from './execution-environment';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../intrinsics';
 import { lambdaTraceHeader } from './trace-header';
 
@@ -70,7 +70,11 @@ export type InvokeOutcome = (
 ) & {
   /** Handler duration as the environment measured it (0 if it never ran). */
   readonly durationMs: number;
+  /** CPU time (user + system) of the handler as the environment measured it; absent when it did not answer (timeout, crash). */
+  readonly cpuMs?: number;
   readonly coldStart: boolean;
+  /** The INIT this invocation waited for (cold starts that got an environment only). */
+  readonly init?: PhaseTimes;
   /** Summed EMF metric values the invocation logged. */
   readonly metrics: Readonly<Record<string, number>>;
 };
@@ -85,7 +89,11 @@ export interface InvocationRecord {
   /** `errorType: errorMessage` when not ok. */
   readonly error?: string;
   readonly durationMs: number;
+  /** CPU time of the handler (user + system) in its environment; absent when the environment did not answer. */
+  readonly cpuMs?: number;
   readonly coldStart: boolean;
+  /** The INIT a cold start waited for, its duration and CPU time. */
+  readonly init?: PhaseTimes;
   readonly metrics: Readonly<Record<string, number>>;
 }
 
@@ -96,6 +104,9 @@ export interface FunctionUsage {
   readonly coldStarts: number;
   /** Sum of INIT durations, which Lambda bills like invoke time (since 2025-08-01). */
   readonly initDurationMs: number;
+  /** CPU time (user + system) of the handlers that answered, and of every INIT, as their environments measured it. */
+  readonly cpuMs: number;
+  readonly initCpuMs: number;
   readonly throttles: number;
 }
 
@@ -125,7 +136,7 @@ const NO_METRICS: Readonly<Record<string, number>> = Object.freeze({});
 
 const failure = (
   error: InvocationError,
-  fields: { timedOut?: boolean; throttled?: boolean; durationMs?: number; coldStart?: boolean } = {},
+  fields: { timedOut?: boolean; throttled?: boolean; durationMs?: number; coldStart?: boolean; init?: PhaseTimes } = {},
 ): InvokeOutcome => ({
   ok: false,
   error,
@@ -133,6 +144,7 @@ const failure = (
   throttled: fields.throttled ?? false,
   durationMs: fields.durationMs ?? 0,
   coldStart: fields.coldStart ?? false,
+  init: fields.init,
   metrics: NO_METRICS,
 });
 
@@ -151,7 +163,7 @@ export class LocalFunction implements BudgetMember {
   private busy = 0;
   private accepting = true;
   private settledWaiters: (() => void)[] = [];
-  private readonly counters = { invocations: 0, durationMs: 0, coldStarts: 0, initDurationMs: 0, throttles: 0 };
+  private readonly counters = { invocations: 0, durationMs: 0, coldStarts: 0, initDurationMs: 0, cpuMs: 0, initCpuMs: 0, throttles: 0 };
   private readonly logFd: number;
   private current: LocalFunctionDefinition;
   /** Bumped by every replaceDefinition; each environment keeps the one it was started with. */
@@ -284,7 +296,7 @@ export class LocalFunction implements BudgetMember {
         void environment.shutdown();
         continue;
       }
-      this.run(environment, this.queue.shift() as QueuedInvocation, false);
+      this.run(environment, this.queue.shift() as QueuedInvocation);
     }
     // Start environments only for invocations no starting environment will take.
     while (this.queue.length > this.starting && this.environmentCount < this.concurrencyLimit && this.options.budget.tryAcquire(this)) {
@@ -316,16 +328,17 @@ export class LocalFunction implements BudgetMember {
       void started.exited.then(() => this.generationOf.delete(started));
       const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
-      const initDurationMs = await Promise.race([
+      const init = await Promise.race([
         environment.initialized,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`INIT did not finish within ${initTimeoutMs / 1000} s`)), initTimeoutMs);
         }),
       ]).finally(() => clearTimeout(timer));
       this.counters.coldStarts += 1;
-      this.counters.initDurationMs += initDurationMs;
+      this.counters.initDurationMs += init.durationMs;
+      this.counters.initCpuMs += init.cpuMs;
       this.lostAtBirthInARow = 0;
-      this.adopt(environment);
+      this.adopt(environment, init);
     } catch (error) {
       environment?.kill();
       const signal = environment?.exitSignal;
@@ -358,7 +371,7 @@ export class LocalFunction implements BudgetMember {
     }
   }
 
-  private adopt(environment: ExecutionEnvironment): void {
+  private adopt(environment: ExecutionEnvironment, init: PhaseTimes): void {
     this.environments.add(environment);
     void environment.exited.then(() => {
       this.environments.delete(environment);
@@ -374,16 +387,18 @@ export class LocalFunction implements BudgetMember {
       return;
     }
     const next = this.queue.shift();
-    if (next) this.run(environment, next, true);
+    if (next) this.run(environment, next, init);
     else this.idle.push(environment);
   }
 
-  private run(environment: ExecutionEnvironment, invocation: QueuedInvocation, coldStart: boolean): void {
+  /** `init`: the INIT this invocation waited for (a cold start); absent on a warm environment. */
+  private run(environment: ExecutionEnvironment, invocation: QueuedInvocation, init?: PhaseTimes): void {
     this.busy += 1;
-    void this.invokeOn(environment, invocation, coldStart).then((outcome) => {
+    void this.invokeOn(environment, invocation, init).then((outcome) => {
       this.busy -= 1;
       this.counters.invocations += 1;
       this.counters.durationMs += Math.max(1, Math.ceil(outcome.durationMs));
+      this.counters.cpuMs += outcome.cpuMs ?? 0;
       this.report(outcome);
       invocation.resolve(outcome);
       if (environment.alive && (this.isStale(environment) || this.options.budget.shouldYield(this))) void environment.shutdown();
@@ -401,7 +416,9 @@ export class LocalFunction implements BudgetMember {
       throttled: !outcome.ok && outcome.throttled,
       error: outcome.ok ? undefined : `${outcome.error.errorType}: ${outcome.error.errorMessage}`,
       durationMs: outcome.durationMs,
+      cpuMs: outcome.cpuMs,
       coldStart: outcome.coldStart,
+      init: outcome.init,
       metrics: outcome.metrics,
     });
   }
@@ -409,8 +426,9 @@ export class LocalFunction implements BudgetMember {
   private async invokeOn(
     environment: ExecutionEnvironment,
     { event, options }: QueuedInvocation,
-    coldStart: boolean,
+    init: PhaseTimes | undefined,
   ): Promise<InvokeOutcome> {
+    const coldStart = init !== undefined;
     const { definition } = this;
     const traceHeader = lambdaTraceHeader(options.traceHeader, definition.tracingMode === 'Active');
     const id = randomUUID();
@@ -426,26 +444,19 @@ export class LocalFunction implements BudgetMember {
       environment.kill();
       return failure(
         { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds` },
-        { timedOut: true, durationMs: timeoutMs, coldStart },
+        { timedOut: true, durationMs: timeoutMs, coldStart, init },
       );
     }
     if ('exited' in answer) {
       return failure(
         { errorType: 'Runtime.ExitError', errorMessage: `execution environment exited (${answer.exited})` },
-        { durationMs: performance.now() - started, coldStart },
+        { durationMs: performance.now() - started, coldStart, init },
       );
     }
+    const measured = { durationMs: answer.durationMs, cpuMs: answer.cpuMs, coldStart, init, metrics: answer.metrics };
     return answer.ok
-      ? { ok: true, result: answer.result, durationMs: answer.durationMs, coldStart, metrics: answer.metrics }
-      : {
-          ok: false,
-          error: answer.error,
-          timedOut: false,
-          throttled: false,
-          durationMs: answer.durationMs,
-          coldStart,
-          metrics: answer.metrics,
-        };
+      ? { ok: true, result: answer.result, ...measured }
+      : { ok: false, error: answer.error, timedOut: false, throttled: false, ...measured };
   }
 
   private contextFor(id: string, environment: ExecutionEnvironment): Record<string, unknown> {

@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentBudget } from '../../local-runtime/lambda/environment-budget';
-import { type InvokeOutcome, LocalFunction, type LocalFunctionDefinition } from '../../local-runtime/lambda/local-function';
+import {
+  type InvocationRecord,
+  type InvokeOutcome,
+  LocalFunction,
+  type LocalFunctionDefinition,
+} from '../../local-runtime/lambda/local-function';
 
 /** Handlers as plain JS modules, the way a bundle is: each behaviour a test needs, by file name. */
 const HANDLERS: Record<string, string> = {
@@ -21,6 +26,15 @@ const HANDLERS: Record<string, string> = {
   'hung-init.js': `
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
     exports.handler = async () => ({});`,
+  // Spends event.cpuMs of CPU time (INIT spends 40 ms), then waits event.waitMs.
+  'spin.js': `
+    const spin = (ms) => { const start = process.cpuUsage(); for (;;) { const { user, system } = process.cpuUsage(start); if (user + system >= ms * 1000) return; } };
+    spin(40);
+    exports.handler = async (event) => {
+      spin(event.cpuMs || 0);
+      await new Promise((resolve) => setTimeout(resolve, event.waitMs || 0));
+      return { pid: process.pid };
+    };`,
   'broken-init.js': `throw new TypeError('cannot read the config');`,
   // The same handler in two versions (watch mode swaps one for the other).
   'versioned-v1/index.js': `
@@ -41,6 +55,7 @@ describe('LocalFunction', () => {
     budget = new EnvironmentBudget(8, 2),
     initTimeoutMs?: number,
     maxQueuedInvocations?: number,
+    onInvocation?: (invocation: InvocationRecord) => void,
   ) => {
     const fn = new LocalFunction(
       {
@@ -55,7 +70,7 @@ describe('LocalFunction', () => {
         logFile: path.join(dir, `${handlerFile}.log`),
         ...overrides,
       },
-      { budget, initTimeoutMs, maxQueuedInvocations },
+      { budget, initTimeoutMs, maxQueuedInvocations, onInvocation },
     );
     functions.push(fn);
     return fn;
@@ -105,6 +120,29 @@ describe('LocalFunction', () => {
     expect(second).toMatchObject({ ok: true, coldStart: false });
     expect(pidOf(second)).toBe(pidOf(first));
     expect(fn.usage).toMatchObject({ invocations: 2, coldStarts: 1 });
+  });
+
+  it('reports the CPU time of INIT and of each invocation apart from time spent waiting', async () => {
+    const records: InvocationRecord[] = [];
+    const fn = localFunction('spin.js', {}, undefined, undefined, undefined, (record) => records.push(record));
+
+    const cold = await fn.invoke({ cpuMs: 30 });
+    const waiting = await fn.invoke({ waitMs: 150 });
+
+    expect(cold).toMatchObject({ ok: true, coldStart: true });
+    expect(cold.cpuMs).toBeGreaterThanOrEqual(30);
+    expect(cold.init?.cpuMs).toBeGreaterThanOrEqual(40);
+    expect(cold.init?.durationMs).toBeGreaterThanOrEqual(cold.init?.cpuMs ?? Number.POSITIVE_INFINITY);
+    expect(waiting.durationMs).toBeGreaterThanOrEqual(150);
+    // A timer costs next to no CPU: far below the wait.
+    expect(waiting.cpuMs).toBeLessThan(50);
+    expect(waiting.init).toBeUndefined();
+    expect(records.map((record) => [record.coldStart, record.cpuMs, record.init])).toEqual([
+      [true, cold.cpuMs, cold.init],
+      [false, waiting.cpuMs, undefined],
+    ]);
+    expect(fn.usage.initCpuMs).toBe(cold.init?.cpuMs);
+    expect(fn.usage.cpuMs).toBeCloseTo((cold.cpuMs ?? 0) + (waiting.cpuMs ?? 0), 6);
   });
 
   it('gives INIT its own limit: an INIT longer than the function timeout still serves the invocation', async () => {

@@ -113,6 +113,36 @@ describe('tune arguments', () => {
   });
 });
 
+describe('tune --memory arguments', () => {
+  it('runs one load at a gentle rate and models the default memories, with the bounds it states', () => {
+    expect(parseTuneArgs(['--memory', '--seed', '3'])).toMatchObject({
+      memory: true,
+      memoriesMb: [128, 256, 512, 768, 1024, 1536, 1769, 2048, 3008],
+      stage: 'dev',
+      orders: 1000,
+      rate: 50,
+      reads: 50,
+      bounds: { requestP99Ms: 500, batchP99Ms: 2000, initMs: 2000 },
+      seed: 3,
+    });
+    expect(parseTuneArgs(['--memory', '--memories', '1024,256,256', '--stage', 'prod', '--rate', '80', '--init-ms', '500'])).toMatchObject({
+      memoriesMb: [256, 1024],
+      stage: 'prod',
+      rate: 80,
+      bounds: { requestP99Ms: 200, batchP99Ms: 1000, initMs: 500 },
+    });
+  });
+
+  it('refuses options of the other sweep, an unknown stage and memories Lambda does not offer', () => {
+    expect(() => parseTuneArgs(['--memory', '--batch-sizes', '10'])).toThrow(/--batch-sizes belongs to the batch sweep/);
+    expect(() => parseTuneArgs(['--memories', '512'])).toThrow(/--memories belongs to the memory sweep: add --memory/);
+    expect(() => parseTuneArgs(['--reads', '5', '--init-ms', '9'])).toThrow(/--init-ms, --reads belong to the memory sweep/);
+    expect(() => parseTuneArgs(['--memory', '--stage', 'qa'])).toThrow(/Unknown stage "qa": use one of dev, staging, prod/);
+    expect(() => parseTuneArgs(['--memory', '--memories', '64'])).toThrow(/List whole numbers of at least 128/);
+    expect(() => parseTuneArgs(['--memory', '--memories', '20000'])).toThrow(/from 128 to 10240 MB: 20000/);
+  });
+});
+
 describe('--seed', () => {
   it.each([
     ['load', parseLoadArgs],

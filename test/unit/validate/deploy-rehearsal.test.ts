@@ -35,7 +35,7 @@ const devAsConfigured = (): DescribedStack => ({
     ],
     billingMode: 'PAY_PER_REQUEST',
   },
-  consumer: { runtime: 'nodejs22.x', memorySizeMb: 512, timeoutSeconds: 30, architectures: ['arm64'], codeSizeBytes: 4756 },
+  consumer: { runtime: 'nodejs22.x', memorySizeMb: 256, timeoutSeconds: 30, architectures: ['arm64'], codeSizeBytes: 4756 },
   consumerTemplateArchitectures: ['arm64'],
   consumerAssetBytes: 4756,
   eventSourceMapping: { batchSize: 100, maximumBatchingWindowInSeconds: 1, maximumConcurrency: 2 },

@@ -27,7 +27,7 @@ describe('load/plan/simulate', () => {
       batchSize: 200,
       batchingWindowSeconds: 5,
       maxConcurrency: 20,
-      memoryMb: 1024,
+      memoryMb: 512,
       timeoutSeconds: 60,
     });
     expect(prod.queue).toEqual({ visibilityTimeoutSeconds: 365, maxReceiveCount: 5 });
