@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import * as http from 'node:http';
 import { LOCAL_CREDENTIALS } from '../../local-runtime';
 import { signRequest } from '../../load/lib/sigv4';
@@ -103,6 +104,8 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
   }, 15_000);
 
   it('past the integration timeout API Gateway answers 503 without waiting for the function', async () => {
+    // The function runs on after the 503; its invocation ends here, not in a later test that counts invocations.
+    const functionDone = once(probeRuntime().runtime.events, 'invocation');
     const started = Date.now();
     const answer = await rawRequest(probeRuntime().runtime.apiUrl, 'GET', `/slow/sleep?ms=${SLOW_INTEGRATION_TIMEOUT_MS + 1000}`, []);
     const waitedMs = Date.now() - started;
@@ -110,6 +113,7 @@ describe('conformance: the HTTP API delivers payload format 2.0 events as API Ga
     expect(answer.status).toBe(503);
     expect(JSON.parse(answer.body)).toEqual({ message: 'Service Unavailable' });
     expect(waitedMs).toBeLessThan(SLOW_INTEGRATION_TIMEOUT_MS + 900);
+    await functionDone;
   }, 15_000);
 });
 
