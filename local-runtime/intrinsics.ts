@@ -3,6 +3,10 @@ export const LOCAL_ACCOUNT = '000000000000';
 /** The emulators take any credentials; the runtime, its functions and the README's AWS CLI examples use this pair. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/** A local function's unqualified ARN, as Lambda forms it. */
+export const localFunctionArn = (functionName: string): string =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
+
 /** What a logical id resolves to locally: its Ref value and its Fn::GetAtt attributes. */
 export interface LocalResource {
   readonly ref: string;

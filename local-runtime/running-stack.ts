@@ -8,7 +8,7 @@ import { aliasesOf, invokedFunctionId, referencedLogicalIds } from './function-r
 import type { HttpApiServer, LocalHttpApi } from './http-api';
 import { corsFromTemplate } from './http-api-cors';
 import { type LocalRoute, routesFromTemplate } from './http-api-routes';
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, resolveIntrinsics } from './intrinsics';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalResource, localFunctionArn, resolveIntrinsics } from './intrinsics';
 import type { EnvironmentBudget } from './lambda/environment-budget';
 import { type InvocationRecord, LocalFunction, type LocalFunctionDefinition } from './lambda/local-function';
 import { nodeBinaryFor } from './lambda/node-runtimes';
@@ -216,7 +216,7 @@ export class RunningStack {
       const functionName = physicalNameOf(fn.Properties?.FunctionName, this.options.stackName, logicalId, resources);
       resources.set(logicalId, {
         ref: functionName,
-        attributes: { Arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}` },
+        attributes: { Arn: localFunctionArn(functionName) },
       });
     }
     // Locally a function runs one copy, of its current code: each of its versions and aliases resolves to that copy.
@@ -504,7 +504,7 @@ export class RunningStack {
   /** The ARN a mapping invokes, as Lambda reports it: an alias or version ARN when FunctionName names one. */
   /** The ARN the mapping names as its function, as Lambda reports it: qualified by the alias when it invokes one. */
   private mappingTargetArn(template: CfnTemplate, functionName: unknown, fn: LocalFunction): string {
-    const functionArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${fn.definition.functionName}`;
+    const functionArn = localFunctionArn(fn.definition.functionName);
     const aliases = aliasesOf(template);
     const alias = referencedLogicalIds(functionName)
       .map((logicalId) => aliases.get(logicalId))

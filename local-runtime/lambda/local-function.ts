@@ -3,7 +3,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BudgetMember, EnvironmentBudget } from './environment-budget';
 import { ExecutionEnvironment, type InvocationError, type PhaseTimes } from './execution-environment';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../intrinsics';
+import { localFunctionArn } from '../intrinsics';
 import { lambdaTraceHeader } from './trace-header';
 
 export interface LocalFunctionDefinition {
@@ -464,7 +464,7 @@ export class LocalFunction implements BudgetMember {
     return {
       functionName: definition.functionName,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${definition.functionName}`,
+      invokedFunctionArn: localFunctionArn(definition.functionName),
       memoryLimitInMB: String(definition.memorySizeMb),
       awsRequestId: id,
       logGroupName: this.logGroupName,
